@@ -1,0 +1,5 @@
+import sys
+
+from standup.cli import main
+
+sys.exit(main())
