@@ -1,0 +1,145 @@
+"""The core's vocabulary: policy, state, events and effects. Plain frozen data, no behaviour.
+
+Every timestamp is an aware datetime supplied by the caller; the core never reads a clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    SITTING = "sitting"  # counting towards the next reminder
+    REMINDING = "reminding"  # a reminder is showing and waits for an answer
+    PAUSED = "paused"  # silent until resumed (or until paused_until)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The timing rules the core needs, taken from the config."""
+
+    sit: timedelta = timedelta(minutes=50)
+    snooze: timedelta = timedelta(minutes=10)
+    remind_again: timedelta = timedelta(minutes=5)
+    max_snoozes: int = 3
+    # Down (or away) at least this long counts as a break: the next stretch starts afresh.
+    natural_break: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class State:
+    phase: Phase
+    sitting_since: datetime  # start of the current sitting stretch
+    snoozes: int = 0  # snoozes in a row for this stretch
+    snoozed_until: datetime | None = None  # replaces sitting_since + sit as the due time
+    paused_until: datetime | None = None  # None while paused: until resumed
+    reminder_shown_at: datetime | None = None  # last time the reminder was (re)shown
+
+
+# ---- events: what happened, and when -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Tick(Event):
+    """The scheduler woke up: something may be due."""
+
+
+@dataclass(frozen=True)
+class Snooze(Event):
+    duration: timedelta | None = None  # None: the configured snooze
+
+
+@dataclass(frozen=True)
+class Done(Event):
+    """The user did the exercise (or took a break)."""
+
+
+@dataclass(frozen=True)
+class Skip(Event):
+    """The user declines this reminder; a new stretch starts."""
+
+
+@dataclass(frozen=True)
+class Dismissed(Event):
+    """The bubble was closed without an answer: the reminder stays pending."""
+
+
+@dataclass(frozen=True)
+class RemindNow(Event):
+    """Show a reminder now, with the next exercise."""
+
+
+@dataclass(frozen=True)
+class Pause(Event):
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Resume(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Started(Event):
+    """The daemon (re)started with a restored state; `last_seen` is when it was last alive."""
+
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClockStepped(Event):
+    """The wall clock jumped by `delta` beyond the real time elapsed (NTP, the user, a zone
+    change). Every stored timestamp moves with it, so no reminder comes early or is lost."""
+
+    delta: timedelta = timedelta(0)
+
+
+# ---- effects: what the shell must do --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    pass
+
+
+@dataclass(frozen=True)
+class Notify(Effect):
+    """Show the reminder bubble. `new`: a fresh reminder (pick an exercise), else a re-show."""
+
+    new: bool
+    can_snooze: bool
+    critical: bool
+
+
+@dataclass(frozen=True)
+class Withdraw(Effect):
+    """Close the reminder bubble if one is showing."""
+
+
+@dataclass(frozen=True)
+class Record(Effect):
+    """Append to the history. `detail` holds JSON-ready values."""
+
+    kind: str
+    at: datetime
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reject(Effect):
+    """The event makes no sense now; tell whoever sent it why. The state is unchanged."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: State
+    effects: tuple[Effect, ...] = ()

@@ -1,0 +1,203 @@
+"""The core's rules, with plain datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from standup.core import (
+    ClockStepped,
+    Dismissed,
+    Done,
+    Notify,
+    Pause,
+    Phase,
+    Policy,
+    Record,
+    Reject,
+    RemindNow,
+    Resume,
+    Skip,
+    Snooze,
+    Started,
+    Tick,
+    Withdraw,
+    due_at,
+    initial,
+    next_wakeup,
+    step,
+)
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+POLICY = Policy(
+    sit=timedelta(minutes=50),
+    snooze=timedelta(minutes=10),
+    remind_again=timedelta(minutes=5),
+    max_snoozes=3,
+)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def kinds(effects) -> list[str]:
+    return [type(e).__name__ for e in effects]
+
+
+def reminding_state():
+    return step(initial(T0), Tick(at(50)), POLICY).state
+
+
+def test_reminder_is_due_sit_after_the_stretch_started() -> None:
+    state = initial(T0)
+    assert next_wakeup(state, POLICY) == at(50)
+    early = step(state, Tick(at(49.9)), POLICY)
+    assert early.state == state and early.effects == ()
+    due = step(state, Tick(at(50)), POLICY)
+    assert due.state.phase is Phase.REMINDING
+    notify = due.effects[0]
+    assert notify == Notify(new=True, can_snooze=True, critical=False)
+    assert isinstance(due.effects[1], Record) and due.effects[1].kind == "reminded"
+
+
+def test_unanswered_reminder_is_reshown_after_remind_again_not_before() -> None:
+    state = reminding_state()
+    assert next_wakeup(state, POLICY) == at(55)
+    assert step(state, Tick(at(54)), POLICY).effects == ()
+    again = step(state, Tick(at(55)), POLICY)
+    assert again.effects == (Notify(new=False, can_snooze=True, critical=False),)
+    assert again.state.reminder_shown_at == at(55)
+
+
+def test_done_and_skip_start_a_new_stretch_at_that_moment() -> None:
+    for event_type, kind in ((Done, "done"), (Skip, "skipped")):
+        result = step(reminding_state(), event_type(at(52)), POLICY)
+        assert result.state == initial(at(52))
+        assert isinstance(result.effects[0], Withdraw)
+        record = result.effects[1]
+        assert isinstance(record, Record) and record.kind == kind
+        assert record.detail["sat_seconds"] == 52 * 60
+        assert next_wakeup(result.state, POLICY) == at(102)
+
+
+def test_snooze_postpones_by_the_configured_or_given_duration() -> None:
+    result = step(reminding_state(), Snooze(at(51)), POLICY)
+    assert result.state.phase is Phase.SITTING
+    assert result.state.snoozes == 1
+    assert next_wakeup(result.state, POLICY) == at(61)
+    assert isinstance(result.effects[0], Withdraw)
+    custom = step(reminding_state(), Snooze(at(51), timedelta(minutes=25)), POLICY)
+    assert next_wakeup(custom.state, POLICY) == at(76)
+
+
+def test_snoozes_run_out_then_the_reminder_turns_critical_without_snooze() -> None:
+    state = initial(T0)
+    now = 50.0
+    for used in range(1, 4):
+        state = step(state, Tick(at(now)), POLICY).state
+        state = step(state, Snooze(at(now)), POLICY).state
+        assert state.snoozes == used
+        now += 10
+    last = step(state, Tick(at(now)), POLICY)
+    assert last.effects[0] == Notify(new=True, can_snooze=False, critical=True)
+    refused = step(last.state, Snooze(at(now + 1)), POLICY)
+    assert refused.state == last.state
+    assert isinstance(refused.effects[0], Reject)
+    assert "no snoozes left" in refused.effects[0].message
+    # Answering resets the count for the next stretch.
+    fresh = step(last.state, Done(at(now + 2)), POLICY).state
+    assert fresh.snoozes == 0
+
+
+def test_snooze_while_sitting_postpones_the_upcoming_reminder() -> None:
+    result = step(initial(T0), Snooze(at(20)), POLICY)
+    assert next_wakeup(result.state, POLICY) == at(60)
+    assert result.effects == (Record("snoozed", at(20), {"until": at(60).isoformat()}),)
+
+
+def test_dismissing_the_bubble_is_not_an_answer() -> None:
+    state = reminding_state()
+    result = step(state, Dismissed(at(51)), POLICY)
+    assert result.state == state and result.effects == ()
+    assert next_wakeup(result.state, POLICY) == at(55)
+
+
+def test_pause_means_silence_until_resumed_or_until_the_end() -> None:
+    paused = step(reminding_state(), Pause(at(51), until=at(111)), POLICY)
+    assert paused.state.phase is Phase.PAUSED
+    assert isinstance(paused.effects[0], Withdraw)
+    assert step(paused.state, Tick(at(110)), POLICY).effects == ()
+    back = step(paused.state, Tick(at(111)), POLICY)
+    assert back.state == initial(at(111))
+    assert back.effects == (Record("resumed", at(111)),)
+
+    forever = step(initial(T0), Pause(at(1)), POLICY).state
+    assert next_wakeup(forever, POLICY) is None
+    assert step(forever, Tick(at(10_000)), POLICY).state == forever
+    assert step(forever, Resume(at(90)), POLICY).state == initial(at(90))
+
+
+def test_events_that_make_no_sense_are_rejected_with_a_reason() -> None:
+    paused = step(initial(T0), Pause(at(1)), POLICY).state
+    for event in (Snooze(at(2)), Done(at(2)), Skip(at(2))):
+        result = step(paused, event, POLICY)
+        assert result.state == paused
+        assert isinstance(result.effects[0], Reject)
+    not_paused = step(initial(T0), Resume(at(2)), POLICY)
+    assert not_paused.effects == (Reject("not paused"),)
+    past = step(initial(T0), Pause(at(5), until=at(4)), POLICY)
+    assert isinstance(past.effects[0], Reject) and past.state == initial(T0)
+
+
+def test_remind_now_shows_a_new_reminder_even_when_paused() -> None:
+    paused = step(initial(T0), Pause(at(1)), POLICY).state
+    result = step(paused, RemindNow(at(3)), POLICY)
+    assert result.state.phase is Phase.REMINDING and result.state.paused_until is None
+    assert result.effects[0] == Notify(new=True, can_snooze=True, critical=False)
+
+
+def test_a_shorter_sit_applies_at_once_and_an_overdue_reminder_fires_once() -> None:
+    state = initial(T0)
+    shorter = Policy(sit=timedelta(minutes=30))
+    assert due_at(state, shorter) == at(30)
+    first = step(state, Tick(at(40)), shorter)
+    assert kinds(first.effects) == ["Notify", "Record"]
+    assert step(first.state, Tick(at(40)), shorter).effects == ()
+
+
+def test_restart_after_a_short_outage_keeps_the_snooze() -> None:
+    snoozed = step(reminding_state(), Snooze(at(51)), POLICY).state
+    result = step(snoozed, Started(at(53), last_seen=at(52)), POLICY)
+    assert result.state == snoozed
+
+
+def test_restart_after_a_long_outage_starts_a_fresh_stretch_but_keeps_a_pause() -> None:
+    result = step(reminding_state(), Started(at(120), last_seen=at(52)), POLICY)
+    assert result.state == initial(at(120))
+    assert isinstance(result.effects[0], Record) and result.effects[0].kind == "natural_break"
+    paused = step(initial(T0), Pause(at(1), until=at(300)), POLICY).state
+    assert step(paused, Started(at(120), last_seen=at(2)), POLICY).state == paused
+    expired = step(paused, Started(at(301), last_seen=at(2)), POLICY)
+    assert expired.state == initial(at(301))
+
+
+def test_restart_while_reminding_shows_the_reminder_again() -> None:
+    result = step(reminding_state(), Started(at(51), last_seen=at(50.5)), POLICY)
+    assert result.effects == (Notify(new=False, can_snooze=True, critical=False),)
+
+
+def test_clock_step_moves_every_timestamp_so_nothing_is_early_or_lost() -> None:
+    state = step(initial(T0), Snooze(at(10)), POLICY).state  # due at 60
+    forward = step(state, ClockStepped(at(24 * 60 + 20), timedelta(days=1)), POLICY).state
+    assert next_wakeup(forward, POLICY) == at(24 * 60 + 60)
+    backward = step(state, ClockStepped(at(-40), timedelta(hours=-1)), POLICY).state
+    assert next_wakeup(backward, POLICY) == at(0)
+    assert backward.sitting_since == at(-60)
+
+
+def test_clock_going_backwards_is_clamped_not_bunched() -> None:
+    state = reminding_state()  # shown at 50
+    back = step(state, Tick(at(20)), POLICY)
+    assert back.effects == ()
+    assert back.state.reminder_shown_at == at(20)
+    assert next_wakeup(back.state, POLICY) == at(25)
