@@ -1,0 +1,196 @@
+"""The exercise model, the built-in catalogue shipped as TOML, and notification rendering.
+
+An exercise is validated the same way whether it comes from the shipped catalogue or from a
+user's `[[exercises.custom]]` table, including the check that it fits a notification.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from importlib import resources
+from typing import Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+Target = Literal["hip_flexors", "hamstrings"]
+Kind = Literal["stretch", "strength", "mobility"]
+Position = Literal["standing", "seated", "floor"]
+Equipment = Literal["none", "chair", "step", "strap", "swiss_ball", "dumbbell", "machine"]
+
+TARGETS: tuple[str, ...] = get_args(Target)
+KINDS: tuple[str, ...] = get_args(Kind)
+POSITIONS: tuple[str, ...] = get_args(Position)
+EQUIPMENT: tuple[str, ...] = get_args(Equipment)
+CATEGORIES: tuple[str, ...] = tuple(f"{t}.{k}" for t in TARGETS for k in KINDS)
+
+TITLE_PREFIX = "Time to stand up: "
+TITLE_LIMIT = 60
+BODY_LIMIT = 240
+NAME_LIMIT = TITLE_LIMIT - len(TITLE_PREFIX)
+DOSE_LIMIT = 40
+MAX_STEPS = 3
+
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    # A custom error keeps pydantic from prefixing the text with "Value error, ".
+    return PydanticCustomError("exercise", message)
+
+
+class Exercise(BaseModel):
+    """One exercise: what it trains, where and with what it is done, and its short text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id: str
+    name: str
+    target: Target
+    kind: Kind
+    position: Position
+    equipment: tuple[Equipment, ...]
+    dose: str
+    steps: tuple[str, ...]
+    cue: str
+
+    @property
+    def category(self) -> str:
+        """`"<target>.<kind>"`, the unit that selection weights apply to."""
+        return f"{self.target}.{self.kind}"
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The equipment actually required (without the `none` marker)."""
+        return tuple(e for e in self.equipment if e != "none")
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not _KEBAB.fullmatch(value):
+            raise _invalid(
+                f"{value!r} is not kebab-case: use lowercase letters, digits and single hyphens, "
+                "like 'wall-calf-stretch'"
+            )
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not value:
+            raise _invalid("must not be empty")
+        if len(value) > NAME_LIMIT:
+            raise _invalid(
+                f"is {len(value)} characters; at most {NAME_LIMIT} fit in the notification title"
+            )
+        return value
+
+    @field_validator("dose")
+    @classmethod
+    def _check_dose(cls, value: str) -> str:
+        if not any(c.isdigit() for c in value):
+            raise _invalid(
+                f"{value!r} should say how long or how many, like '30 s each side' or '2 x 10 reps'"
+            )
+        if len(value) > DOSE_LIMIT:
+            raise _invalid(f"is {len(value)} characters; keep it under {DOSE_LIMIT}")
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _check_steps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not 1 <= len(value) <= MAX_STEPS:
+            raise _invalid(f"needs 1 to {MAX_STEPS} short steps, got {len(value)}")
+        if any(not step for step in value):
+            raise _invalid("a step must not be empty")
+        return value
+
+    @field_validator("cue")
+    @classmethod
+    def _check_cue(cls, value: str) -> str:
+        if not value:
+            raise _invalid("must not be empty: give a short safety cue")
+        return value
+
+    @field_validator("equipment")
+    @classmethod
+    def _check_equipment(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise _invalid('must list what is needed, or be ["none"]')
+        if len(set(value)) != len(value):
+            raise _invalid("lists the same item twice")
+        if "none" in value and len(value) > 1:
+            raise _invalid("'none' cannot be combined with other equipment")
+        return value
+
+    @model_validator(mode="after")
+    def _check_fits_notification(self) -> Exercise:
+        body = render(self)[1]
+        if len(body) > BODY_LIMIT:
+            raise _invalid(
+                f"the notification text for {self.id!r} is {len(body)} characters; at most "
+                f"{BODY_LIMIT} fit: shorten the dose, steps or cue"
+            )
+        return self
+
+
+def render(exercise: Exercise) -> tuple[str, str]:
+    """The notification (title, body): the dose, then the steps, then the safety cue."""
+    title = f"{TITLE_PREFIX}{exercise.name}"
+    if len(exercise.steps) == 1:
+        steps = [exercise.steps[0]]
+    else:
+        steps = [f"{n}. {step}" for n, step in enumerate(exercise.steps, start=1)]
+    return title, "\n".join([exercise.dose, *steps, exercise.cue])
+
+
+class CatalogueError(ValueError):
+    """The catalogue file cannot be used; the message names the entry and field."""
+
+
+_CATALOGUE_ADAPTER = TypeAdapter(list[Exercise])
+
+
+def parse_catalogue(text: str, source: str = "<catalogue>") -> tuple[Exercise, ...]:
+    """Parse and validate a catalogue: a TOML document of `[[exercise]]` tables with unique ids."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{source}: {exc}") from exc
+    unknown = sorted(set(data) - {"exercise"})
+    if unknown:
+        raise CatalogueError(f"{source}: unknown top-level key(s): {', '.join(unknown)}")
+    try:
+        entries = _CATALOGUE_ADAPTER.validate_python(data.get("exercise", []))
+    except ValidationError as exc:
+        lines = [
+            f"exercise[{err['loc'][0]}]"
+            + "".join(f".{part}" for part in err["loc"][1:])
+            + f": {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise CatalogueError(f"{source}: " + "; ".join(lines)) from exc
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise CatalogueError(f"{source}: id {entry.id!r} appears more than once")
+        seen.add(entry.id)
+    if not entries:
+        raise CatalogueError(f"{source}: no [[exercise]] entries")
+    return tuple(entries)
+
+
+@functools.cache
+def builtin_catalogue() -> tuple[Exercise, ...]:
+    """The catalogue shipped in the package, loaded and validated on first use."""
+    text = resources.files("standup").joinpath("data", "exercises.toml").read_text("utf-8")
+    return parse_catalogue(text, source="standup/data/exercises.toml")
