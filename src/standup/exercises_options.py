@@ -1,0 +1,192 @@
+"""The `[exercises]` options: focus and weights, filters, custom entries, and what is eligible."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from standup.exercises_catalogue import (
+    CATEGORIES,
+    Equipment,
+    Exercise,
+    Position,
+    builtin_catalogue,
+)
+
+Focus = Literal["balanced", "anterior-tilt", "posterior-tilt"]
+
+# How often each category comes up under each focus, as relative weights (each row sums to 1, so
+# a weight reads as a share). Categories without an eligible exercise drop out and the rest are
+# scaled up to fill their share.
+#
+# - balanced: half hip flexors, half hamstrings, so reminders alternate between the two. Within
+#   the hip flexors mostly stretches (sitting shortens them); the hamstrings split between
+#   stretching and strengthening, with some mobility.
+# - anterior-tilt: long sitting has shortened the hip flexors and weakened the hamstrings, tipping
+#   the pelvis forward. Stretch the front of the hip and strengthen the hamstrings; no hip-flexor
+#   strengthening, and little hamstring stretching (they are long and weak, not tight).
+# - posterior-tilt: the hamstrings are tight and pull the pelvis under. Lengthen them (stretches
+#   and mobility) and give the hip flexors some strength work; few hip-flexor stretches.
+FOCUS_WEIGHTS: dict[str, dict[str, float]] = {
+    "balanced": {
+        "hip_flexors.stretch": 0.35,
+        "hip_flexors.mobility": 0.10,
+        "hip_flexors.strength": 0.05,
+        "hamstrings.stretch": 0.20,
+        "hamstrings.strength": 0.20,
+        "hamstrings.mobility": 0.10,
+    },
+    "anterior-tilt": {
+        "hip_flexors.stretch": 0.40,
+        "hip_flexors.mobility": 0.10,
+        "hip_flexors.strength": 0.00,
+        "hamstrings.stretch": 0.05,
+        "hamstrings.strength": 0.35,
+        "hamstrings.mobility": 0.10,
+    },
+    "posterior-tilt": {
+        "hip_flexors.stretch": 0.05,
+        "hip_flexors.mobility": 0.15,
+        "hip_flexors.strength": 0.15,
+        "hamstrings.stretch": 0.45,
+        "hamstrings.strength": 0.05,
+        "hamstrings.mobility": 0.15,
+    },
+}
+
+_POSITION_REASON = {
+    "standing": "done standing",
+    "seated": "done seated",
+    "floor": "needs the floor",
+}
+_EQUIPMENT_NAME = {
+    "chair": "a chair",
+    "step": "a step",
+    "strap": "a strap",
+    "swiss_ball": "a Swiss ball",
+    "dumbbell": "a dumbbell",
+    "machine": "a leg-curl machine",
+}
+
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("exercises", message)
+
+
+class ExerciseOptions(BaseModel):
+    """The `[exercises]` table of the configuration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    focus: Focus = "balanced"
+    weights: dict[str, Weight] = Field(default_factory=dict)
+    positions: list[Position] = Field(default_factory=lambda: ["standing", "seated"])
+    equipment: list[Equipment] = Field(default_factory=lambda: ["none", "chair"])
+    exclude: list[str] = Field(default_factory=list)
+    include_only: list[str] = Field(default_factory=list)
+    custom: list[Exercise] = Field(default_factory=list)
+
+    @field_validator("weights")
+    @classmethod
+    def _check_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [key for key in value if key not in CATEGORIES]
+        if unknown:
+            raise _invalid(
+                f"unknown category {unknown[0]!r}; categories are {', '.join(CATEGORIES)}"
+            )
+        return value
+
+    @field_validator("custom")
+    @classmethod
+    def _check_custom_ids(cls, value: list[Exercise]) -> list[Exercise]:
+        first: dict[str, int] = {}
+        for index, entry in enumerate(value):
+            if entry.id in first:
+                raise _invalid(
+                    f"id {entry.id!r} is used by entries {first[entry.id]} and {index}; "
+                    "ids must be unique"
+                )
+            first[entry.id] = index
+        return value
+
+    @model_validator(mode="after")
+    def _check_ids_and_eligibility(self) -> ExerciseOptions:
+        known = [e.id for e in self.catalogue()]
+        for key in ("exclude", "include_only"):
+            for exercise_id in getattr(self, key):
+                if exercise_id not in known:
+                    close = difflib.get_close_matches(exercise_id, known, n=1)
+                    guess = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise _invalid(
+                        f"{key} names unknown exercise id {exercise_id!r}{guess}; "
+                        "`standup exercises list --all` shows every id"
+                    )
+        if not eligible(self):
+            raise _invalid(_nothing_eligible_message(self))
+        return self
+
+    def catalogue(self) -> list[Exercise]:
+        """Built-in exercises with custom ones applied: same id replaces, new ids are appended."""
+        custom = {e.id: e for e in self.custom}
+        merged = [custom.pop(e.id, e) for e in builtin_catalogue()]
+        return merged + list(custom.values())
+
+    def category_weights(self) -> dict[str, float]:
+        """The focus's weights with any `[exercises.weights]` overrides applied."""
+        return {**FOCUS_WEIGHTS[self.focus], **self.weights}
+
+    def find(self, exercise_id: str) -> Exercise | None:
+        """The exercise with this id (custom ones included), or None."""
+        return next((e for e in self.catalogue() if e.id == exercise_id), None)
+
+
+def _filter_reasons(exercise: Exercise, options: ExerciseOptions) -> list[str]:
+    reasons = []
+    if options.include_only and exercise.id not in options.include_only:
+        reasons.append("not in include_only")
+    if exercise.id in options.exclude:
+        reasons.append("excluded")
+    if exercise.position not in options.positions:
+        reasons.append(_POSITION_REASON[exercise.position])
+    missing = [_EQUIPMENT_NAME[e] for e in exercise.needs if e not in options.equipment]
+    if missing:
+        reasons.append("needs " + " and ".join(missing))
+    return reasons
+
+
+def explain_ineligible(exercise: Exercise, options: ExerciseOptions) -> str | None:
+    """Why this exercise will not come up under these options, or None when it can."""
+    reasons = _filter_reasons(exercise, options)
+    if not reasons and options.category_weights().get(exercise.category, 0.0) <= 0:
+        reasons.append(f"{exercise.category} has weight 0 for focus {options.focus}")
+    return "; ".join(reasons) or None
+
+
+def eligible(options: ExerciseOptions) -> list[Exercise]:
+    """The exercises that can come up: they pass every filter and their category weighs > 0."""
+    return [e for e in options.catalogue() if explain_ineligible(e, options) is None]
+
+
+def _nothing_eligible_message(options: ExerciseOptions) -> str:
+    passing = [e for e in options.catalogue() if not _filter_reasons(e, options)]
+    if passing:
+        categories = sorted({e.category for e in passing})
+        return (
+            f"the filters leave only exercises in categories weighted 0 for focus "
+            f"{options.focus} ({', '.join(categories)}): give one of them a positive weight in "
+            "[exercises.weights], or change focus"
+        )
+    filters = [f"positions = {options.positions}", f"equipment = {options.equipment}"]
+    if options.include_only:
+        filters.append(f"include_only = {options.include_only}")
+    if options.exclude:
+        filters.append(f"exclude = {options.exclude}")
+    return (
+        f"no exercise is left by the filters {', '.join(filters)}: allow more positions or "
+        "equipment, or exclude fewer exercises"
+    )
