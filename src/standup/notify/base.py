@@ -1,0 +1,54 @@
+"""The notifier interface every backend implements, and the reminder it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal, Protocol
+
+Urgency = Literal["low", "normal", "critical"]
+URGENCIES: tuple[Urgency, ...] = ("low", "normal", "critical")
+
+# What comes back from a bubble: one of our action keys, or "dismissed".
+ActionCallback = Callable[[str], None]
+DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder bubble: what it says and which buttons it offers."""
+
+    title: str
+    body: str
+    urgency: Urgency = "normal"
+    timeout: timedelta | None = None  # None: server default; timedelta(0): stays until answered
+    actions: tuple[tuple[str, str], ...] = ()  # (key, label), e.g. (("done", "Done"),)
+
+    def __post_init__(self) -> None:
+        if self.urgency not in URGENCIES:
+            raise ValueError(f"urgency must be one of {URGENCIES}, not {self.urgency!r}")
+        if self.timeout is not None and self.timeout < timedelta(0):
+            raise ValueError(f"timeout must not be negative, got {self.timeout}")
+        for key, _label in self.actions:
+            # "default" is the spec's name for a click on the body, and it maps to nothing here.
+            if key in ("default", DISMISSED):
+                raise ValueError(f"action key {key!r} is reserved")
+
+
+class Notifier(Protocol):
+    """Shows THE reminder bubble (one at a time) and reports answers through a callback."""
+
+    name: str
+
+    def show(self, reminder: Reminder) -> str:
+        """Show or replace the bubble; return the backend that delivered it. Never raises."""
+        ...
+
+    def close(self) -> None:
+        """Withdraw the bubble if one is shown. Never raises."""
+        ...
+
+    def shutdown(self) -> None:
+        """Release bus connections and threads."""
+        ...

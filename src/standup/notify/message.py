@@ -1,0 +1,135 @@
+"""Building org.freedesktop.Notifications calls and reading its signals, with no I/O.
+
+The adapter in `freedesktop.py` only sends what these functions build, so everything about the
+wire format is testable without a bus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
+
+from .base import DISMISSED, Reminder
+
+BUS_NAME = "org.freedesktop.Notifications"
+OBJECT_PATH = "/org/freedesktop/Notifications"
+INTERFACE = "org.freedesktop.Notifications"
+NOTIFICATIONS = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
+
+URGENCY_BYTE = {"low": 0, "normal": 1, "critical": 2}
+
+# NotificationClosed reasons from the spec. Only the user's own dismissal is an answer.
+CLOSED_EXPIRED, CLOSED_DISMISSED, CLOSED_BY_CALL, CLOSED_UNDEFINED = 1, 2, 3, 4
+
+
+def expire_timeout_ms(timeout: timedelta | None) -> int:
+    """The spec's expire_timeout: -1 for the server default, 0 for never, else milliseconds."""
+    if timeout is None:
+        return -1
+    if timeout == timedelta(0):
+        return 0
+    # A tiny positive timeout must not round down to 0, which would mean "never expire".
+    return max(1, min(round(timeout / timedelta(milliseconds=1)), 2**31 - 1))
+
+
+def flatten_actions(actions: tuple[tuple[str, str], ...]) -> list[str]:
+    """(("done", "Done"), ...) -> ["done", "Done", ...], the spec's alternating key/label list."""
+    return [part for pair in actions for part in pair]
+
+
+def notify_args(
+    reminder: Reminder, *, app_name: str, replaces_id: int, with_actions: bool
+) -> tuple[Any, ...]:
+    """The Notify arguments (signature susssasa{sv}i) for `reminder`."""
+    hints = {"urgency": ("y", URGENCY_BYTE[reminder.urgency])}
+    actions = flatten_actions(reminder.actions) if with_actions else []
+    return (
+        app_name,
+        replaces_id,
+        "",  # app_icon: the server's default
+        reminder.title,
+        reminder.body,
+        actions,
+        hints,
+        expire_timeout_ms(reminder.timeout),
+    )
+
+
+def new_notify(
+    reminder: Reminder, *, app_name: str, replaces_id: int = 0, with_actions: bool = True
+) -> Message:
+    args = notify_args(
+        reminder, app_name=app_name, replaces_id=replaces_id, with_actions=with_actions
+    )
+    return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", args)
+
+
+def new_close_notification(notification_id: int) -> Message:
+    return new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,))
+
+
+def new_get_capabilities() -> Message:
+    return new_method_call(NOTIFICATIONS, "GetCapabilities")
+
+
+def new_get_server_information() -> Message:
+    return new_method_call(NOTIFICATIONS, "GetServerInformation")
+
+
+def signal_rule() -> MatchRule:
+    """Matches ActionInvoked and NotificationClosed.
+
+    No sender in the rule: the bus would resolve the well-known name, but jeepney's local filter
+    compares it with the unique name of the sender and would never match.
+    """
+    return MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a signal means for us: report `key` (or nothing), and whether to close the bubble."""
+
+    key: str | None
+    close_bubble: bool
+    finished: bool  # the bubble is gone or answered: forget its id
+
+
+def read_signal(msg: Message, our_id: int, our_keys: frozenset[str]) -> Answer | None:
+    """Interpret a Notifications signal for the bubble `our_id`; None when it is not ours."""
+    if msg.header.message_type is not MessageType.signal or not our_id:
+        return None
+    fields = msg.header.fields
+    if fields.get(HeaderFields.interface) != INTERFACE:
+        return None
+    member = fields.get(HeaderFields.member)
+    body = msg.body
+    if not body or body[0] != our_id:
+        return None
+    if member == "ActionInvoked" and len(body) == 2:
+        key = body[1]
+        if key in our_keys:
+            # dunst leaves the bubble up after an action; the answer is given, so take it down.
+            return Answer(key=key, close_bubble=True, finished=True)
+        return None  # "default" (a click on the body) or a key we never offered
+    if member == "NotificationClosed" and len(body) == 2:
+        reason = body[1]
+        return Answer(
+            key=DISMISSED if reason == CLOSED_DISMISSED else None,
+            close_bubble=False,
+            finished=True,
+        )
+    return None
+
+
+def parse_server_information(body: tuple[Any, ...], capabilities: list[str]) -> dict[str, Any]:
+    name, vendor, version, spec_version = body
+    return {
+        "name": name,
+        "vendor": vendor,
+        "version": version,
+        "spec_version": spec_version,
+        "capabilities": list(capabilities),
+    }
