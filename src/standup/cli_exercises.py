@@ -1,0 +1,165 @@
+"""`standup exercises list|show|next`: a parser builder and a runner; the work is in exercises."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from standup.errors import UsageError
+from standup.exercises import (
+    Exercise,
+    ExerciseOptions,
+    eligible,
+    explain_ineligible,
+    load_rotation,
+    pick,
+    render,
+)
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    """One exercise as the commands report it: the entry and whether it can come up."""
+
+    exercise: Exercise
+    reason: str | None
+    custom: bool
+
+    @property
+    def eligible(self) -> bool:
+        return self.reason is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: every catalogue field plus category, custom, eligible, reason."""
+        data = self.exercise.model_dump(mode="json")
+        data["equipment"] = list(self.exercise.equipment)
+        data["steps"] = list(self.exercise.steps)
+        return {
+            **data,
+            "category": self.exercise.category,
+            "custom": self.custom,
+            "eligible": self.eligible,
+            "reason": self.reason,
+        }
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `exercises` and its subcommands on the top-level subparsers object."""
+    parser = subparsers.add_parser(
+        "exercises",
+        help="list, show or preview the exercises",
+        description="The exercises standup suggests, filtered by the [exercises] options.",
+    )
+    sub = parser.add_subparsers(dest="exercises_command", metavar="{list,show,next}")
+    list_parser = sub.add_parser("list", help="the exercises that can come up (the default)")
+    list_parser.add_argument(
+        "--all", action="store_true", help="also show filtered-out exercises and why"
+    )
+    list_parser.add_argument("--json", action="store_true", help="print JSON")
+    show_parser = sub.add_parser("show", help="the full text of one exercise")
+    show_parser.add_argument("id", help="an exercise id, as `list --all` shows")
+    show_parser.add_argument("--json", action="store_true", help="print JSON")
+    next_parser = sub.add_parser("next", help="what the next reminder will suggest")
+    next_parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def run(
+    args: argparse.Namespace, options: ExerciseOptions, rotation_json: str | None, out: TextIO
+) -> int:
+    """Carry out `standup exercises ...` and print the result to `out`; returns the exit code."""
+    command = getattr(args, "exercises_command", None) or "list"
+    as_json = bool(getattr(args, "json", False))
+    if command == "list":
+        rows = list_rows(options, show_all=bool(getattr(args, "all", False)))
+        if as_json:
+            _print_json([row.to_dict() for row in rows], out)
+        else:
+            _print_table(rows, options, out)
+    elif command == "show":
+        row = show_row(options, args.id)
+        if as_json:
+            _print_json(row.to_dict(), out)
+        else:
+            _print_exercise(row, out)
+    elif command == "next":
+        row = next_row(options, rotation_json)
+        if as_json:
+            _print_json(row.to_dict() if row else None, out)
+        elif row is None:
+            count = len(eligible(options))
+            out.write(
+                "No reminder has been given yet: the first one is picked at random from "
+                f"{count} eligible exercises.\n"
+            )
+        else:
+            _print_exercise(row, out, heading="Next: ")
+    else:
+        raise UsageError(f"unknown exercises command {command!r}", hint="use list, show or next")
+    return 0
+
+
+def list_rows(options: ExerciseOptions, *, show_all: bool = False) -> list[ExerciseRow]:
+    """Every exercise that can come up, or with `show_all` every one, in catalogue order."""
+    rows = [_row(e, options) for e in options.catalogue()]
+    return rows if show_all else [row for row in rows if row.eligible]
+
+
+def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
+    """One exercise by id; an unknown id is a usage error with a suggestion."""
+    exercise = options.find(exercise_id)
+    if exercise is None:
+        ids = [e.id for e in options.catalogue()]
+        close = difflib.get_close_matches(exercise_id, ids, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(
+            f"no exercise with id {exercise_id!r}",
+            hint=f"{guess}`standup exercises list --all` shows every id",
+        )
+    return _row(exercise, options)
+
+
+def next_row(options: ExerciseOptions, rotation_json: str | None) -> ExerciseRow | None:
+    """The next pick of the stored rotation (not advanced), or None when nothing is stored yet."""
+    rotation = load_rotation(rotation_json)
+    if rotation is None:
+        return None
+    return _row(pick(rotation, options, advance=False), options)
+
+
+def _row(exercise: Exercise, options: ExerciseOptions) -> ExerciseRow:
+    custom = any(c.id == exercise.id for c in options.custom)
+    return ExerciseRow(exercise, explain_ineligible(exercise, options), custom)
+
+
+def _print_json(data: object, out: TextIO) -> None:
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO) -> None:
+    show_reason = any(not row.eligible for row in rows)
+    header = ["ID", "CATEGORY", "WHERE", "NEEDS"] + (["FILTERED OUT"] if show_reason else [])
+    table = [header]
+    for row in rows:
+        e = row.exercise
+        cells = [e.id, e.category, e.position, ", ".join(e.needs) or "-"]
+        table.append(cells + ([row.reason or ""] if show_reason else []))
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    count = sum(row.eligible for row in rows)
+    total = len(options.catalogue())
+    out.write(f"{count} of {total} eligible (focus: {options.focus})\n")
+
+
+def _print_exercise(row: ExerciseRow, out: TextIO, heading: str = "") -> None:
+    e = row.exercise
+    title, body = render(e)
+    needs = ", ".join(e.needs) or "nothing"
+    status = "eligible" if row.eligible else f"not eligible: {row.reason}"
+    out.write(f"{heading}{e.name} [{e.id}]\n")
+    out.write(f"{e.category}, {e.position}, needs {needs}; {status}\n\n")
+    out.write(f"{title}\n{body}\n")

@@ -1,0 +1,50 @@
+"""The exercise programme: catalogue, options and filters, rotation, rendering.
+
+One import point for the rest of standup; the work lives in `exercises_catalogue`,
+`exercises_options` and `exercises_rotation`. Nothing is loaded until first asked for.
+"""
+
+from __future__ import annotations
+
+from standup.exercises_catalogue import (
+    BODY_LIMIT,
+    CATEGORIES,
+    TITLE_LIMIT,
+    CatalogueError,
+    Exercise,
+    builtin_catalogue,
+    parse_catalogue,
+    render,
+)
+from standup.exercises_options import (
+    FOCUS_WEIGHTS,
+    ExerciseOptions,
+    eligible,
+    explain_ineligible,
+)
+from standup.exercises_rotation import STORE_KEY, Rotation, load_rotation
+
+__all__ = [
+    "BODY_LIMIT",
+    "CATEGORIES",
+    "FOCUS_WEIGHTS",
+    "STORE_KEY",
+    "TITLE_LIMIT",
+    "CatalogueError",
+    "Exercise",
+    "ExerciseOptions",
+    "Rotation",
+    "builtin_catalogue",
+    "eligible",
+    "explain_ineligible",
+    "load_rotation",
+    "parse_catalogue",
+    "pick",
+    "render",
+]
+
+
+def pick(rotation: Rotation, options: ExerciseOptions, *, advance: bool = True) -> Exercise:
+    """The next exercise under `options`; `advance=False` only peeks and leaves `rotation` as is."""
+    choose = rotation.next if advance else rotation.peek
+    return choose(eligible(options), options.category_weights())
