@@ -1,0 +1,92 @@
+"""Shared fixtures: isolated XDG directories and the desktop rig for end-to-end tests.
+
+End-to-end tests (marker `e2e`) skip on a machine without the rig's binaries, except when the CI
+variable is set: there a missing binary is a failure, so the suite can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from rig import Rig, missing_binaries
+
+
+def _rig_unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: end-to-end tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _e2e_requirements(request: pytest.FixtureRequest) -> None:
+    """Skip (or, in CI, fail) e2e tests when a rig binary is missing."""
+    if request.node.get_closest_marker("e2e") is None:
+        return
+    missing = missing_binaries()
+    if missing:
+        _rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
+
+
+@pytest.fixture(scope="session")
+def rig_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    """One private bus + Xvfb + dunst for the whole run."""
+    missing = missing_binaries()
+    if missing:
+        _rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
+    rig = Rig(tmp_path_factory.mktemp("rig"))
+    rig.start()
+    try:
+        yield rig
+    finally:
+        rig.stop()
+
+
+@pytest.fixture
+def rig(rig_session: Rig, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rig]:
+    """The shared rig with dunst running, an empty screen and history, and our env pointing at it.
+
+    A test may stop dunst (to see a bus without a server); it is started again for the next one.
+    """
+    rig_session.start_dunst()
+    rig_session.reset()
+    for key, value in rig_session.env.items():
+        monkeypatch.setenv(key, value)
+    yield rig_session
+    rig_session.start_dunst()
+    rig_session.reset()
+
+
+@dataclass(frozen=True)
+class XdgDirs:
+    config_home: Path
+    state_home: Path
+    runtime_dir: Path
+    config_dirs: Path
+
+
+@pytest.fixture
+def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
+    """Fresh XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR (0700) and XDG_CONFIG_DIRS."""
+    dirs = XdgDirs(
+        config_home=tmp_path / "config",
+        state_home=tmp_path / "state",
+        runtime_dir=tmp_path / "runtime",
+        config_dirs=tmp_path / "etc-xdg",
+    )
+    for path in (dirs.config_home, dirs.state_home, dirs.config_dirs):
+        path.mkdir()
+    dirs.runtime_dir.mkdir(mode=0o700)
+    dirs.runtime_dir.chmod(0o700)  # mkdir's mode is filtered by the umask
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs.config_home))
+    monkeypatch.setenv("XDG_STATE_HOME", str(dirs.state_home))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(dirs.runtime_dir))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(dirs.config_dirs))
+    # Our own overrides would win over the XDG variables; keep them out of the way.
+    for var in ("STANDUP_CONFIG", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    return dirs
