@@ -163,7 +163,10 @@ def explain_ineligible(exercise: Exercise, options: ExerciseOptions) -> str | No
     """Why this exercise will not come up under these options, or None when it can."""
     reasons = _filter_reasons(exercise, options)
     if not reasons and options.category_weights().get(exercise.category, 0.0) <= 0:
-        reasons.append(f"{exercise.category} has weight 0 for focus {options.focus}")
+        if exercise.category in options.weights:
+            reasons.append(f"{exercise.category} has weight 0 in [exercises.weights]")
+        else:
+            reasons.append(f"{exercise.category} has weight 0 for focus {options.focus}")
     return "; ".join(reasons) or None
 
 
