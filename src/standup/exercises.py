@@ -9,6 +9,8 @@ from __future__ import annotations
 from standup.exercises_catalogue import (
     BODY_LIMIT,
     CATEGORIES,
+    EQUIPMENT,
+    POSITIONS,
     TITLE_LIMIT,
     CatalogueError,
     Exercise,
@@ -27,7 +29,9 @@ from standup.exercises_rotation import STORE_KEY, Rotation, load_rotation
 __all__ = [
     "BODY_LIMIT",
     "CATEGORIES",
+    "EQUIPMENT",
     "FOCUS_WEIGHTS",
+    "POSITIONS",
     "STORE_KEY",
     "TITLE_LIMIT",
     "CatalogueError",

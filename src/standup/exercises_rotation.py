@@ -166,7 +166,7 @@ class Rotation:
                 )
                 for c, b in dict(data.get("categories", {})).items()
             }
-        except (TypeError, KeyError, AttributeError, json.JSONDecodeError) as exc:
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
             raise ValueError(f"unreadable rotation state: {exc}") from exc
         return rotation
 
