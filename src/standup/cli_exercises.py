@@ -158,8 +158,8 @@ def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO)
 def _print_exercise(row: ExerciseRow, out: TextIO, heading: str = "") -> None:
     e = row.exercise
     title, body = render(e)
-    needs = ", ".join(e.needs) or "nothing"
+    equipment = ", ".join(e.equipment)
     status = "eligible" if row.eligible else f"not eligible: {row.reason}"
     out.write(f"{heading}{e.name} [{e.id}]\n")
-    out.write(f"{e.category}, {e.position}, needs {needs}; {status}\n\n")
+    out.write(f"{e.category}, {e.position}, equipment: {equipment}; {status}\n\n")
     out.write(f"{title}\n{body}\n")

@@ -1,0 +1,160 @@
+"""`standup exercises list|show|next`, through the parser builder and the runner."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+
+import pytest
+
+from standup import cli_exercises
+from standup.errors import UsageError
+from standup.exercises import ExerciseOptions, Rotation, builtin_catalogue, eligible, pick
+
+FIELDS = {
+    "id",
+    "name",
+    "target",
+    "kind",
+    "category",
+    "position",
+    "equipment",
+    "dose",
+    "steps",
+    "cue",
+    "custom",
+    "eligible",
+    "reason",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="standup")
+    cli_exercises.add_parser(top.add_subparsers(dest="command"))
+    return top
+
+
+def call(
+    argv: list[str], options: ExerciseOptions | None = None, rotation: str | None = None
+) -> str:
+    out = io.StringIO()
+    args = parser().parse_args(["exercises", *argv])
+    code = cli_exercises.run(args, options or ExerciseOptions(), rotation, out)
+    assert code == 0
+    return out.getvalue()
+
+
+def test_list_shows_the_eligible_ones_with_a_count() -> None:
+    text = call(["list"])
+    lines = text.splitlines()
+    assert lines[0].split() == ["ID", "CATEGORY", "WHERE", "NEEDS"]
+    listed = [line.split()[0] for line in lines[1:-1]]
+    assert listed == [e.id for e in eligible(ExerciseOptions())]
+    assert lines[-1] == f"{len(listed)} of {len(builtin_catalogue())} eligible (focus: balanced)"
+    assert "glute-bridge" not in text
+
+
+def test_bare_exercises_means_list() -> None:
+    assert call([]) == call(["list"])
+
+
+def test_list_all_gives_the_reason_for_each_filtered_out_one() -> None:
+    lines = call(["list", "--all"]).splitlines()
+    assert "FILTERED OUT" in lines[0]
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert len(rows) == len(builtin_catalogue())
+    assert rows["glute-bridge"].endswith("needs the floor")
+    assert rows["romanian-deadlift"].endswith("needs a dumbbell")
+    assert rows["swiss-ball-curl"].endswith("needs the floor; needs a Swiss ball")
+    assert rows["leg-swings"].rstrip().endswith("-")
+
+
+def test_list_json_is_a_stable_list_of_objects() -> None:
+    options = ExerciseOptions(exclude=["leg-swings"])
+    eligible_only = json.loads(call(["list", "--json"], options))
+    everything = json.loads(call(["list", "--all", "--json"], options))
+    assert {o["id"] for o in eligible_only} == {e.id for e in eligible(options)}
+    assert all(o["eligible"] and o["reason"] is None for o in eligible_only)
+    assert len(everything) == len(builtin_catalogue())
+    assert all(set(o) == FIELDS for o in everything)
+    swings = next(o for o in everything if o["id"] == "leg-swings")
+    assert swings["eligible"] is False
+    assert swings["reason"] == "excluded"
+    assert swings["category"] == "hamstrings.mobility"
+    assert swings["equipment"] == ["none"]
+    assert isinstance(swings["steps"], list)
+    assert swings["custom"] is False
+
+
+def test_show_prints_the_full_text_and_status() -> None:
+    text = call(["show", "romanian-deadlift"])
+    assert text.splitlines()[:2] == [
+        "Romanian deadlift with a weight [romanian-deadlift]",
+        "hamstrings.strength, standing, equipment: dumbbell; not eligible: needs a dumbbell",
+    ]
+    assert "Time to stand up: Romanian deadlift with a weight\n2 x 10 reps\n1. " in text
+    assert text.rstrip().endswith("only as far as is comfortable.")
+
+
+def test_show_json_and_custom_entries() -> None:
+    custom = {
+        "id": "wall-sit",
+        "name": "Wall sit",
+        "target": "hamstrings",
+        "kind": "strength",
+        "position": "standing",
+        "equipment": ["none"],
+        "dose": "3 x 20 s",
+        "steps": ["Slide down a wall and hold."],
+        "cue": "Only as far as is comfortable.",
+    }
+    options = ExerciseOptions.model_validate({"custom": [custom]})
+    data = json.loads(call(["show", "wall-sit", "--json"], options))
+    assert data == {**custom, "category": "hamstrings.strength", "custom": True} | {
+        "eligible": True,
+        "reason": None,
+    }
+
+
+def test_show_unknown_id_is_a_usage_error_with_a_hint() -> None:
+    args = parser().parse_args(["exercises", "show", "leg-swing"])
+    with pytest.raises(UsageError) as info:
+        cli_exercises.run(args, ExerciseOptions(), None, io.StringIO())
+    assert str(info.value) == "no exercise with id 'leg-swing'"
+    assert "did you mean 'leg-swings'?" in info.value.hint
+    assert "list --all" in info.value.hint
+
+
+def test_next_tells_what_the_stored_rotation_picks_next() -> None:
+    options = ExerciseOptions()
+    rotation = Rotation(seed=4)
+    pick(rotation, options)
+    stored = rotation.to_json()
+    text = call(["next"], options, stored)
+    coming = pick(rotation, options)
+    assert text.startswith(f"Next: {coming.name} [{coming.id}]\n")
+    assert f"Time to stand up: {coming.name}\n{coming.dose}\n" in text
+    data = json.loads(call(["next", "--json"], options, stored))
+    assert data["id"] == coming.id
+    assert set(data) == FIELDS
+
+
+def test_next_follows_a_filter_change() -> None:
+    rotation = Rotation(seed=4)
+    coming = pick(rotation, ExerciseOptions(), advance=False)
+    narrowed = ExerciseOptions(exclude=[coming.id])
+    data = json.loads(call(["next", "--json"], narrowed, rotation.to_json()))
+    assert data["id"] != coming.id
+    assert data["eligible"] is True
+
+
+@pytest.mark.parametrize("stored", [None, "not json"])
+def test_next_without_a_stored_rotation_says_so(stored: str | None) -> None:
+    text = call(["next"], rotation=stored)
+    count = len(eligible(ExerciseOptions()))
+    assert text == (
+        "No reminder has been given yet: the first one is picked at random from "
+        f"{count} eligible exercises.\n"
+    )
+    assert json.loads(call(["next", "--json"], rotation=stored)) is None
