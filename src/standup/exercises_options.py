@@ -5,7 +5,14 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from standup.exercises_catalogue import (
@@ -87,9 +94,10 @@ class ExerciseOptions(BaseModel):
     weights: dict[str, Weight] = Field(default_factory=dict)
     positions: list[Position] = Field(default_factory=lambda: ["standing", "seated"])
     equipment: list[Equipment] = Field(default_factory=lambda: ["none", "chair"])
+    # custom comes before exclude and include_only so that their check can see custom ids.
+    custom: list[Exercise] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     include_only: list[str] = Field(default_factory=list)
-    custom: list[Exercise] = Field(default_factory=list)
 
     @field_validator("weights")
     @classmethod
@@ -114,18 +122,24 @@ class ExerciseOptions(BaseModel):
             first[entry.id] = index
         return value
 
+    @field_validator("exclude", "include_only")
+    @classmethod
+    def _check_ids(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if "custom" not in info.data:
+            return value  # custom entries are invalid; that error is reported on its own
+        known = [e.id for e in builtin_catalogue()] + [e.id for e in info.data["custom"]]
+        for exercise_id in value:
+            if exercise_id not in known:
+                close = difflib.get_close_matches(exercise_id, known, n=1)
+                guess = f" (did you mean {close[0]!r}?)" if close else ""
+                raise _invalid(
+                    f"unknown exercise id {exercise_id!r}{guess}; "
+                    "`standup exercises list --all` shows every id"
+                )
+        return value
+
     @model_validator(mode="after")
-    def _check_ids_and_eligibility(self) -> ExerciseOptions:
-        known = [e.id for e in self.catalogue()]
-        for key in ("exclude", "include_only"):
-            for exercise_id in getattr(self, key):
-                if exercise_id not in known:
-                    close = difflib.get_close_matches(exercise_id, known, n=1)
-                    guess = f" (did you mean {close[0]!r}?)" if close else ""
-                    raise _invalid(
-                        f"{key} names unknown exercise id {exercise_id!r}{guess}; "
-                        "`standup exercises list --all` shows every id"
-                    )
+    def _check_eligibility(self) -> ExerciseOptions:
         if not eligible(self):
             raise _invalid(_nothing_eligible_message(self))
         return self
