@@ -1,0 +1,216 @@
+"""The configuration: pydantic-settings models over layered TOML files and STANDUP_* variables.
+
+Layers, later wins: built-in defaults; /etc/xdg/standup/config.toml (every $XDG_CONFIG_DIRS
+entry); the user's file ($XDG_CONFIG_HOME/standup/config.toml, or --config / $STANDUP_CONFIG);
+then STANDUP_* environment variables, nested with "__" (STANDUP_SCHEDULE__SIT=45m).
+
+We read the files ourselves rather than through pydantic-settings' TOML source so that every
+error can name the file, the line, the key, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from standup import paths
+from standup.config_errors import describe_validation_error, find_key_line
+from standup.core import Policy
+from standup.durations import format_duration, parse_duration, parse_positive_duration
+from standup.errors import ConfigError
+from standup.exercises_options import ExerciseOptions
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_positive_duration),
+    PlainSerializer(format_duration, return_type=str),
+]
+
+
+def _timeout(value: object) -> timedelta:
+    duration = parse_duration(value)
+    if duration < timedelta(0):
+        raise ValueError("must be 0 (stay until answered) or a positive duration")
+    return duration
+
+
+Timeout = Annotated[
+    timedelta, BeforeValidator(_timeout), PlainSerializer(format_duration, return_type=str)
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class ScheduleOptions(_Section):
+    sit: Duration = Field(timedelta(minutes=50), description="sitting time before a reminder")
+    snooze: Duration = timedelta(minutes=10)
+    remind_again: Duration = timedelta(minutes=5)
+    max_snoozes: int = Field(3, ge=0, le=100)
+    natural_break: Duration = timedelta(minutes=5)
+
+
+class NotificationOptions(_Section):
+    backend: Literal["auto", "freedesktop", "plyer", "log"] = "auto"
+    urgency: Literal["low", "normal", "critical"] = "normal"
+    timeout: Timeout = timedelta(0)
+
+
+class HistoryOptions(_Section):
+    keep_days: int = Field(365, ge=1, le=36500)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STANDUP_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    schedule: ScheduleOptions = ScheduleOptions()
+    notifications: NotificationOptions = NotificationOptions()
+    exercises: ExerciseOptions = ExerciseOptions()
+    history: HistoryOptions = HistoryOptions()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Our merged files arrive as init values; the environment wins over them.
+        return (env_settings, init_settings)
+
+    def policy(self) -> Policy:
+        s = self.schedule
+        return Policy(
+            sit=s.sit,
+            snooze=s.snooze,
+            remind_again=s.remind_again,
+            max_snoozes=s.max_snoozes,
+            natural_break=s.natural_break,
+        )
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    settings: Settings
+    files: tuple[Path, ...]  # the files that were read, lowest precedence first
+    user_file: Path  # where the user's file is (or would be)
+    origins: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+
+
+def candidate_files(explicit: Path | None = None) -> tuple[list[Path], Path, bool]:
+    """All files in precedence order, the user's file, and whether the user named it."""
+    if explicit is not None:
+        user, named = explicit, True
+    else:
+        named = bool(os.environ.get("STANDUP_CONFIG"))
+        user = paths.user_config_file()
+    return [*paths.system_config_files(), user], user, named
+
+
+def load_config(explicit: Path | None = None) -> LoadedConfig:
+    """Read and validate every layer; raise ConfigError with a message for people."""
+    files, user, named = candidate_files(explicit)
+    if named and not user.is_file():
+        raise ConfigError(
+            f"config file {user} does not exist",
+            hint="create it with `standup config init`, or point --config at an existing file",
+        )
+    merged: dict[str, Any] = {}
+    origins: dict[tuple[str, ...], str] = {}
+    read: list[Path] = []
+    for path in files:
+        data = read_toml(path)
+        if data is None:
+            continue
+        read.append(path)
+        _deep_merge(merged, data, origins, str(path), ())
+    for name in os.environ:
+        if name.startswith("STANDUP_") and "__" in name:
+            key = tuple(name[len("STANDUP_") :].lower().split("__"))
+            origins[key] = f"environment variable {name}"
+    try:
+        settings = Settings(**merged)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
+    return LoadedConfig(settings, tuple(read), user, origins)
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """The parsed file, None when it does not exist; ConfigError for unreadable or bad TOML."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a directory") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        # The message already reads "... (at line 3, column 7)".
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _deep_merge(
+    into: dict[str, Any],
+    data: Mapping[str, Any],
+    origins: dict[tuple[str, ...], str],
+    source: str,
+    prefix: tuple[str, ...],
+) -> None:
+    for key, value in data.items():
+        path = (*prefix, key)
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], value, origins, source, path)
+        else:
+            into[key] = value
+        origins[path] = source
+
+
+def allowed_keys(table: tuple[str, ...]) -> list[str]:
+    """The key names a table accepts, for "unknown key" messages."""
+    model: Any = Settings
+    for name in table:
+        fields = getattr(model, "model_fields", {})
+        if name not in fields:
+            return []
+        model = fields[name].annotation
+        if hasattr(model, "__args__"):  # list[Model] -> Model
+            model = next((a for a in model.__args__ if hasattr(a, "model_fields")), model)
+    return sorted(getattr(model, "model_fields", {}))
+
+
+def key_line(path: Path, key: tuple[str | int, ...]) -> int | None:
+    try:
+        return find_key_line(path.read_text(encoding="utf-8"), key)
+    except OSError:
+        return None
+
+
+def defaults() -> Settings:
+    """The built-in defaults, ignoring every file and variable."""
+    return Settings.model_construct(
+        schedule=ScheduleOptions(),
+        notifications=NotificationOptions(),
+        exercises=ExerciseOptions(),
+        history=HistoryOptions(),
+    )
