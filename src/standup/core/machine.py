@@ -210,6 +210,8 @@ def _started(state: State, event: Event, policy: Policy) -> Transition:
         if state.paused_until is not None and state.paused_until <= now:
             return _resume(state, event, policy)
         return Transition(state)
+    if event.last_seen is None:
+        return Transition(_new_stretch(now))  # first start, or nothing saved: start counting
     if away:
         # Down longer than a break: whatever the user was sitting through is over.
         return Transition(_new_stretch(now), (Record("natural_break", now, {"restart": True}),))
