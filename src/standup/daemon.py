@@ -1,0 +1,364 @@
+"""`standup run`: the imperative shell around the core.
+
+One worker thread (APScheduler's executor, one worker) owns the core state; every other thread
+(signal handlers, the control socket, the D-Bus listener) only submits work to it. The scheduler
+holds one date job for the next wake-up and otherwise sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from standup import core, paths
+from standup.config import LoadedConfig, load_config
+from standup.core import Event, Notify, Record, Reject, State, Withdraw
+from standup.daemon_commands import CommandHandler
+from standup.durations import describe
+from standup.errors import ConfigError, StandupError
+from standup.exercises_catalogue import Exercise
+from standup.exercises_options import eligible
+from standup.exercises_rotation import Rotation, load_rotation
+from standup.notify import open_notifier
+from standup.notify.base import Notifier
+from standup.reminders import ACTION_KEYS, build_reminder
+from standup.sdnotify import sd_notify
+from standup.snapshot import snapshot
+from standup.store import Store, StoreError
+
+log = logging.getLogger("standup")
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+WAKE_JOB = "wake"
+
+# APScheduler 3 defaults drop a date job that came due while the machine slept
+# (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        *,
+        clock: Clock = utc_now,
+        config_path: Path | None = None,
+        store_path: Path | None = None,
+        notifier_factory: Callable[..., Notifier] = open_notifier,
+    ) -> None:
+        self.loaded = loaded
+        self.settings = loaded.settings
+        self.policy = loaded.settings.policy()
+        self._clock = clock
+        self._config_path = config_path
+        self._store_path = store_path
+        self._notifier_factory = notifier_factory
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults=JOB_DEFAULTS,
+            timezone=UTC,
+        )
+        self.state: State = core.initial(clock())
+        self.exercise: Exercise | None = None
+        self.rotation = Rotation()
+        self.notifier: Notifier | None = None
+        self.delivered_by = "none"
+        self.store: Store | None = None
+        self._store_failing = False
+        self.commands = CommandHandler(self)
+        self.stopped = threading.Event()
+
+    # ---- threads hand work to the worker ----------------------------------------------------
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run fn(*args) on the worker thread, as soon as it is free."""
+        self.scheduler.add_job(fn, args=args)
+
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float = 5.0) -> T:
+        """Run fn(*args) on the worker thread and wait for its result."""
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fn(*args))
+            except BaseException as error:  # handed back to the caller's thread
+                future.set_exception(error)
+
+        self.submit(run)
+        return future.result(timeout)
+
+    # ---- the core loop (worker thread only) -------------------------------------------------
+
+    def feed(self, make_event: Callable[[datetime], Event]) -> list[str]:
+        """Step the core with an event made at the current time; return any rejections."""
+        event = make_event(self._clock())
+        transition = core.step(self.state, event, self.policy)
+        self.state = transition.state
+        rejections: list[str] = []
+        records: list[Record] = []
+        rotation_changed = False
+        for effect in transition.effects:
+            if isinstance(effect, Notify):
+                rotation_changed |= self._notify(effect)
+            elif isinstance(effect, Withdraw):
+                if self.notifier is not None:
+                    self.notifier.close()
+            elif isinstance(effect, Record):
+                records.append(effect)
+                self._log_record(effect)
+            elif isinstance(effect, Reject):
+                rejections.append(effect.message)
+        if transition.effects or records:
+            self._persist(records, rotation_changed)
+        self._reschedule()
+        return rejections
+
+    def _notify(self, effect: Notify) -> bool:
+        changed = False
+        if effect.new or self.exercise is None:
+            self.exercise = self.rotation.next(self._eligible(), self._weights())
+            changed = True
+        reminder = build_reminder(self.exercise, effect, self.settings)
+        assert self.notifier is not None
+        self.delivered_by = self.notifier.show(reminder)
+        if self.delivered_by != "log":  # the log backend has written the reminder already
+            log.info("reminder: %s (via %s)", self.exercise.name, self.delivered_by)
+        return changed
+
+    def _eligible(self) -> list[Exercise]:
+        return eligible(self.settings.exercises)
+
+    def _weights(self) -> dict[str, float]:
+        return self.settings.exercises.category_weights()
+
+    def _log_record(self, record: Record) -> None:
+        if record.kind != "reminded":  # the reminder itself was logged when shown
+            log.info("%s", record.kind.replace("_", " "))
+
+    def _tick(self) -> None:
+        self.feed(core.Tick)
+
+    def _reschedule(self) -> None:
+        wake = core.next_wakeup(self.state, self.policy)
+        if wake is None:
+            if self.scheduler.get_job(WAKE_JOB):
+                self.scheduler.remove_job(WAKE_JOB)
+        else:
+            self.scheduler.add_job(
+                self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
+            )
+        sd_notify(f"STATUS={self.status_line()}")
+
+    def status_line(self) -> str:
+        info = self.status()
+        if info["state"] == "paused":
+            until = info["paused_until"]
+            return f"paused until {until[11:16]}" if until else "paused"
+        if info["state"] == "reminding":
+            return "reminder showing"
+        nxt = info["next_reminder_at"]
+        return f"next reminder at {nxt[11:19]} UTC" if nxt else "idle"
+
+    def status(self) -> dict[str, Any]:
+        exercise = None
+        if self.exercise is not None:
+            exercise = {"id": self.exercise.id, "name": self.exercise.name}
+        return snapshot(
+            self.state,
+            self.policy,
+            self._clock(),
+            exercise=exercise,
+            config_files=[str(p) for p in self.loaded.files],
+            notifier=self.delivered_by,
+        )
+
+    # ---- persistence ------------------------------------------------------------------------
+
+    def _persist(self, records: list[Record], rotation_changed: bool) -> None:
+        if self.store is None:
+            return
+        values = {
+            "core": json.dumps(core.state_to_dict(self.state)),
+            "exercise": self.exercise.id if self.exercise else "",
+            "last_seen": self._clock().isoformat(),
+        }
+        if rotation_changed:
+            values["rotation"] = self.rotation.to_json()
+        exercise_id = self.exercise.id if self.exercise else None
+        events = [(r.kind, r.at, exercise_id, r.detail or None) for r in records]
+        try:
+            self.store.commit_state(values, events)
+        except StoreError as error:
+            if not self._store_failing:
+                log.warning("cannot save state (%s); reminders go on without it", error)
+            self._store_failing = True
+            self._try_reopen()
+            return
+        if self._store_failing:
+            log.info("state is saved again")
+            self._store_failing = False
+
+    def _try_reopen(self) -> None:
+        assert self.store is not None
+        # Already logged once; the next change tries again.
+        with contextlib.suppress(StoreError):
+            self.store.reopen()
+
+    def _restore(self) -> datetime | None:
+        """Load the saved state; return when the daemon was last alive."""
+        try:
+            self.store = Store.open(self._store_path)
+        except StoreError as error:
+            log.warning("cannot open the state database (%s); running without it", error)
+            return None
+        saved = self.store.get_value("core")
+        state = core.state_from_dict(json.loads(saved)) if saved else None
+        if saved and state is None:
+            log.warning("the saved state was not usable; starting a fresh stretch")
+        if state is not None:
+            self.state = state
+        self.rotation = load_rotation(self.store.get_value("rotation")) or Rotation()
+        exercise_id = self.store.get_value("exercise")
+        self.exercise = self.settings.exercises.find(exercise_id) if exercise_id else None
+        last = self.store.get_value("last_seen")
+        try:
+            return datetime.fromisoformat(last) if last else None
+        except ValueError:
+            return None
+
+    # ---- config -----------------------------------------------------------------------------
+
+    def reload(self) -> str:
+        """Re-read the config; a bad one keeps the running config. Returns a message."""
+        sd_notify("RELOADING=1")
+        try:
+            loaded = load_config(self._config_path)
+        except ConfigError as error:
+            log.error("config not reloaded, keeping the running one: %s", error)
+            sd_notify("READY=1")
+            raise
+        old_backend = self.settings.notifications.backend
+        self.loaded, self.settings = loaded, loaded.settings
+        self.policy = loaded.settings.policy()
+        if loaded.settings.notifications.backend != old_backend:
+            self._open_notifier()
+        log.info("config reloaded")
+        self._reschedule()
+        sd_notify("READY=1")
+        return "config reloaded"
+
+    def _open_notifier(self) -> None:
+        if self.notifier is not None:
+            self.notifier.shutdown()
+        self.notifier = self._notifier_factory(self.settings.notifications.backend, self._on_action)
+
+    def _on_action(self, key: str) -> None:
+        """A button press or dismissal, from the notifier's thread."""
+        events = {
+            "done": core.Done,
+            "snooze": core.Snooze,
+            "skip": core.Skip,
+            "dismissed": core.Dismissed,
+        }
+        make = events.get(key)
+        if make is None:
+            return
+        if key in ACTION_KEYS:
+            log.info("answered from the notification: %s", key)
+        self.submit(self.feed, make)
+
+    # ---- life cycle -------------------------------------------------------------------------
+
+    def start(self, control_socket: Path | None = None) -> None:
+        self.commands.start_server(control_socket or paths.control_socket())
+        last_seen = self._restore()
+        self._open_notifier()
+        self.scheduler.start()
+        self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen))
+        self.call(self._record_start)
+        sd_notify("READY=1", f"STATUS={self.status_line()}")
+        log.info(
+            "standup running: reminder after %s of sitting; config: %s",
+            describe(self.settings.schedule.sit),
+            ", ".join(map(str, self.loaded.files)) or "built-in defaults",
+        )
+
+    def _record_start(self) -> None:
+        if self.store is not None:
+            try:
+                self.store.record("daemon_started", self._clock())
+            except StoreError as error:
+                log.warning("cannot record start: %s", error)
+
+    def stop(self) -> None:
+        sd_notify("STOPPING=1")
+        try:
+            self.call(self._save_on_stop, timeout=1.0)
+        except Exception as error:  # stopping must not hang or fail on a broken part
+            log.warning("could not save on stop: %s", error)
+        self.commands.stop_server()
+        self.scheduler.shutdown(wait=False)
+        if self.notifier is not None:
+            self.notifier.shutdown()
+        if self.store is not None:
+            self.store.close()
+        self.stopped.set()
+
+    def _save_on_stop(self) -> None:
+        now = self._clock()
+        sat = int((now - self.state.sitting_since).total_seconds())
+        if self.notifier is not None:
+            self.notifier.close()
+        self._persist([], rotation_changed=True)
+        if self.store is not None:
+            with contextlib.suppress(StoreError):
+                self.store.record("daemon_stopped", now, detail={"sat_seconds": max(0, sat)})
+
+
+def run(config_path: Path | None = None) -> int:
+    """Run until SIGTERM or SIGINT; SIGHUP reloads the config."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    loaded = load_config(config_path)
+    daemon = Daemon(loaded, config_path=config_path)
+    quit_requested = threading.Event()
+
+    def on_stop(signum: int, frame: object) -> None:
+        quit_requested.set()
+
+    def on_hup(signum: int, frame: object) -> None:
+        daemon.submit(_reload_quietly, daemon)
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, on_hup)
+    try:
+        daemon.start()
+    except StandupError:
+        daemon.commands.stop_server()
+        raise
+    while not quit_requested.wait(3600):  # signals interrupt the wait; the timeout is a backstop
+        pass
+    log.info("stopping")
+    daemon.stop()
+    return 0
+
+
+def _reload_quietly(daemon: Daemon) -> None:
+    with contextlib.suppress(ConfigError):  # logged by reload(); the running config stays
+        daemon.reload()

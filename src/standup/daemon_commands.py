@@ -1,0 +1,108 @@
+"""The daemon's side of the control socket: each command becomes a core event on the worker.
+
+The notification buttons and these commands feed the same core events: one code path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from standup import core
+from standup.control import ControlServer, RequestError
+from standup.errors import ConfigError
+
+if TYPE_CHECKING:
+    from standup.daemon import Daemon
+
+log = logging.getLogger("standup")
+
+COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
+_MAX_SECONDS = 366 * 86400
+_ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}}
+
+
+class CommandHandler:
+    def __init__(self, daemon: Daemon) -> None:
+        self._daemon = daemon
+        self._server: ControlServer | None = None
+
+    def start_server(self, path: Path) -> None:
+        self._server = ControlServer(path, self.handle, COMMANDS)
+        self._server.start()
+
+    def stop_server(self) -> None:
+        if self._server is not None:
+            self._server.stop(timeout=1.0)
+            self._server = None
+
+    def handle(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Runs on the control thread: validate here, then do the work on the worker."""
+        daemon = self._daemon
+        unknown = set(args) - _ARGS.get(cmd, set())
+        if unknown:
+            raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
+        if cmd == "status":
+            return daemon.call(daemon.status)
+        if cmd == "reload":
+            try:
+                message = daemon.call(daemon.reload)
+            except ConfigError as error:
+                raise RequestError(f"config not reloaded: {error}", code="failed") from None
+            return {"message": message, "status": daemon.call(daemon.status)}
+        make = self._event_maker(cmd, args)
+        if cmd in ("done", "skip", "snooze"):
+            log.info("answered from the command line: %s", cmd)
+        rejections = daemon.call(daemon.feed, make)
+        if rejections:
+            raise RequestError("; ".join(rejections), code="failed")
+        return daemon.call(daemon.status)
+
+    def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:
+        if cmd == "snooze":
+            duration = _seconds(args, "duration")
+            return lambda now: core.Snooze(now, duration)
+        if cmd == "pause":
+            duration = _seconds(args, "duration")
+            until = _instant(args, "until")
+            if duration is not None and until is not None:
+                raise RequestError("give either duration or until, not both")
+            if duration is not None:
+                return lambda now: core.Pause(now, until=now + duration)
+            return lambda now: core.Pause(now, until=until)
+        simple: dict[str, Callable[[datetime], core.Event]] = {
+            "resume": core.Resume,
+            "done": core.Done,
+            "skip": core.Skip,
+            "now": core.RemindNow,
+        }
+        return simple[cmd]
+
+
+def _seconds(args: dict[str, Any], key: str) -> timedelta | None:
+    value = args.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RequestError(f"{key} must be a number of seconds, not {value!r}")
+    if not 0 < value <= _MAX_SECONDS:
+        raise RequestError(f"{key} must be between 1 second and a year, not {value}")
+    return timedelta(seconds=value)
+
+
+def _instant(args: dict[str, Any], key: str) -> datetime | None:
+    value = args.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RequestError(f"{key} must be an ISO 8601 time with a zone, not {value!r}")
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise RequestError(f"{key} must be an ISO 8601 time with a zone, not {value!r}") from None
+    if instant.tzinfo is None:
+        raise RequestError(f"{key} must carry a time zone: {value!r}")
+    return instant

@@ -1,0 +1,54 @@
+"""The daemon's status as a JSON-ready dict: what `standup status --json` documents."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from standup import __version__
+from standup.core import Phase, Policy, State, due_at, next_wakeup, snoozes_left
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def snapshot(
+    state: State,
+    policy: Policy,
+    now: datetime,
+    *,
+    exercise: dict[str, str] | None,
+    config_files: list[str],
+    notifier: str,
+) -> dict[str, Any]:
+    if state.phase is Phase.SITTING and state.snoozed_until is not None:
+        label = "snoozed"
+    else:
+        label = state.phase.value
+    sitting = state.phase is not Phase.PAUSED
+    next_reminder = None
+    if state.phase is Phase.SITTING:
+        next_reminder = due_at(state, policy)
+    elif state.phase is Phase.REMINDING:
+        next_reminder = next_wakeup(state, policy)
+    elapsed = max(0, int((now - state.sitting_since).total_seconds())) if sitting else 0
+    return {
+        "state": label,
+        "now": _iso(now),
+        "sitting_since": _iso(state.sitting_since) if sitting else None,
+        "sitting_seconds": elapsed,
+        "interval_seconds": int(policy.sit.total_seconds()),
+        "next_reminder_at": _iso(next_reminder),
+        "snoozed_until": _iso(state.snoozed_until),
+        "paused_until": _iso(state.paused_until),
+        "reminder_shown_at": _iso(state.reminder_shown_at),
+        "exercise": exercise if state.phase is Phase.REMINDING else None,
+        "snoozes_used": state.snoozes,
+        "snoozes_left": snoozes_left(state, policy),
+        "config_files": config_files,
+        "notifier": notifier,
+        "version": __version__,
+        "pid": os.getpid(),
+    }
