@@ -1,0 +1,190 @@
+"""Commands that talk to the running daemon over the control socket. Standard library only:
+these must start fast, so they import no APScheduler, pydantic or plyer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from standup.durations import describe, parse_positive_duration
+from standup.errors import DaemonNotRunning, UsageError
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="what standup is doing now")
+    fmt = status.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the documented JSON object")
+    fmt.add_argument("--waybar", action="store_true", help="one line for a waybar custom module")
+    status.set_defaults(runner=_cmd_status)
+
+    snooze = sub.add_parser("snooze", help="postpone the reminder (default: the configured snooze)")
+    snooze.add_argument("duration", nargs="?", help='e.g. "10m", "1h"')
+    snooze.set_defaults(runner=_cmd_snooze)
+
+    pause = sub.add_parser("pause", help="no reminders for a while (default: until resumed)")
+    pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
+    pause.add_argument("--until", metavar="HH:MM", help="pause until this local time")
+    pause.set_defaults(runner=_cmd_pause)
+
+    for name, text in (
+        ("resume", "end a pause; a new sitting stretch starts now"),
+        ("done", "I did the exercise: start a new stretch"),
+        ("skip", "skip this reminder: start a new stretch"),
+        ("now", "remind me now, with the next exercise"),
+        ("reload", "re-read the config file"),
+    ):
+        simple = sub.add_parser(name, help=text)
+        simple.set_defaults(runner=_cmd_simple, control_command=name)
+
+    stats = sub.add_parser("stats", help="reminders, answers and time sat, per day")
+    stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
+    out = stats.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv", action="store_true")
+    stats.set_defaults(runner=_cmd_stats)
+
+
+def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    from standup.control import request
+
+    return request(cmd, args)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    try:
+        info = _request("status")
+    except DaemonNotRunning:
+        if args.waybar:
+            # Bars still get a line they can show; the exit code says why.
+            print(json.dumps({"text": "", "tooltip": "standup is not running", "class": "stopped"}))
+        raise
+    if args.json:
+        print(json.dumps(info, indent=2))
+    elif args.waybar:
+        print(json.dumps(waybar(info)))
+    else:
+        print(describe_status(info))
+    return 0
+
+
+def _cmd_snooze(args: argparse.Namespace) -> int:
+    request_args = {}
+    if args.duration:
+        request_args["duration"] = _duration_seconds(args.duration)
+    print(describe_status(_request("snooze", request_args)))
+    return 0
+
+
+def _cmd_pause(args: argparse.Namespace) -> int:
+    if args.duration and args.until:
+        raise UsageError("give a duration or --until, not both")
+    request_args: dict[str, Any] = {}
+    if args.duration:
+        request_args["duration"] = _duration_seconds(args.duration)
+    elif args.until:
+        request_args["until"] = next_local_time(args.until, datetime.now().astimezone()).isoformat()
+    print(describe_status(_request("pause", request_args)))
+    return 0
+
+
+def _cmd_simple(args: argparse.Namespace) -> int:
+    result = _request(args.control_command)
+    if args.control_command == "reload":
+        print(result["message"])
+        result = result["status"]
+    print(describe_status(result))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from standup.stats_command import run_stats
+
+    return run_stats(args, sys.stdout)
+
+
+def _duration_seconds(text: str) -> float:
+    try:
+        return parse_positive_duration(text).total_seconds()
+    except ValueError as error:
+        raise UsageError(f"bad duration {text!r}: {error}") from None
+
+
+def next_local_time(text: str, now: datetime) -> datetime:
+    """The next moment the local clock shows HH:MM (today, or tomorrow if already past)."""
+    try:
+        wanted = time.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--until wants a time like 14:30, not {text!r}") from None
+    candidate = now.replace(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
+    if candidate <= now:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+# ---- formatting -------------------------------------------------------------------------
+
+
+def _local(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso).astimezone() if iso else None
+
+
+def _human(seconds: float) -> str:
+    """Seconds under a minute, whole minutes above: "45 s", "18 min", "1 h 5 min"."""
+    seconds = max(0, round(seconds))
+    return describe(timedelta(seconds=round(seconds / 60) * 60 if seconds >= 60 else seconds))
+
+
+def _until(when: datetime, now: datetime) -> str:
+    return _human((when - now).total_seconds())
+
+
+def describe_status(info: dict[str, Any]) -> str:
+    """One line for people, e.g. "Sitting for 32 min; next reminder at 14:50 (in 18 min)"."""
+    now = _local(info.get("now")) or datetime.now().astimezone()
+    state = info.get("state")
+    sat = _human(info.get("sitting_seconds", 0))
+    nxt = _local(info.get("next_reminder_at"))
+    if state == "paused":
+        until = _local(info.get("paused_until"))
+        if until is None:
+            return "Paused until you run `standup resume`."
+        return f"Paused until {until:%H:%M} (in {_until(until, now)})."
+    if state == "reminding":
+        exercise = (info.get("exercise") or {}).get("name", "a break")
+        return f"Reminder showing: {exercise}. Sitting for {sat}."
+    if nxt is None:
+        return f"Sitting for {sat}."
+    when = f"{nxt:%H:%M}" if nxt - now < timedelta(hours=20) else f"{nxt:%a %H:%M}"
+    lead = f"Sitting for {sat}"
+    if state == "snoozed":
+        lead = (
+            f"Snoozed ({info.get('snoozes_used', 0)} of {_snoozes_total(info)}); sitting for {sat}"
+        )
+    return f"{lead}; next reminder at {when} (in {_until(nxt, now)})."
+
+
+def _snoozes_total(info: dict[str, Any]) -> int:
+    return int(info.get("snoozes_used", 0)) + int(info.get("snoozes_left", 0))
+
+
+def waybar(info: dict[str, Any]) -> dict[str, Any]:
+    """The object a waybar custom module with `return-type: json` expects."""
+    state = info.get("state", "sitting")
+    interval = max(1, int(info.get("interval_seconds", 1)))
+    sitting = int(info.get("sitting_seconds", 0))
+    percentage = min(100, round(100 * sitting / interval))
+    if state == "paused":
+        text, percentage = "paused", 0
+    elif state == "reminding":
+        text = "stand up!"
+    else:
+        text = f"{sitting // 60}m"
+    return {
+        "text": text,
+        "tooltip": describe_status(info),
+        "class": state,
+        "percentage": percentage,
+    }
