@@ -179,7 +179,9 @@ def _deep_merge(
 ) -> None:
     for key, value in data.items():
         path = (*prefix, key)
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
+        if isinstance(value, dict):
+            if not isinstance(into.get(key), dict):
+                into[key] = {}
             _deep_merge(into[key], value, origins, source, path)
         else:
             into[key] = value
