@@ -6,18 +6,22 @@ import argparse
 import difflib
 import json
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from standup.errors import UsageError
-from standup.exercises import (
-    Exercise,
-    ExerciseOptions,
-    eligible,
-    explain_ineligible,
-    load_rotation,
-    pick,
-    render,
-)
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from standup.exercises import Exercise, ExerciseOptions
+
+
+def _lib() -> ModuleType:
+    """The exercises module, imported on first use: `standup --help` and the fast client
+    commands build this parser too, and must not pay for pydantic."""
+    from standup import exercises
+
+    return exercises
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def run(
         if as_json:
             _print_json(row.to_dict() if row else None, out)
         elif row is None:
-            count = len(eligible(options))
+            count = len(_lib().eligible(options))
             out.write(
                 "No reminder has been given yet: the first one is picked at random from "
                 f"{count} eligible exercises.\n"
@@ -124,15 +128,15 @@ def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
 
 def next_row(options: ExerciseOptions, rotation_json: str | None) -> ExerciseRow | None:
     """The next pick of the stored rotation (not advanced), or None when nothing is stored yet."""
-    rotation = load_rotation(rotation_json)
+    rotation = _lib().load_rotation(rotation_json)
     if rotation is None:
         return None
-    return _row(pick(rotation, options, advance=False), options)
+    return _row(_lib().pick(rotation, options, advance=False), options)
 
 
 def _row(exercise: Exercise, options: ExerciseOptions) -> ExerciseRow:
     custom = any(c.id == exercise.id for c in options.custom)
-    return ExerciseRow(exercise, explain_ineligible(exercise, options), custom)
+    return ExerciseRow(exercise, _lib().explain_ineligible(exercise, options), custom)
 
 
 def _print_json(data: object, out: TextIO) -> None:
@@ -157,7 +161,7 @@ def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO)
 
 def _print_exercise(row: ExerciseRow, out: TextIO, heading: str = "") -> None:
     e = row.exercise
-    title, body = render(e)
+    title, body = _lib().render(e)
     equipment = ", ".join(e.equipment)
     status = "eligible" if row.eligible else f"not eligible: {row.reason}"
     out.write(f"{heading}{e.name} [{e.id}]\n")

@@ -26,7 +26,7 @@ from standup.config_errors import describe_validation_error, find_key_line
 from standup.core import Policy
 from standup.durations import format_duration, parse_duration, parse_positive_duration
 from standup.errors import ConfigError
-from standup.exercises_options import ExerciseOptions
+from standup.exercises import ExerciseOptions
 
 Duration = Annotated[
     timedelta,

@@ -27,9 +27,7 @@ from standup.core import Event, Notify, Record, Reject, State, Withdraw
 from standup.daemon_commands import CommandHandler
 from standup.durations import describe
 from standup.errors import ConfigError, StandupError
-from standup.exercises_catalogue import Exercise
-from standup.exercises_options import eligible
-from standup.exercises_rotation import Rotation, load_rotation
+from standup.exercises import Exercise, Rotation, eligible, load_rotation
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
 from standup.reminders import ACTION_KEYS, build_reminder
@@ -232,7 +230,13 @@ class Daemon:
             log.warning("the saved state was not usable; starting a fresh stretch")
         if state is not None:
             self.state = state
-        self.rotation = load_rotation(self.store.get_value("rotation")) or Rotation()
+        rotation = load_rotation(self.store.get_value("rotation"))
+        if rotation is None:
+            # Save the fresh seed now, so `standup exercises next` can tell the first pick.
+            rotation = Rotation()
+            with contextlib.suppress(StoreError):
+                self.store.set_value("rotation", rotation.to_json())
+        self.rotation = rotation
         exercise_id = self.store.get_value("exercise")
         self.exercise = self.settings.exercises.find(exercise_id) if exercise_id else None
         last = self.store.get_value("last_seen")

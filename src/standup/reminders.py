@@ -5,7 +5,7 @@ from __future__ import annotations
 from standup.config import Settings
 from standup.core import Notify
 from standup.durations import describe
-from standup.exercises_catalogue import Exercise, render
+from standup.exercises import Exercise, render
 from standup.notify.base import Reminder
 
 ACTION_KEYS = ("done", "snooze", "skip")
