@@ -1,0 +1,256 @@
+"""The daemon in-process: injected clock, a real SQLite file, a real control socket."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from standup import control
+from standup.config import load_config
+from standup.daemon import JOB_DEFAULTS, Daemon
+from standup.notify.base import Reminder
+from standup.store import Store
+
+from rig import wait_until
+
+
+class FakeClock:
+    """Starts at the real now and moves only when told, so scheduled jobs stay in the future."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class RecordingNotifier:
+    name = "recording"
+
+    def __init__(self, backend: str, on_action) -> None:
+        self.backend = backend
+        self.on_action = on_action
+        self.shown: list[Reminder] = []
+        self.closed = 0
+
+    def show(self, reminder: Reminder) -> str:
+        self.shown.append(reminder)
+        return "recording"
+
+    def close(self) -> None:
+        self.closed += 1
+
+    def shutdown(self) -> None:
+        pass
+
+
+class Harness:
+    def __init__(self, tmp: Path, config_text: str = "") -> None:
+        self.config = tmp / "config.toml"
+        self.config.write_text(config_text)
+        self.db = tmp / "state" / "standup.db"
+        self.socket = tmp / "run" / "control.sock"
+        self.clock = FakeClock()
+        self.notifiers: list[RecordingNotifier] = []
+        self.daemon: Daemon | None = None
+
+    def _factory(self, backend, on_action):
+        notifier = RecordingNotifier(backend, on_action)
+        self.notifiers.append(notifier)
+        return notifier
+
+    def start(self) -> Daemon:
+        self.daemon = Daemon(
+            load_config(self.config),
+            clock=self.clock,
+            config_path=self.config,
+            store_path=self.db,
+            notifier_factory=self._factory,
+        )
+        self.daemon.start(self.socket)
+        return self.daemon
+
+    @property
+    def notifier(self) -> RecordingNotifier:
+        return self.notifiers[-1]
+
+    def tick(self) -> None:
+        assert self.daemon is not None
+        self.daemon.call(self.daemon._tick)
+
+    def request(self, cmd: str, args: dict | None = None) -> dict:
+        return control.request(cmd, args, path=self.socket)
+
+    def stop(self) -> None:
+        if self.daemon is not None:
+            self.daemon.stop()
+            self.daemon = None
+
+
+@pytest.fixture
+def harness(tmp_path: Path, xdg_dirs):
+    h = Harness(tmp_path, '[schedule]\nsit = "50m"\nsnooze = "10m"\nremind_again = "5m"\n')
+    yield h
+    h.stop()
+
+
+def test_a_reminder_arrives_after_sit_with_an_exercise_and_buttons(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=49)
+    harness.tick()
+    assert harness.notifier.shown == []
+    harness.clock.advance(minutes=1)
+    harness.tick()
+    [reminder] = harness.notifier.shown
+    assert reminder.title.startswith("Time to stand up: ")
+    assert [key for key, _ in reminder.actions] == ["done", "snooze", "skip"]
+    assert dict(reminder.actions)["snooze"] == "Snooze 10 min"
+    status = harness.request("status")
+    assert status["state"] == "reminding"
+    assert status["exercise"]["name"] in reminder.title
+
+
+def test_snooze_from_the_button_and_the_socket_take_the_same_path(harness: Harness) -> None:
+    daemon = harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    harness.notifier.on_action("snooze")  # as the D-Bus thread would
+    status = daemon.call(daemon.status)  # queued behind the button press
+    assert status["state"] == "snoozed"
+    assert status["next_reminder_at"] == (harness.clock.now + timedelta(minutes=10)).isoformat()
+    harness.clock.advance(minutes=10)
+    harness.tick()
+    after = harness.request("snooze", {"duration": 1200})
+    assert after["snoozes_used"] == 2
+    assert after["next_reminder_at"] == (harness.clock.now + timedelta(minutes=20)).isoformat()
+    assert harness.notifier.closed >= 2
+
+
+def test_done_starts_a_new_stretch_and_is_recorded(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    shown = harness.notifier.shown[0]
+    harness.clock.advance(minutes=2)
+    result = harness.request("done")
+    assert result["state"] == "sitting"
+    assert result["sitting_since"] == harness.clock.now.isoformat()
+    harness.stop()
+    with Store.open(harness.db) as store:
+        kinds = [(e.kind, e.exercise) for e in store.history(harness.clock.now - timedelta(days=1))]
+    exercise_id = dict(kinds)["done"]
+    assert ("reminded", exercise_id) in kinds and ("done", exercise_id) in kinds
+    assert exercise_id and exercise_id.replace("-", " ")[:5].lower() in shown.title.lower()
+
+
+def test_max_snoozes_then_critical_without_a_snooze_button(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=50)
+    for _ in range(3):
+        harness.tick()
+        harness.request("snooze")
+        harness.clock.advance(minutes=10)
+    harness.tick()
+    last = harness.notifier.shown[-1]
+    assert last.urgency == "critical"
+    assert "snooze" not in dict(last.actions)
+    with pytest.raises(control.ControlError, match="no snoozes left"):
+        harness.request("snooze")
+
+
+def test_unanswered_reminder_is_replaced_not_stacked(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    harness.clock.advance(minutes=5)
+    harness.tick()
+    first, again = harness.notifier.shown
+    assert again.title == first.title  # the same exercise, shown again
+
+
+def test_pause_silences_and_resume_starts_counting_again(harness: Harness) -> None:
+    harness.start()
+    paused = harness.request("pause", {"duration": 3600})
+    assert paused["state"] == "paused"
+    harness.clock.advance(minutes=59)
+    harness.tick()
+    assert harness.notifier.shown == []
+    resumed = harness.request("resume")
+    assert resumed["state"] == "sitting"
+    assert resumed["next_reminder_at"] == (harness.clock.now + timedelta(minutes=50)).isoformat()
+
+
+def test_bad_requests_get_errors_and_the_daemon_keeps_serving(harness: Harness) -> None:
+    harness.start()
+    with pytest.raises(control.ControlError, match="duration must be"):
+        harness.request("snooze", {"duration": "soon"})
+    with pytest.raises(control.ControlError, match="takes no argument"):
+        harness.request("done", {"please": True})
+    with pytest.raises(control.ControlError, match="not paused"):
+        harness.request("resume")
+    assert harness.request("status")["state"] == "sitting"
+
+
+def test_restart_keeps_a_snooze(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    snoozed = harness.request("snooze")
+    harness.stop()
+    harness.clock.advance(minutes=1)
+    harness.start()
+    status = harness.request("status")
+    assert status["state"] == "snoozed"
+    assert status["next_reminder_at"] == snoozed["next_reminder_at"]
+
+
+def test_reload_applies_a_good_config_and_keeps_the_old_on_a_bad_one(harness: Harness) -> None:
+    harness.start()
+    harness.config.write_text('[schedule]\nsit = "20m"\n')
+    result = harness.request("reload")
+    assert result["status"]["interval_seconds"] == 1200
+    harness.config.write_text('[schedule]\nsit = "-5m"\n')
+    with pytest.raises(control.ControlError, match=r"config not reloaded.*schedule\.sit"):
+        harness.request("reload")
+    assert harness.request("status")["interval_seconds"] == 1200
+
+
+def test_a_shorter_sit_on_reload_fires_an_overdue_reminder_once(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=30)
+    harness.config.write_text('[schedule]\nsit = "20m"\n')
+    harness.request("reload")
+    harness.tick()
+    harness.tick()
+    assert len(harness.notifier.shown) == 1
+
+
+def test_job_defaults_run_a_wake_up_that_came_due_while_asleep() -> None:
+    """APScheduler's default grace of one second would drop this job; ours runs it once."""
+    ran: list[int] = []
+    scheduler = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=UTC)
+    past = datetime.now(UTC) - timedelta(hours=1)
+    scheduler.add_job(ran.append, "date", run_date=past, args=[1], id="wake")
+    scheduler.start()
+    try:
+        wait_until(lambda: ran, timeout=5)
+    finally:
+        scheduler.shutdown()
+    assert ran == [1]
+
+
+def test_the_default_grace_would_have_dropped_it() -> None:
+    """The reason for JOB_DEFAULTS, kept honest: if APScheduler changes, this tells us."""
+    ran: list[int] = []
+    scheduler = BackgroundScheduler(timezone=UTC)
+    past = datetime.now(UTC) - timedelta(hours=1)
+    scheduler.add_job(ran.append, "date", run_date=past, args=[1])
+    scheduler.start(paused=False)
+    scheduler.shutdown(wait=True)
+    assert ran == []

@@ -1,0 +1,187 @@
+"""`standup run` and the client commands as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rig import wait_until
+
+STANDUP = [sys.executable, "-m", "standup"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*STANDUP, *args], capture_output=True, text=True, timeout=30, env=env or os.environ.copy()
+    )
+
+
+class Daemon:
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.env = env
+        self.proc = subprocess.Popen(
+            [*STANDUP, *args, "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: run_cli("status", env=self.env).returncode == 0, timeout=15)
+
+    def stop(self) -> tuple[int, str]:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            _out, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _out, err = self.proc.communicate()
+        return self.proc.returncode, err
+
+
+@pytest.fixture
+def env(xdg_dirs) -> dict[str, str]:
+    environ = os.environ.copy()
+    environ["STANDUP_NOTIFICATIONS__BACKEND"] = "log"
+    environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    return environ
+
+
+@pytest.fixture
+def daemon(env):
+    started: list[Daemon] = []
+
+    def start(*args: str) -> Daemon:
+        d = Daemon(env, *args)
+        started.append(d)
+        d.wait_ready()
+        return d
+
+    yield start
+    for d in started:
+        d.stop()
+
+
+def test_sigterm_exits_0_within_a_second(daemon) -> None:
+    d = daemon()
+    began = time.monotonic()
+    d.proc.send_signal(signal.SIGTERM)
+    code = d.proc.wait(timeout=5)
+    assert code == 0
+    assert time.monotonic() - began < 1.0
+
+
+def test_sigint_exits_0(daemon) -> None:
+    d = daemon()
+    d.proc.send_signal(signal.SIGINT)
+    assert d.proc.wait(timeout=5) == 0
+
+
+def test_sighup_rereads_the_config_and_a_bad_one_keeps_the_old(daemon, env, xdg_dirs) -> None:
+    config = xdg_dirs.config_home / "standup" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[schedule]\nsit = "50m"\n')
+    d = daemon()
+
+    def interval() -> int:
+        return json.loads(run_cli("status", "--json", env=env).stdout)["interval_seconds"]
+
+    assert interval() == 3000
+    config.write_text('[schedule]\nsit = "20m"\n')
+    d.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: interval() == 1200, timeout=5)
+    config.write_text('[schedule]\nsit = "-5m"\n')
+    d.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)  # give a wrong reload the chance to happen
+    assert interval() == 1200
+    code, err = d.stop()
+    assert code == 0
+    assert "config not reloaded" in err and "schedule.sit" in err
+
+
+def test_bad_config_exits_2_with_one_paragraph_and_no_traceback(env, tmp_path) -> None:
+    cases = {
+        'sit = "-5m"': "schedule.sit",
+        'sitt = "5m"': "unknown key schedule.sitt",
+        'sit = "5m': "invalid TOML",
+    }
+    for line, expected in cases.items():
+        path = tmp_path / "bad.toml"
+        path.write_text(f"[schedule]\n{line}\n")
+        result = run_cli("--config", str(path), "run", env=env)
+        assert result.returncode == 2, result.stderr
+        assert str(path) in result.stderr and expected in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_second_daemon_exits_1_saying_one_is_running(daemon, env) -> None:
+    first = daemon()
+    second = run_cli("run", env=env)
+    assert second.returncode == 1
+    assert "already running" in second.stderr
+    assert first.proc.poll() is None
+
+
+def test_clients_without_a_daemon_exit_3_with_a_hint(env) -> None:
+    for command in (["status"], ["snooze"], ["pause", "1h"], ["done"], ["reload"]):
+        result = run_cli(*command, env=env)
+        assert result.returncode == 3, command
+        assert "not running" in result.stderr and "hint:" in result.stderr
+
+
+def test_status_waybar_prints_json_even_without_a_daemon(env) -> None:
+    result = run_cli("status", "--waybar", env=env)
+    assert result.returncode == 3
+    assert json.loads(result.stdout)["class"] == "stopped"
+
+
+def test_client_commands_import_no_heavy_modules(daemon, env) -> None:
+    daemon()
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['standup', 'status', '--json']\n"
+        "try:\n"
+        "    runpy.run_module('standup', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('apscheduler', 'pydantic', 'pydantic_settings', 'plyer', 'jeepney')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert json.loads(result.stdout)["state"] == "sitting"
+    assert "HEAVY []" in result.stderr
+
+
+def test_bad_usage_exits_1(env) -> None:
+    assert run_cli("snooze", "soon", env=env).returncode == 1
+    assert run_cli("pause", "--until", "25:99", env=env).returncode == 1
+
+
+def test_version_and_module_entry_point(env) -> None:
+    from standup import __version__
+
+    result = run_cli("--version", env=env)
+    assert result.returncode == 0 and result.stdout.strip() == f"standup {__version__}"
+
+
+def test_a_reminder_arrives_in_the_log_without_a_notification_server(env) -> None:
+    env = {**env, "STANDUP_SCHEDULE__SIT": "1s", "STANDUP_NOTIFICATIONS__BACKEND": "auto"}
+    env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + str(Path(env["XDG_RUNTIME_DIR"]) / "no-bus")
+    d = Daemon(env)
+    d.wait_ready()
+    wait_until(lambda: run_cli("status", "--json", env=env).stdout.count('"reminding"'), 10)
+    code, err = d.stop()
+    assert code == 0
+    assert "Time to stand up: " in err
