@@ -1,0 +1,120 @@
+"""`standup run` as a process against a real session bus and dunst."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+
+from standup.exercises import builtin_catalogue
+
+from rig import Rig, wait_until
+
+pytestmark = pytest.mark.e2e
+
+NAMES = {e.name for e in builtin_catalogue()}
+
+
+def status(env: dict[str, str]) -> dict:
+    info = try_status(env)
+    assert info is not None, "standup is not running"
+    return info
+
+
+def try_status(env: dict[str, str]) -> dict | None:
+    result = subprocess.run(
+        [sys.executable, "-m", "standup", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else None
+
+
+@pytest.fixture
+def daemon_env(rig: Rig, xdg_dirs) -> dict[str, str]:
+    env = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)}
+    env.update(
+        STANDUP_SCHEDULE__SIT="2s",
+        STANDUP_SCHEDULE__SNOOZE="1h",
+        STANDUP_NOTIFICATIONS__BACKEND="auto",
+    )
+    return env
+
+
+@pytest.fixture
+def standup_run(daemon_env):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "standup", "run"],
+        env=daemon_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield proc
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+
+
+def reminding(env: dict[str, str]) -> dict | None:
+    info = try_status(env)
+    return info if info and info["state"] == "reminding" else None
+
+
+def test_a_reminder_names_an_exercise_and_its_buttons_work(
+    rig: Rig, daemon_env, standup_run
+) -> None:
+    info = wait_until(lambda: reminding(daemon_env), timeout=15)
+    assert info["notifier"] == "freedesktop"
+    wait_until(lambda: rig.displayed_count() == 1, timeout=5)
+
+    # Snooze from the bubble: the next reminder moves out by the snooze (1 h).
+    rig.press("snooze")
+    snoozed = wait_until(lambda: (s := status(daemon_env))["state"] == "snoozed" and s, 5)
+    due = datetime.fromisoformat(snoozed["next_reminder_at"])
+    now = datetime.fromisoformat(snoozed["now"])
+    assert timedelta(minutes=59) < due - now <= timedelta(hours=1)
+    assert snoozed["snoozes_used"] == 1
+    # The bubble was closed after the answer (dunst leaves it up by itself).
+    wait_until(lambda: rig.displayed_count() == 0, timeout=5)
+    [entry] = rig.history()
+    assert entry["appname"] == "standup"
+    assert entry["summary"].startswith("Time to stand up: ")
+    assert entry["summary"].removeprefix("Time to stand up: ") in NAMES
+
+
+def test_done_from_the_bubble_starts_a_new_stretch(rig: Rig, daemon_env, standup_run) -> None:
+    first = wait_until(lambda: reminding(daemon_env), timeout=15)
+    rig.press("done")
+
+    # A new stretch began at the press; with sit = 2 s the next reminder follows it.
+    def new_stretch():
+        s = status(daemon_env)
+        return s if s["sitting_since"] and s["sitting_since"] > first["sitting_since"] else None
+
+    after = wait_until(new_stretch, timeout=5)
+    assert after["snoozes_used"] == 0
+    second = wait_until(lambda: reminding(daemon_env), timeout=15)
+    assert second["reminder_shown_at"] > first["reminder_shown_at"]
+
+
+def test_a_notification_server_that_starts_later_is_picked_up(
+    rig: Rig, daemon_env, standup_run
+) -> None:
+    rig.stop_dunst()
+    wait_until(lambda: not rig.server_running(), timeout=5)
+    info = wait_until(lambda: reminding(daemon_env), timeout=15)
+    assert info["notifier"] == "log"
+    rig.start_dunst()
+    wait_until(lambda: rig.server_running(), timeout=5)
+    # `standup now` asks for a reminder at once: auto probes again and finds the server.
+    subprocess.run([sys.executable, "-m", "standup", "now"], env=daemon_env, check=True, timeout=30)
+    wait_until(lambda: rig.displayed_count() == 1, timeout=5)
+    assert status(daemon_env)["notifier"] == "freedesktop"
