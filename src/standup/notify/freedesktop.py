@@ -123,7 +123,7 @@ class FreedesktopNotifier:
                     return bool(proxy.NameHasOwner(BUS_NAME)[0])
                 except BusUnavailable:
                     return False
-                except (OSError, RouterClosed):
+                except (OSError, RouterClosed, KeyError):
                     self._drop_connection()  # the bus went away under us: try a fresh one
                 except Exception:
                     logger.debug("probing for a notification server failed", exc_info=True)
@@ -160,12 +160,13 @@ class FreedesktopNotifier:
                     # Typically ServiceUnknown: nothing owns the name and activation is not set up.
                     logger.info("notification server error: %s", exc)
                     return False
-                except (OSError, RouterClosed) as exc:
-                    # The connection dropped (the bus restarted, or the socket broke): reconnect
-                    # once. A bubble shown on the old connection cannot be replaced any more.
+                except (OSError, RouterClosed, KeyError) as exc:
+                    # KeyError: jeepney's reply bookkeeping when the receiver dies mid-call.
+                    # The connection dropped (the socket broke, or the bus restarted): reconnect
+                    # once. Keep the id: replacing the bubble from the new connection takes it
+                    # over, answers included; a new bus or server just hands out a new id.
                     logger.info("session bus connection lost (%s); reconnecting", exc)
                     self._drop_connection()
-                    self._id, self._keys = 0, frozenset()
                     if attempt:
                         return False
                 except Exception:
