@@ -266,3 +266,12 @@ def test_notify_round_trip(rig: Rig, notifier: FreedesktopNotifier) -> None:
     median_ms = statistics.median(samples) * 1000
     print(f"show() round trip: median {median_ms:.2f} ms, max {max(samples) * 1000:.2f} ms")
     assert median_ms < 100
+
+
+@pytest.mark.parametrize(("timeout", "expected_us"), [(timedelta(seconds=30), 30_000_000)])
+def test_the_timeout_reaches_the_server(
+    rig: Rig, notifier: FreedesktopNotifier, timeout: timedelta, expected_us: int
+) -> None:
+    notifier.show(_reminder(timeout=timeout))
+    [entry] = rig.history()
+    assert entry["timeout"] == expected_us  # dunst reports microseconds
