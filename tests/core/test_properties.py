@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from standup.core import (
     Dismissed,
     Done,
+    Hours,
     Notify,
     Pause,
     Phase,
@@ -23,6 +24,7 @@ from standup.core import (
     due_at,
     initial,
     next_wakeup,
+    parse_window,
     step,
 )
 
@@ -145,3 +147,38 @@ def test_pause_means_silence(policy: Policy, tick_offsets) -> None:
         assert not any(isinstance(e, Notify) for e in result.effects)
         state = result.state
     assert state.phase is Phase.PAUSED
+
+
+@settings(max_examples=300)
+@given(policies, event_sequences())
+def test_no_reminder_outside_working_hours_unless_asked(policy: Policy, events) -> None:
+    hours = Hours(windows=(parse_window("09:00-12:00"), parse_window("22:00-01:00")))
+    policy = Policy(
+        sit=policy.sit,
+        snooze=policy.snooze,
+        remind_again=policy.remind_again,
+        max_snoozes=policy.max_snoozes,
+        hours=hours,
+    )
+    state = initial(T0)
+    for event in events:
+        result = step(state, event, policy)
+        state = result.state
+        if any(isinstance(e, Notify) for e in result.effects) and not isinstance(event, RemindNow):
+            assert hours.active(event.now)
+        if state.phase is Phase.AWAY or state.phase is Phase.OFF_HOURS:
+            assert state.reminder_shown_at is None
+
+
+@settings(max_examples=300)
+@given(policies, event_sequences())
+def test_every_state_can_be_saved_and_woken(policy: Policy, events) -> None:
+    from standup.core import state_from_dict, state_to_dict
+
+    state = initial(T0)
+    for event in events:
+        state = step(state, event, policy).state
+        assert state_from_dict(state_to_dict(state)) == state
+        wake = next_wakeup(state, policy)
+        if state.phase in (Phase.SITTING, Phase.REMINDING):
+            assert wake is not None

@@ -1,12 +1,15 @@
 """The pure core: (state, event, policy) -> (state, effects). No I/O, no clock, no threads."""
 
+from standup.core.hours import DAYS, Hours, Window, parse_window
 from standup.core.machine import due_at, initial, next_wakeup, snoozes_left, step
 from standup.core.model import (
+    Activity,
     ClockStepped,
     Dismissed,
     Done,
     Effect,
     Event,
+    Hold,
     Notify,
     Pause,
     Phase,
@@ -16,6 +19,7 @@ from standup.core.model import (
     RemindNow,
     Resume,
     Skip,
+    Slept,
     Snooze,
     Started,
     State,
@@ -26,11 +30,15 @@ from standup.core.model import (
 from standup.core.serial import state_from_dict, state_to_dict
 
 __all__ = [
+    "DAYS",
+    "Activity",
     "ClockStepped",
     "Dismissed",
     "Done",
     "Effect",
     "Event",
+    "Hold",
+    "Hours",
     "Notify",
     "Pause",
     "Phase",
@@ -40,15 +48,18 @@ __all__ = [
     "RemindNow",
     "Resume",
     "Skip",
+    "Slept",
     "Snooze",
     "Started",
     "State",
     "Tick",
     "Transition",
+    "Window",
     "Withdraw",
     "due_at",
     "initial",
     "next_wakeup",
+    "parse_window",
     "snoozes_left",
     "state_from_dict",
     "state_to_dict",

@@ -2,17 +2,22 @@
 
 Theory of operation
 -------------------
-Three phases: SITTING (counting), REMINDING (a reminder shows and waits for an answer) and
-PAUSED (silent). Events carry the time they happened; `step(state, event, policy)` returns
-the next state and the effects the shell must carry out. The shell wakes the core at
-`next_wakeup(state, policy)` with a Tick.
+Phases: SITTING (counting), REMINDING (a reminder shows and waits for an answer), AWAY (the
+user left: idle for a natural break, locked, or asleep), OFF_HOURS (outside working hours) and
+PAUSED (silenced by the user). Events carry the time they happened; `step(state, event,
+policy)` returns the next state and the effects the shell must carry out. The shell wakes the
+core at `next_wakeup(state, policy)` with a Tick, and samples activity on its own cadence.
 
-Three rules carry everything else:
+The rules everything else follows from:
 1. A reminder is due `sit` after the stretch started, or at `snoozed_until` when snoozed.
    Due times are derived from the state and the policy, so a new config applies at once.
 2. At most one reminder is pending. While it is unanswered it is re-shown (replaced, never
-   stacked) every `remind_again`; Done or Skip start a new stretch at that moment.
-3. Time only counts forward. A clock reading earlier than a stored timestamp pulls that
+   stacked) every `remind_again`; Done or Skip start a new stretch at that moment. A due
+   reminder waits, rechecked every `busy_recheck`, while the user is busy.
+3. Only time at the desk counts: leaving for a natural break, a long suspend, or the end of
+   working hours ends the stretch (and withdraws a pending reminder); the next one starts when
+   the user is back. A pause overrides all of this until it ends.
+4. Time only counts forward. A clock reading earlier than a stored timestamp pulls that
    timestamp back to it, so a clock going backwards can delay but never bunch reminders.
 """
 
@@ -23,10 +28,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from standup.core.model import (
+    Activity,
     ClockStepped,
     Dismissed,
     Done,
+    Effect,
     Event,
+    Hold,
     Notify,
     Pause,
     Phase,
@@ -36,6 +44,7 @@ from standup.core.model import (
     RemindNow,
     Resume,
     Skip,
+    Slept,
     Snooze,
     Started,
     State,
@@ -45,6 +54,7 @@ from standup.core.model import (
 )
 
 Rule = Callable[[State, Event, Policy], Transition]
+_AT_DESK = (Phase.SITTING, Phase.REMINDING)
 
 
 def initial(now: datetime) -> State:
@@ -60,12 +70,20 @@ def due_at(state: State, policy: Policy) -> datetime:
 
 def next_wakeup(state: State, policy: Policy) -> datetime | None:
     """When the shell must send the next Tick; None: nothing until an outside event."""
-    if state.phase is Phase.SITTING:
-        return due_at(state, policy)
-    if state.phase is Phase.REMINDING:
+    if state.phase is Phase.PAUSED:
+        return state.paused_until
+    wake: datetime | None = None
+    if state.held_at is not None:
+        wake = state.held_at + policy.busy_recheck
+    elif state.phase is Phase.SITTING:
+        wake = due_at(state, policy)
+    elif state.phase is Phase.REMINDING:
         assert state.reminder_shown_at is not None
-        return state.reminder_shown_at + policy.remind_again
-    return state.paused_until
+        wake = state.reminder_shown_at + policy.remind_again
+    change = policy.hours.next_change(_reference(state))
+    if change is not None and (wake is None or change < wake):
+        return change
+    return wake
 
 
 def snoozes_left(state: State, policy: Policy) -> int:
@@ -75,56 +93,102 @@ def snoozes_left(state: State, policy: Policy) -> int:
 def step(state: State, event: Event, policy: Policy) -> Transition:
     if not isinstance(event, ClockStepped):  # a step moves the stored times first, then clamps
         state = _clamp_future(state, event.now)
-    rule = _RULES.get((state.phase, type(event)))
+    before = _follow_hours(state, event.now, policy)
+    rule = _RULES.get((before.state.phase, type(event)))
     if rule is None:
-        return Transition(state)  # explicit no-op: e.g. a Tick while nothing is due
-    return rule(state, event, policy)
+        return before  # explicit no-op: e.g. a Tick while nothing is due
+    after = rule(before.state, event, policy)
+    return Transition(after.state, before.effects + after.effects)
 
 
 # ---- helpers ----------------------------------------------------------------------------
 
 
+def _reference(state: State) -> datetime:
+    """The latest instant the state knows of: where to look for the next hours change."""
+    times = [state.sitting_since, state.reminder_shown_at, state.held_at]
+    return max(t for t in times if t is not None)
+
+
 def _clamp_future(state: State, now: datetime) -> State:
-    """Rule 3: stored past instants never lie in the future of the clock."""
+    """Rule 4: stored past instants never lie in the future of the clock."""
     changes: dict[str, datetime] = {}
-    if state.sitting_since > now:
-        changes["sitting_since"] = now
-    if state.reminder_shown_at is not None and state.reminder_shown_at > now:
-        changes["reminder_shown_at"] = now
+    for name in ("sitting_since", "reminder_shown_at", "held_at"):
+        value = getattr(state, name)
+        if value is not None and value > now:
+            changes[name] = now
     return replace(state, **changes) if changes else state
 
 
-def _sat_seconds(state: State, now: datetime) -> int:
-    return max(0, int((now - state.sitting_since).total_seconds()))
+def _sat_seconds(state: State, until: datetime) -> int:
+    return max(0, int((until - state.sitting_since).total_seconds()))
 
 
-def _new_stretch(now: datetime) -> State:
-    return initial(now)
+def _new_stretch(now: datetime, policy: Policy) -> State:
+    phase = Phase.SITTING if policy.hours.active(now) else Phase.OFF_HOURS
+    return State(phase=phase, sitting_since=now)
+
+
+def _withdraw_if_showing(state: State) -> tuple[Effect, ...]:
+    return (Withdraw(),) if state.phase is Phase.REMINDING else ()
+
+
+def _follow_hours(state: State, now: datetime, policy: Policy) -> Transition:
+    """Enter or leave OFF_HOURS before any rule runs; a pause overrides the hours."""
+    active = policy.hours.active(now)
+    if state.phase is Phase.OFF_HOURS and active:
+        return Transition(_new_stretch(now, policy))
+    if state.phase in (*_AT_DESK, Phase.AWAY) and not active:
+        effects: tuple[Effect, ...] = _withdraw_if_showing(state)
+        if state.phase in _AT_DESK:
+            detail = {"sat_seconds": _sat_seconds(state, now)}
+            effects = (*effects, Record("off_hours", now, detail))
+        return Transition(State(phase=Phase.OFF_HOURS, sitting_since=now), effects)
+    return Transition(state)
 
 
 def _reminder(state: State, now: datetime, policy: Policy, *, new: bool) -> Transition:
-    shown = replace(state, phase=Phase.REMINDING, reminder_shown_at=now, paused_until=None)
+    shown = replace(
+        state, phase=Phase.REMINDING, reminder_shown_at=now, paused_until=None, held_at=None
+    )
     left = snoozes_left(shown, policy)
-    effects: list = [Notify(new=new, can_snooze=left > 0, critical=left == 0)]
+    effects: list[Effect] = [Notify(new=new, can_snooze=left > 0, critical=left == 0)]
     if new:
         detail = {"sitting_since": state.sitting_since.isoformat(), "snoozes": state.snoozes}
         effects.append(Record("reminded", now, detail))
     return Transition(shown, tuple(effects))
 
 
+def _hold(state: State, event: Tick) -> Transition:
+    effects = () if state.held_at is not None else (Hold(event.busy),)
+    return Transition(replace(state, held_at=event.now), effects)
+
+
+def _end_stretch(state: State, at: datetime, now: datetime, reason: str) -> tuple[Effect, ...]:
+    """Effects of a natural break that began at `at`, seen at `now`."""
+    detail: dict[str, object] = {"sat_seconds": _sat_seconds(state, at), "reason": reason}
+    return (*_withdraw_if_showing(state), Record("natural_break", at, detail))
+
+
 # ---- rules ------------------------------------------------------------------------------
 
 
 def _tick_sitting(state: State, event: Event, policy: Policy) -> Transition:
+    assert isinstance(event, Tick)
     if event.now < due_at(state, policy):
         return Transition(state)
-    return _reminder(state, event.now, policy, new=True)
+    if event.busy:
+        return _hold(state, event)
+    return _reminder(state, event.now, policy, new=state.phase is Phase.SITTING)
 
 
 def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
+    assert isinstance(event, Tick)
     wake = next_wakeup(state, policy)
     if wake is not None and event.now < wake:
         return Transition(state)
+    if event.busy:
+        return _hold(state, event)
     return _reminder(state, event.now, policy, new=False)
 
 
@@ -134,6 +198,45 @@ def _tick_paused(state: State, event: Event, policy: Policy) -> Transition:
     return _resume(state, event, policy)
 
 
+def _activity(state: State, event: Event, policy: Policy) -> Transition:
+    assert isinstance(event, Activity)
+    away = event.locked or (event.idle >= policy.natural_break and not event.inhibited)
+    if state.phase is Phase.AWAY:
+        return Transition(_new_stretch(event.now, policy)) if not away else Transition(state)
+    if not away:
+        return Transition(state)
+    left_at = max(state.sitting_since, event.now - max(event.idle, timedelta(0)))
+    reason = "locked" if event.locked else "idle"
+    effects = _end_stretch(state, left_at, event.now, reason)
+    return Transition(State(phase=Phase.AWAY, sitting_since=left_at), effects)
+
+
+def _slept(state: State, event: Event, policy: Policy) -> Transition:
+    assert isinstance(event, Slept)
+    went_to_sleep = event.now - event.duration
+    if event.duration >= policy.natural_break and policy.after_suspend == "reset":
+        effects: tuple[Effect, ...] = ()
+        if state.phase in _AT_DESK:
+            effects = _end_stretch(state, went_to_sleep, event.now, "suspend")
+        return Transition(_new_stretch(event.now, policy), effects)
+    # A short nap, or "continue": carry on as if the sleep had not happened.
+    return Transition(_shift(state, event.duration, pause_too=False))
+
+
+def _shift(state: State, delta: timedelta, *, pause_too: bool) -> State:
+    def move(t: datetime | None) -> datetime | None:
+        return None if t is None else t + delta
+
+    return replace(
+        state,
+        sitting_since=state.sitting_since + delta,
+        snoozed_until=move(state.snoozed_until),
+        reminder_shown_at=move(state.reminder_shown_at),
+        held_at=move(state.held_at),
+        paused_until=move(state.paused_until) if pause_too else state.paused_until,
+    )
+
+
 def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Snooze)
     if snoozes_left(state, policy) == 0:
@@ -141,30 +244,28 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     duration = event.duration if event.duration is not None else policy.snooze
     if duration <= timedelta(0):
         return Transition(state, (Reject("a snooze must be longer than zero"),))
-    if state.phase is Phase.REMINDING:
+    if state.phase is Phase.REMINDING or state.held_at is not None:
         # The pending reminder is due now; a snooze moves it to now + duration.
         until = event.now + duration
-        effects: tuple = (Withdraw(),)
     else:
         # Nothing showing yet: postpone the upcoming reminder by the duration.
         until = max(due_at(state, policy), event.now) + duration
-        effects = ()
     snoozed = replace(
         state,
         phase=Phase.SITTING,
         snoozes=state.snoozes + 1,
         snoozed_until=until,
         reminder_shown_at=None,
+        held_at=None,
     )
     record = Record("snoozed", event.now, {"until": until.isoformat()})
-    return Transition(snoozed, (*effects, record))
+    return Transition(snoozed, (*_withdraw_if_showing(state), record))
 
 
 def _answer(kind: str) -> Rule:
     def rule(state: State, event: Event, policy: Policy) -> Transition:
-        effects: tuple = (Withdraw(),) if state.phase is Phase.REMINDING else ()
         record = Record(kind, event.now, {"sat_seconds": _sat_seconds(state, event.now)})
-        return Transition(_new_stretch(event.now), (*effects, record))
+        return Transition(_new_stretch(event.now, policy), (*_withdraw_if_showing(state), record))
 
     return rule
 
@@ -175,6 +276,8 @@ def _dismissed(state: State, event: Event, policy: Policy) -> Transition:
 
 
 def _remind_now(state: State, event: Event, policy: Policy) -> Transition:
+    if state.phase in (Phase.AWAY, Phase.OFF_HOURS):
+        state = State(phase=Phase.SITTING, sitting_since=event.now)
     return _reminder(state, event.now, policy, new=True)
 
 
@@ -182,16 +285,15 @@ def _pause(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Pause)
     if event.until is not None and event.until <= event.now:
         return Transition(state, (Reject("the pause must end in the future"),))
-    effects: tuple = (Withdraw(),) if state.phase is Phase.REMINDING else ()
     detail: dict[str, object] = {"until": event.until.isoformat() if event.until else None}
-    if state.phase is not Phase.PAUSED:
+    if state.phase in _AT_DESK:
         detail["sat_seconds"] = _sat_seconds(state, event.now)
-    paused = replace(state, phase=Phase.PAUSED, paused_until=event.until, reminder_shown_at=None)
-    return Transition(paused, (*effects, Record("paused", event.now, detail)))
+    paused = State(phase=Phase.PAUSED, sitting_since=event.now, paused_until=event.until)
+    return Transition(paused, (*_withdraw_if_showing(state), Record("paused", event.now, detail)))
 
 
 def _resume(state: State, event: Event, policy: Policy) -> Transition:
-    return Transition(_new_stretch(event.now), (Record("resumed", event.now),))
+    return Transition(_new_stretch(event.now, policy), (Record("resumed", event.now),))
 
 
 def _not_paused(state: State, event: Event, policy: Policy) -> Transition:
@@ -202,20 +304,27 @@ def _paused_reject(state: State, event: Event, policy: Policy) -> Transition:
     return Transition(state, (Reject("paused: run `standup resume` first"),))
 
 
+def _nothing_pending(state: State, event: Event, policy: Policy) -> Transition:
+    label = "outside working hours" if state.phase is Phase.OFF_HOURS else "away"
+    return Transition(state, (Reject(f"nothing to answer: {label}"),))
+
+
 def _started(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Started)
     now = event.now
-    away = event.last_seen is None or now - event.last_seen >= policy.natural_break
     if state.phase is Phase.PAUSED:
         if state.paused_until is not None and state.paused_until <= now:
             return _resume(state, event, policy)
         return Transition(state)
     if event.last_seen is None:
-        return Transition(_new_stretch(now))  # first start, or nothing saved: start counting
-    if away:
+        return Transition(_new_stretch(now, policy))  # first start, or nothing saved
+    if now - event.last_seen >= policy.natural_break:
         # Down longer than a break: whatever the user was sitting through is over.
-        return Transition(_new_stretch(now), (Record("natural_break", now, {"restart": True}),))
-    if state.phase is Phase.REMINDING:
+        effects: tuple[Effect, ...] = ()
+        if state.phase in _AT_DESK:
+            effects = _end_stretch(state, event.last_seen, now, "restart")[-1:]
+        return Transition(_new_stretch(now, policy), effects)
+    if state.phase is Phase.REMINDING and state.held_at is None:
         # The bubble died with the old process: show it again at once.
         return _reminder(state, now, policy, new=False)
     return Transition(state)
@@ -223,19 +332,7 @@ def _started(state: State, event: Event, policy: Policy) -> Transition:
 
 def _clock_stepped(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, ClockStepped)
-    d = event.delta
-
-    def shift(t: datetime | None) -> datetime | None:
-        return None if t is None else t + d
-
-    shifted = replace(
-        state,
-        sitting_since=state.sitting_since + d,
-        snoozed_until=shift(state.snoozed_until),
-        paused_until=shift(state.paused_until),
-        reminder_shown_at=shift(state.reminder_shown_at),
-    )
-    return Transition(_clamp_future(shifted, event.now))
+    return Transition(_clamp_future(_shift(state, event.delta, pause_too=True), event.now))
 
 
 _RULES: dict[tuple[Phase, type[Event]], Rule] = {}
@@ -246,40 +343,44 @@ def _table(phase: Phase, rules: dict[type[Event], Rule]) -> None:
         _RULES[(phase, event_type)] = rule
 
 
-_COMMON: dict[type[Event], Rule] = {
+_EVERYWHERE: dict[type[Event], Rule] = {
     Pause: _pause,
     Started: _started,
     ClockStepped: _clock_stepped,
     RemindNow: _remind_now,
 }
+_AT_DESK_RULES: dict[type[Event], Rule] = {
+    **_EVERYWHERE,
+    Snooze: _snooze,
+    Done: _answer("done"),
+    Skip: _answer("skipped"),
+    Resume: _not_paused,
+    Activity: _activity,
+    Slept: _slept,
+}
+# Dismissed while SITTING: no bubble is showing, nothing to do (explicit no-op by absence).
+_table(Phase.SITTING, {**_AT_DESK_RULES, Tick: _tick_sitting})
+_table(Phase.REMINDING, {**_AT_DESK_RULES, Tick: _tick_reminding, Dismissed: _dismissed})
 _table(
-    Phase.SITTING,
+    Phase.AWAY,
     {
-        **_COMMON,
-        Tick: _tick_sitting,
-        Snooze: _snooze,
-        Done: _answer("done"),
-        Skip: _answer("skipped"),
+        **_EVERYWHERE,
+        Activity: _activity,
+        Slept: _slept,
+        Snooze: _nothing_pending,
+        Done: _answer("done"),  # "I just took a break": start counting now
+        Skip: _nothing_pending,
         Resume: _not_paused,
-        # Dismissed: no bubble is showing, nothing to do (explicit no-op by absence).
     },
 )
 _table(
-    Phase.REMINDING,
-    {
-        **_COMMON,
-        Tick: _tick_reminding,
-        Snooze: _snooze,
-        Done: _answer("done"),
-        Skip: _answer("skipped"),
-        Dismissed: _dismissed,
-        Resume: _not_paused,
-    },
+    Phase.OFF_HOURS,
+    {**_EVERYWHERE, Snooze: _nothing_pending, Skip: _nothing_pending, Resume: _not_paused},
 )
 _table(
     Phase.PAUSED,
     {
-        **_COMMON,
+        **_EVERYWHERE,
         Tick: _tick_paused,
         Resume: _resume,
         Snooze: _paused_reject,

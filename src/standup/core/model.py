@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from standup.core.hours import Hours
+
 
 class Phase(StrEnum):
     SITTING = "sitting"  # counting towards the next reminder
     REMINDING = "reminding"  # a reminder is showing and waits for an answer
+    AWAY = "away"  # no input for a natural break, locked, or asleep: not sitting
+    OFF_HOURS = "off_hours"  # outside the working hours: nothing counts, nothing reminds
     PAUSED = "paused"  # silent until resumed (or until paused_until)
 
 
@@ -26,6 +30,12 @@ class Policy:
     max_snoozes: int = 3
     # Down (or away) at least this long counts as a break: the next stretch starts afresh.
     natural_break: timedelta = timedelta(minutes=5)
+    # After a suspend of at least a natural break: "reset" starts a new stretch, "continue"
+    # carries on where it was (the sleep itself never counts as sitting).
+    after_suspend: str = "reset"
+    hours: Hours = field(default_factory=Hours)
+    # A reminder held while the user is busy is checked again this often.
+    busy_recheck: timedelta = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class State:
     snoozed_until: datetime | None = None  # replaces sitting_since + sit as the due time
     paused_until: datetime | None = None  # None while paused: until resumed
     reminder_shown_at: datetime | None = None  # last time the reminder was (re)shown
+    held_at: datetime | None = None  # last time a due reminder was held: the user was busy
 
 
 # ---- events: what happened, and when -----------------------------------------------------
@@ -48,7 +59,26 @@ class Event:
 
 @dataclass(frozen=True)
 class Tick(Event):
-    """The scheduler woke up: something may be due."""
+    """The scheduler woke up: something may be due. `busy` lists why the user should not be
+    interrupted now (a call, do-not-disturb); the shell asks only when a reminder is due."""
+
+    busy: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Activity(Event):
+    """A sample of the user's presence."""
+
+    idle: timedelta = timedelta(0)  # since the last keyboard or mouse input
+    locked: bool = False
+    inhibited: bool = False  # idle is inhibited (a video plays): no input is still sitting
+
+
+@dataclass(frozen=True)
+class Slept(Event):
+    """The machine was suspended for `duration` and has just woken up."""
+
+    duration: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -130,6 +160,13 @@ class Record(Effect):
     kind: str
     at: datetime
     detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hold(Effect):
+    """A due reminder waits: the user is busy (the reasons say why)."""
+
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from standup.core.model import Phase, State
 
-_TIMES = ("sitting_since", "snoozed_until", "paused_until", "reminder_shown_at")
+_TIMES = ("sitting_since", "snoozed_until", "paused_until", "reminder_shown_at", "held_at")
 
 
 def state_to_dict(state: State) -> dict[str, Any]:

@@ -1,0 +1,122 @@
+"""Working hours: windows, days, midnight, and what the core does at the edges."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+
+from standup.core import (
+    Hours,
+    Notify,
+    Phase,
+    Policy,
+    RemindNow,
+    Tick,
+    Window,
+    initial,
+    next_wakeup,
+    parse_window,
+    step,
+)
+
+CET = timezone(timedelta(hours=1))
+MONDAY = datetime(2026, 3, 2, 0, 0, tzinfo=CET)  # a Monday
+
+
+def day(d: int, hh: int, mm: int = 0) -> datetime:
+    return MONDAY + timedelta(days=d, hours=hh, minutes=mm)
+
+
+OFFICE = Hours(
+    windows=(parse_window("09:00-12:30"), parse_window("13:30-17:30")),
+    days=frozenset(range(5)),
+)
+NIGHT = Hours(windows=(parse_window("22:00-06:00"),))
+
+
+@pytest.mark.parametrize(
+    ("hours", "when", "active"),
+    [
+        (OFFICE, day(0, 8, 59), False),
+        (OFFICE, day(0, 9), True),
+        (OFFICE, day(0, 12, 30), False),
+        (OFFICE, day(0, 13, 30), True),
+        (OFFICE, day(4, 17, 29), True),
+        (OFFICE, day(5, 10), False),  # Saturday
+        (NIGHT, day(0, 23), True),
+        (NIGHT, day(1, 5, 59), True),  # crosses midnight into Tuesday
+        (NIGHT, day(1, 6), False),
+        (NIGHT, day(0, 0, 30), True),  # Sunday's window runs into Monday
+        (Hours(), day(3, 3), True),
+    ],
+)
+def test_active(hours: Hours, when: datetime, active: bool) -> None:
+    assert hours.active(when) is active
+
+
+@pytest.mark.parametrize(
+    ("hours", "when", "change"),
+    [
+        (OFFICE, day(0, 8), day(0, 9)),
+        (OFFICE, day(0, 10), day(0, 12, 30)),
+        (OFFICE, day(0, 12, 45), day(0, 13, 30)),
+        (OFFICE, day(4, 18), day(7, 9)),  # Friday evening -> Monday morning
+        (NIGHT, day(0, 23), day(1, 6)),
+        (NIGHT, day(1, 7), day(1, 22)),
+        (Hours(), day(0, 1), None),
+    ],
+)
+def test_next_change(hours: Hours, when: datetime, change: datetime | None) -> None:
+    assert hours.next_change(when) == change
+
+
+def test_bad_windows_are_refused_with_the_expected_form() -> None:
+    for bad in ("9-17", "09:00", "09:00-25:00", "09:00-09:00", "09:00:30-10:00"):
+        with pytest.raises(ValueError):
+            parse_window(bad)
+    assert parse_window("00:00-00:00") == Window(time(0), time(0))
+
+
+POLICY = Policy(sit=timedelta(minutes=50), hours=OFFICE)
+
+
+def test_no_reminders_and_no_sitting_outside_hours() -> None:
+    state = initial(day(0, 8))
+    early = step(state, Tick(day(0, 8, 50)), POLICY)
+    assert early.state.phase is Phase.OFF_HOURS
+    assert early.effects[0].kind == "off_hours"
+    assert next_wakeup(early.state, POLICY) == day(0, 9)
+    # Counting starts when the hours do: the first reminder is at 09:50, not at once.
+    start = step(early.state, Tick(day(0, 9)), POLICY)
+    assert start.state == initial(day(0, 9))
+    assert next_wakeup(start.state, POLICY) == day(0, 9, 50)
+
+
+def test_the_lunch_gap_ends_the_stretch_and_withdraws_a_reminder() -> None:
+    reminding = step(initial(day(0, 11, 40)), Tick(day(0, 12, 30)), POLICY)
+    # 12:30 is the end of the window: the due reminder is not shown.
+    assert reminding.state.phase is Phase.OFF_HOURS
+    assert not any(isinstance(e, Notify) for e in reminding.effects)
+    showing = step(initial(day(0, 11, 30)), Tick(day(0, 12, 20)), POLICY).state
+    lunch = step(showing, Tick(day(0, 12, 30)), POLICY)
+    assert [type(e).__name__ for e in lunch.effects] == ["Withdraw", "Record"]
+    assert next_wakeup(lunch.state, POLICY) == day(0, 13, 30)
+
+
+def test_the_next_wakeup_is_the_end_of_the_window_when_that_comes_first() -> None:
+    state = initial(day(0, 17))
+    assert next_wakeup(state, POLICY) == day(0, 17, 30)
+
+
+def test_windows_across_midnight_keep_counting_over_midnight() -> None:
+    policy = Policy(sit=timedelta(minutes=50), hours=NIGHT)
+    state = initial(day(0, 23, 40))
+    result = step(state, Tick(day(1, 0, 30)), policy)
+    assert result.state.phase is Phase.REMINDING
+
+
+def test_remind_now_works_outside_hours_when_asked() -> None:
+    off = step(initial(day(0, 8)), Tick(day(0, 8, 5)), POLICY).state
+    result = step(off, RemindNow(day(0, 8, 6)), POLICY)
+    assert isinstance(result.effects[0], Notify)
