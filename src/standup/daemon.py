@@ -324,14 +324,14 @@ class Daemon:
         self.stopped.set()
 
     def _save_on_stop(self) -> None:
-        now = self._clock()
-        sat = int((now - self.state.sitting_since).total_seconds())
+        # No sat_seconds here: after a short stop the stretch goes on, and after a long one
+        # the restart records a natural break at the last moment this process was seen.
         if self.notifier is not None:
             self.notifier.close()
         self._persist([], rotation_changed=True)
         if self.store is not None:
             with contextlib.suppress(StoreError):
-                self.store.record("daemon_stopped", now, detail={"sat_seconds": max(0, sat)})
+                self.store.record("daemon_stopped", self._clock())
 
 
 def run(config_path: Path | None = None) -> int:

@@ -32,9 +32,13 @@ if TYPE_CHECKING:  # only for annotations: computing stats needs no database
     from standup.store import HistoryEvent
 
 # Events after which the user is no longer sitting; they carry {"sat_seconds": N}.
-STRETCH_ENDING = frozenset({"done", "skipped", "natural_break", "paused", "daemon_stopped"})
+STRETCH_ENDING = frozenset(
+    {"done", "skipped", "natural_break", "paused", "daemon_stopped", "off_hours"}
+)
 # Events that end an open reminder without answering it.
-_ABANDONING = frozenset({"natural_break", "paused", "daemon_stopped", "daemon_started"})
+_ABANDONING = frozenset(
+    {"natural_break", "paused", "daemon_stopped", "daemon_started", "off_hours"}
+)
 
 BAR_WIDTH = 24
 _EIGHTHS = " ▏▎▍▌▋▊▉"

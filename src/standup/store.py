@@ -37,6 +37,7 @@ KINDS = frozenset(
         "paused",
         "resumed",
         "natural_break",
+        "off_hours",  # working hours ended the stretch
     }
 )
 
