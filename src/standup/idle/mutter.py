@@ -1,0 +1,206 @@
+"""GNOME: org.gnome.Mutter.IdleMonitor for input idle time, org.gnome.ScreenSaver for the lock,
+org.gnome.SessionManager's InhibitedActions for idle inhibition (a video playing).
+
+Mutter can also push: `watch()` asks it to signal when the user goes idle and comes back, so the
+daemon sleeps instead of polling.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from jeepney import DBusAddress, MatchRule, Message, new_method_call
+
+from .base import IdleError, IdleSample
+from .bus import BusClient, BusFailure
+
+logger = logging.getLogger("standup.idle")
+
+IDLE_MONITOR = DBusAddress(
+    "/org/gnome/Mutter/IdleMonitor/Core",
+    bus_name="org.gnome.Mutter.IdleMonitor",
+    interface="org.gnome.Mutter.IdleMonitor",
+)
+GNOME_SCREENSAVER = DBusAddress(
+    "/org/gnome/ScreenSaver", bus_name="org.gnome.ScreenSaver", interface="org.gnome.ScreenSaver"
+)
+SESSION_MANAGER = DBusAddress(
+    "/org/gnome/SessionManager",
+    bus_name="org.gnome.SessionManager",
+    interface="org.gnome.SessionManager",
+)
+INHIBIT_IDLE = 8  # GsmInhibitorFlag: 1 logout, 2 switch user, 4 suspend, 8 idle
+
+
+# -- messages (no I/O) ------------------------------------------------------------------------
+
+
+def new_get_idletime() -> Message:
+    return new_method_call(IDLE_MONITOR, "GetIdletime")
+
+
+def new_get_active(address: DBusAddress = GNOME_SCREENSAVER) -> Message:
+    return new_method_call(address, "GetActive")
+
+
+def new_add_idle_watch(interval_ms: int) -> Message:
+    return new_method_call(IDLE_MONITOR, "AddIdleWatch", "t", (interval_ms,))
+
+
+def new_add_user_active_watch() -> Message:
+    return new_method_call(IDLE_MONITOR, "AddUserActiveWatch")
+
+
+def new_remove_watch(watch_id: int) -> Message:
+    return new_method_call(IDLE_MONITOR, "RemoveWatch", "u", (watch_id,))
+
+
+def watch_fired_rule() -> MatchRule:
+    # No sender: the signal comes from Mutter's unique name, which a local filter cannot match
+    # against the well-known name.
+    return MatchRule(
+        type="signal",
+        interface=IDLE_MONITOR.interface,
+        member="WatchFired",
+        path=IDLE_MONITOR.object_path,
+    )
+
+
+def parse_idletime(body: tuple[Any, ...]) -> float:
+    """GetIdletime's reply (milliseconds, uint64) in seconds."""
+    (ms,) = body
+    if not isinstance(ms, int) or ms < 0:
+        raise IdleError(f"GetIdletime returned {ms!r}, not milliseconds")
+    return ms / 1000.0
+
+
+def parse_active(body: tuple[Any, ...]) -> bool:
+    (active,) = body
+    return bool(active)
+
+
+def parse_inhibited_actions(value: Any) -> bool:
+    """Whether the InhibitedActions flags include idle."""
+    return bool(int(value) & INHIBIT_IDLE)
+
+
+# -- the source -------------------------------------------------------------------------------
+
+
+class MutterSource:
+    name = "mutter"
+
+    def __init__(self, client: BusClient | None = None) -> None:
+        self._client = client or BusClient("SESSION")
+        self._watch: _MutterWatch | None = None
+
+    def idle_seconds(self) -> float:
+        try:
+            return parse_idletime(self._client.call(new_get_idletime()))
+        except BusFailure as exc:
+            raise IdleError(f"Mutter IdleMonitor: {exc}") from exc
+
+    def sample(self) -> IdleSample:
+        idle = self.idle_seconds()
+        return IdleSample(idle, locked=self._locked(), inhibited=self._inhibited())
+
+    def _locked(self) -> bool | None:
+        try:
+            return parse_active(self._client.call(new_get_active()))
+        except (BusFailure, ValueError) as exc:
+            logger.debug("org.gnome.ScreenSaver.GetActive: %s", exc)
+            return None
+
+    def _inhibited(self) -> bool | None:
+        try:
+            value = self._client.get_property(SESSION_MANAGER, "InhibitedActions")
+            return parse_inhibited_actions(value)
+        except (BusFailure, ValueError, TypeError) as exc:
+            logger.debug("org.gnome.SessionManager InhibitedActions: %s", exc)
+            return None
+
+    def watch(self, on_change: Callable[[], None], idle_after: float = 60.0) -> bool:
+        """Call `on_change` when the user has been idle `idle_after` s and when they come back.
+
+        It runs on a small thread of its own (hand the daemon an event from there). False when
+        Mutter does not answer; the daemon then keeps sampling on its schedule.
+        """
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        try:
+            self._watch = _MutterWatch(self._client.bus, on_change, int(idle_after * 1000))
+        except Exception as exc:  # no bus, no Mutter: polling it is
+            logger.debug("Mutter idle watch unavailable: %s", exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        self._client.close()
+
+
+_STOP = object()
+
+
+class _MutterWatch:
+    """One connection (watches die with it), one persistent idle watch, one active watch armed
+    after each idle firing: Mutter's user-active watches fire once, and arming one while the user
+    types would wake us on every key."""
+
+    def __init__(self, bus: str, on_change: Callable[[], None], idle_ms: int) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.threading import Proxy, open_dbus_router
+
+        self._on_change = on_change
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._router = open_dbus_router(bus)
+        try:
+            rule = watch_fired_rule()
+            self._filter = self._router.filter(rule, queue=self._queue)
+            Proxy(message_bus, self._router, timeout=2.0).AddMatch(rule)
+            self._idle_id = self._call(new_add_idle_watch(max(idle_ms, 1)))
+            self._active_id = 0
+        except BaseException:
+            self._router.close()
+            raise
+        self._thread = threading.Thread(target=self._run, name="standup-idle-watch", daemon=True)
+        self._thread.start()
+
+    def _call(self, msg: Message) -> int:
+        from jeepney.wrappers import unwrap_msg
+
+        reply = self._router.send_and_get_reply(msg, timeout=2.0)
+        body = unwrap_msg(reply)
+        return int(body[0]) if body else 0
+
+    def _run(self) -> None:
+        while True:
+            msg = self._queue.get()
+            if msg is _STOP:
+                return
+            (watch_id,) = msg.body
+            if watch_id == self._idle_id:
+                try:
+                    self._active_id = self._call(new_add_user_active_watch())
+                except Exception:  # Mutter went away: the next idle firing will not come either
+                    logger.debug("re-arming the user-active watch failed", exc_info=True)
+            elif watch_id == self._active_id:
+                self._active_id = 0
+            else:
+                continue
+            try:
+                self._on_change()
+            except Exception:
+                logger.exception("idle watch callback failed")
+
+    def close(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join(timeout=2.0)
+        self._router.close()  # Mutter drops the connection's watches itself
