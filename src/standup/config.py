@@ -23,7 +23,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from standup import paths
 from standup.config_errors import describe_validation_error, find_key_line
-from standup.core import Policy
+from standup.core import DAYS, Hours, Policy, parse_window
 from standup.durations import format_duration, parse_duration, parse_positive_duration
 from standup.errors import ConfigError
 from standup.exercises import ExerciseOptions
@@ -51,12 +51,40 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def _window(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError('expected a window like "09:00-17:30"')
+    return str(parse_window(value))
+
+
+Window = Annotated[str, BeforeValidator(_window)]
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
 class ScheduleOptions(_Section):
     sit: Duration = Field(timedelta(minutes=50), description="sitting time before a reminder")
     snooze: Duration = timedelta(minutes=10)
     remind_again: Duration = timedelta(minutes=5)
     max_snoozes: int = Field(3, ge=0, le=100)
     natural_break: Duration = timedelta(minutes=5)
+    after_suspend: Literal["reset", "continue"] = "reset"
+    active_hours: list[Window] = Field(default_factory=lambda: ["00:00-24:00"], min_length=1)
+    active_days: list[DayName] = Field(default_factory=lambda: list(DAYS), min_length=1)
+
+    def hours(self) -> Hours:
+        return Hours(
+            windows=tuple(parse_window(w) for w in self.active_hours),
+            days=frozenset(DAYS.index(d) for d in self.active_days),
+        )
+
+
+IdleSourceName = Literal[
+    "auto", "mutter", "screensaver", "logind", "x11", "macos", "windows", "none"
+]
+
+
+class IdleOptions(_Section):
+    source: IdleSourceName = "auto"
 
 
 class NotificationOptions(_Section):
@@ -81,6 +109,7 @@ class Settings(BaseSettings):
     notifications: NotificationOptions = NotificationOptions()
     exercises: ExerciseOptions = ExerciseOptions()
     history: HistoryOptions = HistoryOptions()
+    idle: IdleOptions = IdleOptions()
 
     @classmethod
     def settings_customise_sources(
@@ -102,6 +131,8 @@ class Settings(BaseSettings):
             remind_again=s.remind_again,
             max_snoozes=s.max_snoozes,
             natural_break=s.natural_break,
+            after_suspend=s.after_suspend,
+            hours=s.hours(),
         )
 
 
@@ -215,4 +246,5 @@ def defaults() -> Settings:
         notifications=NotificationOptions(),
         exercises=ExerciseOptions(),
         history=HistoryOptions(),
+        idle=IdleOptions(),
     )

@@ -95,6 +95,12 @@ def test_a_named_file_that_is_missing_is_an_error(xdg_dirs, tmp_path) -> None:
         ('[schedule\nsit = "5m"\n', ["invalid TOML", "line 1, column"]),
         ('[schedule]\nsit = "fifty"\n', ['"fifty"', 'like "50m"']),
         (
+            '[schedule]\nactive_hours = ["9-17"]\n',
+            ['line 2: schedule.active_hours[0] = "9-17"', 'like "09:00-17:30"'],
+        ),
+        ('[schedule]\nactive_days = ["monday"]\n', ['active_days[0] = "monday"', "'mon'"]),
+        ('[idle]\nsource = "kde"\n', ['idle.source = "kde"', "'mutter'"]),
+        (
             '[exercises]\ninclude_only = ["romanian-deadlift"]\n',
             ["line 1: exercises", "no exercise is left", "include_only"],
         ),
@@ -167,3 +173,14 @@ def test_config_path_lists_files_in_order(xdg_dirs, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("missing  admin") and str(xdg_dirs.config_dirs) in lines[0]
     assert lines[-1].startswith("exists   user") and str(xdg_dirs.config_home) in lines[-1]
+
+
+def test_the_example_documents_every_key(xdg_dirs) -> None:
+    import tomllib
+
+    documented = tomllib.loads(EXAMPLE.read_text())
+    text = EXAMPLE.read_text()
+    for section, table in defaults().model_dump(mode="json").items():
+        for key in table:
+            present = key in documented.get(section, {}) or f"[{section}.{key}]" in text
+            assert present, f"{section}.{key} is not in config.example.toml"

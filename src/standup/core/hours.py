@@ -1,7 +1,8 @@
 """Working hours: when reminders may come. Pure: works on the local wall time of `now`.
 
 Windows are "HH:MM-HH:MM"; one whose end is not after its start crosses midnight and belongs
-to the day it starts on ("22:00-02:00" on Friday runs into Saturday night).
+to the day it starts on ("22:00-02:00" on Friday runs into Saturday night). "00:00-24:00"
+is the whole day.
 """
 
 from __future__ import annotations
@@ -22,20 +23,23 @@ class Window:
         return self.end <= self.start
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
+        return f"{self.start:%H:%M}-{end}"
 
 
 def parse_window(text: str) -> Window:
     """Parse "09:00-17:30"; raise ValueError naming the expected form."""
     try:
-        start_text, end_text = text.split("-")
-        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+        start_text, end_text = (part.strip() for part in text.split("-"))
+        # "24:00" is the end of the day, as people write it.
+        end_text = "00:00" if end_text == "24:00" else end_text
+        start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
     except ValueError:
         raise ValueError(f'expected a window like "09:00-17:30", not {text!r}') from None
     if start.second or end.second or start.microsecond or end.microsecond:
         raise ValueError(f"windows are whole minutes: {text!r}")
-    if start == end and text.strip() not in ("00:00-00:00",):
-        raise ValueError(f"window {text!r} is empty; use 00:00-00:00 for all day")
+    if start == end and start != time(0):
+        raise ValueError(f"window {text!r} is empty; use 00:00-24:00 for all day")
     return Window(start, end)
 
 
