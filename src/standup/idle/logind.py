@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from typing import Any, Protocol
 
 from jeepney import DBusAddress, MatchRule, Message, Properties, new_method_call
@@ -191,13 +192,14 @@ class SleepWatch:
 
         self._on_sleep = on_sleep
         self._queue: queue.Queue[Any] = queue.Queue()
-        self._router = open_dbus_router(bus)
+        self._stack = ExitStack()
         try:
+            self._router = self._stack.enter_context(open_dbus_router(bus))
             rule = sleep_rule()
-            self._router.filter(rule, queue=self._queue)
+            self._stack.enter_context(self._router.filter(rule, queue=self._queue))
             Proxy(message_bus, self._router, timeout=2.0).AddMatch(rule)
         except BaseException:
-            self._router.close()
+            self._stack.close()
             raise
         self._thread = threading.Thread(target=self._run, name="standup-sleep-watch", daemon=True)
         self._thread.start()
@@ -215,7 +217,7 @@ class SleepWatch:
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join(timeout=2.0)
-        self._router.close()
+        self._stack.close()
 
 
 def watch_sleep(on_sleep: Callable[[bool], None], bus: str = "SYSTEM") -> SleepWatch | None:

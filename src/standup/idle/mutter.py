@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
@@ -160,15 +161,16 @@ class _MutterWatch:
 
         self._on_change = on_change
         self._queue: queue.Queue[Any] = queue.Queue()
-        self._router = open_dbus_router(bus)
+        self._stack = ExitStack()
         try:
+            self._router = self._stack.enter_context(open_dbus_router(bus))
             rule = watch_fired_rule()
-            self._filter = self._router.filter(rule, queue=self._queue)
+            self._stack.enter_context(self._router.filter(rule, queue=self._queue))
             Proxy(message_bus, self._router, timeout=2.0).AddMatch(rule)
             self._idle_id = self._call(new_add_idle_watch(max(idle_ms, 1)))
             self._active_id = 0
         except BaseException:
-            self._router.close()
+            self._stack.close()
             raise
         self._thread = threading.Thread(target=self._run, name="standup-idle-watch", daemon=True)
         self._thread.start()
@@ -203,4 +205,4 @@ class _MutterWatch:
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join(timeout=2.0)
-        self._router.close()  # Mutter drops the connection's watches itself
+        self._stack.close()  # Mutter drops the connection's watches itself
