@@ -152,6 +152,16 @@ def describe_status(info: dict[str, Any]) -> str:
         if until is None:
             return "Paused until you run `standup resume`."
         return f"Paused until {until:%H:%M} (in {_until(until, now)})."
+    if state == "away":
+        return "Away from the desk: the next sitting stretch starts when you are back."
+    if state == "off_hours":
+        again = _local(info.get("active_again_at"))
+        if again is None:
+            return "Outside working hours."
+        when = f"{again:%H:%M}" if again - now < timedelta(hours=20) else f"{again:%a %H:%M}"
+        return f"Outside working hours: reminders resume at {when} (in {_until(again, now)})."
+    if info.get("held_because"):
+        return f"Sitting for {sat}; reminder held: {', '.join(info['held_because'])}."
     if state == "reminding":
         exercise = (info.get("exercise") or {}).get("name", "a break")
         return f"Reminder showing: {exercise}. Sitting for {sat}."
@@ -176,8 +186,8 @@ def waybar(info: dict[str, Any]) -> dict[str, Any]:
     interval = max(1, int(info.get("interval_seconds", 1)))
     sitting = int(info.get("sitting_seconds", 0))
     percentage = min(100, round(100 * sitting / interval))
-    if state == "paused":
-        text, percentage = "paused", 0
+    if state in ("paused", "away", "off_hours"):
+        text, percentage = state.replace("_", " "), 0
     elif state == "reminding":
         text = "stand up!"
     else:

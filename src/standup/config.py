@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from standup import paths
+from standup.busy import BusyOptions
 from standup.config_errors import describe_validation_error, find_key_line
 from standup.core import DAYS, Hours, Policy, parse_window
 from standup.durations import format_duration, parse_duration, parse_positive_duration
@@ -110,6 +111,7 @@ class Settings(BaseSettings):
     exercises: ExerciseOptions = ExerciseOptions()
     history: HistoryOptions = HistoryOptions()
     idle: IdleOptions = IdleOptions()
+    busy: BusyOptions = BusyOptions()
 
     @classmethod
     def settings_customise_sources(
@@ -247,4 +249,5 @@ def defaults() -> Settings:
         exercises=ExerciseOptions(),
         history=HistoryOptions(),
         idle=IdleOptions(),
+        busy=BusyOptions(),
     )

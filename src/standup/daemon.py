@@ -23,7 +23,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup import core, paths
 from standup.config import LoadedConfig, load_config
-from standup.core import Event, Notify, Record, Reject, State, Withdraw
+from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
+from standup.daemon_activity import ActivityMonitor, sample_interval
 from standup.daemon_commands import CommandHandler
 from standup.durations import describe
 from standup.errors import ConfigError, StandupError
@@ -39,14 +40,16 @@ log = logging.getLogger("standup")
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
+SAMPLE_JOB = "sample"
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def local_now() -> datetime:
+    """Aware local time: working hours are read off its wall-clock fields."""
+    return datetime.now().astimezone()
 
 
 class Daemon:
@@ -54,10 +57,11 @@ class Daemon:
         self,
         loaded: LoadedConfig,
         *,
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
         config_path: Path | None = None,
         store_path: Path | None = None,
         notifier_factory: Callable[..., Notifier] = open_notifier,
+        clock_sources: dict[str, Callable[[], Any]] | None = None,
     ) -> None:
         self.loaded = loaded
         self.settings = loaded.settings
@@ -79,7 +83,9 @@ class Daemon:
         self.store: Store | None = None
         self._store_failing = False
         self.commands = CommandHandler(self)
+        self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.stopped = threading.Event()
+        self._sampling_due = False
 
     # ---- threads hand work to the worker ----------------------------------------------------
 
@@ -103,8 +109,18 @@ class Daemon:
     # ---- the core loop (worker thread only) -------------------------------------------------
 
     def feed(self, make_event: Callable[[datetime], Event]) -> list[str]:
-        """Step the core with an event made at the current time; return any rejections."""
-        event = make_event(self._clock())
+        """Step the core with an event made at the current time; return any rejections.
+
+        A suspend or a clock step since the last event is fed first, so every rule sees
+        a state that already knows about it."""
+        now = self._clock()
+        for event in self.activity.clock_events(now):
+            self._step(event)
+        rejections = self._step(make_event(now))
+        self._reschedule()
+        return rejections
+
+    def _step(self, event: Event) -> list[str]:
         transition = core.step(self.state, event, self.policy)
         self.state = transition.state
         rejections: list[str] = []
@@ -121,9 +137,10 @@ class Daemon:
                 self._log_record(effect)
             elif isinstance(effect, Reject):
                 rejections.append(effect.message)
+            elif isinstance(effect, Hold):
+                log.info("reminder held: %s", ", ".join(effect.reasons))
         if transition.effects or records:
             self._persist(records, rotation_changed)
-        self._reschedule()
         return rejections
 
     def _notify(self, effect: Notify) -> bool:
@@ -149,7 +166,22 @@ class Daemon:
             log.info("%s", record.kind.replace("_", " "))
 
     def _tick(self) -> None:
-        self.feed(core.Tick)
+        self.feed(self._tick_event)
+
+    def _tick_event(self, now: datetime) -> Event:
+        # Ask whether the user is busy only when a reminder would otherwise go out.
+        busy: tuple[str, ...] = ()
+        if self.state.phase in (Phase.SITTING, Phase.REMINDING):
+            wake = core.next_wakeup(self.state, self.policy)
+            if wake is not None and wake <= now:
+                busy = self.activity.busy(self.settings.busy)
+        return core.Tick(now, busy=busy)
+
+    def _sample(self) -> None:
+        def sample_event(now: datetime) -> Event:
+            return self.activity.sample(now) or core.Tick(now)
+
+        self.feed(sample_event)
 
     def _reschedule(self) -> None:
         wake = core.next_wakeup(self.state, self.policy)
@@ -160,7 +192,30 @@ class Daemon:
             self.scheduler.add_job(
                 self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
             )
+        self._reschedule_sampling()
         sd_notify(f"STATUS={self.status_line()}")
+
+    def _reschedule_sampling(self) -> None:
+        """Sample presence only while it matters: not while paused or outside hours."""
+        wanted = (
+            self.state.phase in (Phase.SITTING, Phase.REMINDING, Phase.AWAY)
+            and self.activity.source_name != "none"
+        )
+        job = self.scheduler.get_job(SAMPLE_JOB)
+        if not wanted:
+            if job is not None:
+                self.scheduler.remove_job(SAMPLE_JOB)
+            return
+        if job is None or self._sampling_due:
+            self._sampling_due = False
+            run_at = self._clock() + sample_interval(self.policy)
+            self.scheduler.add_job(
+                self._run_sample, "date", run_date=run_at, id=SAMPLE_JOB, replace_existing=True
+            )
+
+    def _run_sample(self) -> None:
+        self._sampling_due = True  # the job is spent: schedule the next one
+        self._sample()
 
     def status_line(self) -> str:
         info = self.status()
@@ -176,7 +231,7 @@ class Daemon:
         exercise = None
         if self.exercise is not None:
             exercise = {"id": self.exercise.id, "name": self.exercise.name}
-        return snapshot(
+        info = snapshot(
             self.state,
             self.policy,
             self._clock(),
@@ -184,6 +239,10 @@ class Daemon:
             config_files=[str(p) for p in self.loaded.files],
             notifier=self.delivered_by,
         )
+        info["idle_source"] = self.activity.source_name
+        info["idle_reason"] = self.activity.reason
+        info["held_because"] = list(self.activity.busy_reasons) if self.state.held_at else []
+        return info
 
     # ---- persistence ------------------------------------------------------------------------
 
@@ -256,11 +315,13 @@ class Daemon:
             log.error("config not reloaded, keeping the running one: %s", error)
             sd_notify("READY=1")
             raise
-        old_backend = self.settings.notifications.backend
+        old = self.settings
         self.loaded, self.settings = loaded, loaded.settings
         self.policy = loaded.settings.policy()
-        if loaded.settings.notifications.backend != old_backend:
+        if loaded.settings.notifications.backend != old.notifications.backend:
             self._open_notifier()
+        if loaded.settings.idle.source != old.idle.source:
+            self.activity.open(loaded.settings.idle.source)
         log.info("config reloaded")
         self._reschedule()
         sd_notify("READY=1")
@@ -292,6 +353,8 @@ class Daemon:
         self.commands.start_server(control_socket or paths.control_socket())
         last_seen = self._restore()
         self._open_notifier()
+        self.activity.open(self.settings.idle.source)
+        self.activity.watch_sleep(lambda: self.submit(self.feed, core.Tick))
         self.scheduler.start()
         self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen))
         self.call(self._record_start)
@@ -319,6 +382,7 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         if self.notifier is not None:
             self.notifier.shutdown()
+        self.activity.close()
         if self.store is not None:
             self.store.close()
         self.stopped.set()

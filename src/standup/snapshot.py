@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from standup import __version__
-from standup.core import Phase, Policy, State, due_at, next_wakeup, snoozes_left
+from standup.core import Phase, Policy, State, due_at, snoozes_left
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -27,12 +27,21 @@ def snapshot(
         label = "snoozed"
     else:
         label = state.phase.value
-    sitting = state.phase is not Phase.PAUSED
+    sitting = state.phase in (Phase.SITTING, Phase.REMINDING)
     next_reminder = None
-    if state.phase is Phase.SITTING:
+    if state.held_at is not None:
+        next_reminder = state.held_at + policy.busy_recheck  # checked again then
+    elif state.phase is Phase.SITTING:
         next_reminder = due_at(state, policy)
     elif state.phase is Phase.REMINDING:
-        next_reminder = next_wakeup(state, policy)
+        assert state.reminder_shown_at is not None
+        next_reminder = state.reminder_shown_at + policy.remind_again
+    # When reminders can come again: the end of a pause or the start of working hours.
+    active_again = None
+    if state.phase is Phase.PAUSED:
+        active_again = state.paused_until
+    elif state.phase is Phase.OFF_HOURS:
+        active_again = policy.hours.next_change(now)
     elapsed = max(0, int((now - state.sitting_since).total_seconds())) if sitting else 0
     return {
         "state": label,
@@ -43,6 +52,8 @@ def snapshot(
         "next_reminder_at": _iso(next_reminder),
         "snoozed_until": _iso(state.snoozed_until),
         "paused_until": _iso(state.paused_until),
+        "active_again_at": _iso(active_again),
+        "away_since": _iso(state.sitting_since) if state.phase is Phase.AWAY else None,
         "reminder_shown_at": _iso(state.reminder_shown_at),
         "exercise": exercise if state.phase is Phase.REMINDING else None,
         "snoozes_used": state.snoozes,

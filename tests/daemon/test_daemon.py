@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_REMOVED
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup import control
@@ -22,12 +24,25 @@ class FakeClock:
 
     def __init__(self) -> None:
         self.now = datetime.now(UTC).replace(microsecond=0)
+        self.start = self.now
+        self.asleep = 0.0  # seconds suspended, as CLOCK_BOOTTIME - CLOCK_MONOTONIC grows
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+    def sleep(self, **kwargs: float) -> None:
+        """The machine is suspended this long: wall and boot time move, monotonic does not."""
+        self.advance(**kwargs)
+        self.asleep += timedelta(**kwargs).total_seconds()
+
+    def sources(self) -> dict:
+        return {
+            "real": lambda: (self.now - self.start).total_seconds(),
+            "sleep": lambda: self.asleep,
+        }
 
 
 class RecordingNotifier:
@@ -72,6 +87,7 @@ class Harness:
             config_path=self.config,
             store_path=self.db,
             notifier_factory=self._factory,
+            clock_sources=self.clock.sources(),
         )
         self.daemon.start(self.socket)
         return self.daemon
@@ -95,7 +111,10 @@ class Harness:
 
 @pytest.fixture
 def harness(tmp_path: Path, xdg_dirs):
-    h = Harness(tmp_path, '[schedule]\nsit = "50m"\nsnooze = "10m"\nremind_again = "5m"\n')
+    h = Harness(
+        tmp_path,
+        '[schedule]\nsit = "50m"\nsnooze = "10m"\nremind_again = "5m"\n[idle]\nsource = "none"\n',
+    )
     yield h
     h.stop()
 
@@ -231,26 +250,33 @@ def test_a_shorter_sit_on_reload_fires_an_overdue_reminder_once(harness: Harness
     assert len(harness.notifier.shown) == 1
 
 
-def test_job_defaults_run_a_wake_up_that_came_due_while_asleep() -> None:
-    """APScheduler's default grace of one second would drop this job; ours runs it once."""
+def _run_one_overdue_job(job_defaults: dict | None) -> tuple[list[int], list[int]]:
+    """Schedule a date job an hour overdue; return (runs, missed events) once it is gone."""
     ran: list[int] = []
-    scheduler = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=UTC)
+    missed: list[int] = []
+    removed = threading.Event()
+    kwargs = {"job_defaults": job_defaults} if job_defaults else {}
+    scheduler = BackgroundScheduler(timezone=UTC, **kwargs)
+    scheduler.add_listener(lambda e: missed.append(e.code), EVENT_JOB_MISSED)
+    scheduler.add_listener(lambda e: removed.set(), EVENT_JOB_REMOVED)
     past = datetime.now(UTC) - timedelta(hours=1)
     scheduler.add_job(ran.append, "date", run_date=past, args=[1], id="wake")
     scheduler.start()
     try:
-        wait_until(lambda: ran, timeout=5)
+        assert removed.wait(5)
+        wait_until(lambda: ran or missed, timeout=5)
     finally:
-        scheduler.shutdown()
-    assert ran == [1]
+        scheduler.shutdown(wait=True)
+    return ran, missed
+
+
+def test_job_defaults_run_a_wake_up_that_came_due_while_asleep() -> None:
+    """APScheduler's default grace of one second would drop this job; ours runs it once."""
+    ran, missed = _run_one_overdue_job(JOB_DEFAULTS)
+    assert ran == [1] and missed == []
 
 
 def test_the_default_grace_would_have_dropped_it() -> None:
     """The reason for JOB_DEFAULTS, kept honest: if APScheduler changes, this tells us."""
-    ran: list[int] = []
-    scheduler = BackgroundScheduler(timezone=UTC)
-    past = datetime.now(UTC) - timedelta(hours=1)
-    scheduler.add_job(ran.append, "date", run_date=past, args=[1])
-    scheduler.start(paused=False)
-    scheduler.shutdown(wait=True)
-    assert ran == []
+    ran, missed = _run_one_overdue_job(None)
+    assert ran == [] and missed == [EVENT_JOB_MISSED]
