@@ -1,0 +1,83 @@
+"""Presence on the real rig: Xvfb's idle time decides whether the stretch counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from rig import Rig, wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def status(env: dict[str, str]) -> dict | None:
+    result = subprocess.run(
+        [sys.executable, "-m", "standup", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else None
+
+
+@pytest.fixture
+def env(rig: Rig, xdg_dirs) -> dict[str, str]:
+    environ = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)}
+    environ.update(
+        STANDUP_SCHEDULE__SIT="6s",
+        STANDUP_SCHEDULE__NATURAL_BREAK="3s",
+        STANDUP_NOTIFICATIONS__BACKEND="log",
+        STANDUP_IDLE__SOURCE="auto",
+    )
+    return environ
+
+
+@pytest.fixture
+def daemon(env):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "standup", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_until(lambda: status(env), timeout=15)
+    yield proc
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+
+
+def test_the_rig_is_seen_through_x11(env, daemon) -> None:
+    info = status(env)
+    assert info is not None
+    assert info["idle_source"] == "x11"
+    assert "XScreenSaver" in info["idle_reason"] or "x11" in info["idle_reason"]
+
+
+def test_idle_past_a_natural_break_prevents_the_reminder(rig: Rig, env, daemon) -> None:
+    rig.move_mouse()
+    start = time.monotonic()
+    seen_away = False
+    while time.monotonic() - start < 8:  # past sit (6 s), never touching the mouse
+        info = status(env)
+        assert info is not None and info["state"] != "reminding", info
+        seen_away |= info["state"] == "away"
+        time.sleep(0.3)
+    assert seen_away
+
+
+def test_activity_lets_the_reminder_arrive(rig: Rig, env, daemon) -> None:
+    def keep_moving_until_reminded() -> dict | None:
+        rig.move_mouse()  # relative moves reset X idle time; absolute ones to the same spot do not
+        info = status(env)
+        return info if info and info["state"] == "reminding" else None
+
+    info = wait_until(keep_moving_until_reminded, timeout=15, interval=1.0)
+    assert info["sitting_seconds"] >= 6
