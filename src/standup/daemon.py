@@ -26,6 +26,7 @@ from standup.config import LoadedConfig, load_config
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon_activity import ActivityMonitor, sample_interval
 from standup.daemon_commands import CommandHandler
+from standup.daemon_persist import Persistence
 from standup.durations import describe
 from standup.errors import ConfigError, StandupError
 from standup.exercises import Exercise, Rotation, eligible, load_rotation
@@ -34,13 +35,13 @@ from standup.notify.base import Notifier
 from standup.reminders import ACTION_KEYS, build_reminder
 from standup.sdnotify import sd_notify
 from standup.snapshot import snapshot
-from standup.store import Store, StoreError
 
 log = logging.getLogger("standup")
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
+PRUNE_JOB = "prune"
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
@@ -68,7 +69,6 @@ class Daemon:
         self.policy = loaded.settings.policy()
         self._clock = clock
         self._config_path = config_path
-        self._store_path = store_path
         self._notifier_factory = notifier_factory
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -80,8 +80,7 @@ class Daemon:
         self.rotation = Rotation()
         self.notifier: Notifier | None = None
         self.delivered_by = "none"
-        self.store: Store | None = None
-        self._store_failing = False
+        self.memory = Persistence(store_path)
         self.commands = CommandHandler(self)
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.stopped = threading.Event()
@@ -247,8 +246,6 @@ class Daemon:
     # ---- persistence ------------------------------------------------------------------------
 
     def _persist(self, records: list[Record], rotation_changed: bool) -> None:
-        if self.store is None:
-            return
         values = {
             "core": json.dumps(core.state_to_dict(self.state)),
             "exercise": self.exercise.id if self.exercise else "",
@@ -257,52 +254,21 @@ class Daemon:
         if rotation_changed:
             values["rotation"] = self.rotation.to_json()
         exercise_id = self.exercise.id if self.exercise else None
-        events = [(r.kind, r.at, exercise_id, r.detail or None) for r in records]
-        try:
-            self.store.commit_state(values, events)
-        except StoreError as error:
-            if not self._store_failing:
-                log.warning("cannot save state (%s); reminders go on without it", error)
-            self._store_failing = True
-            self._try_reopen()
-            return
-        if self._store_failing:
-            log.info("state is saved again")
-            self._store_failing = False
-
-    def _try_reopen(self) -> None:
-        assert self.store is not None
-        # Already logged once; the next change tries again.
-        with contextlib.suppress(StoreError):
-            self.store.reopen()
+        self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
 
     def _restore(self) -> datetime | None:
         """Load the saved state; return when the daemon was last alive."""
-        try:
-            self.store = Store.open(self._store_path)
-        except StoreError as error:
-            log.warning("cannot open the state database (%s); running without it", error)
-            return None
-        saved = self.store.get_value("core")
-        state = core.state_from_dict(json.loads(saved)) if saved else None
-        if saved and state is None:
-            log.warning("the saved state was not usable; starting a fresh stretch")
-        if state is not None:
-            self.state = state
-        rotation = load_rotation(self.store.get_value("rotation"))
+        saved = self.memory.load()
+        if saved.state is not None:
+            self.state = saved.state
+        rotation = load_rotation(saved.rotation)
         if rotation is None:
             # Save the fresh seed now, so `standup exercises next` can tell the first pick.
             rotation = Rotation()
-            with contextlib.suppress(StoreError):
-                self.store.set_value("rotation", rotation.to_json())
+            self.memory.save({"rotation": rotation.to_json()}, [])
         self.rotation = rotation
-        exercise_id = self.store.get_value("exercise")
-        self.exercise = self.settings.exercises.find(exercise_id) if exercise_id else None
-        last = self.store.get_value("last_seen")
-        try:
-            return datetime.fromisoformat(last) if last else None
-        except ValueError:
-            return None
+        self.exercise = self.settings.exercises.find(saved.exercise) if saved.exercise else None
+        return saved.last_seen
 
     # ---- config -----------------------------------------------------------------------------
 
@@ -366,11 +332,13 @@ class Daemon:
         )
 
     def _record_start(self) -> None:
-        if self.store is not None:
-            try:
-                self.store.record("daemon_started", self._clock())
-            except StoreError as error:
-                log.warning("cannot record start: %s", error)
+        self.memory.record("daemon_started", self._clock())
+        self._prune()
+        # One wake-up a day keeps the history within history.keep_days.
+        self.scheduler.add_job(self._prune, "interval", days=1, id=PRUNE_JOB, replace_existing=True)
+
+    def _prune(self) -> None:
+        self.memory.prune(self.settings.history.keep_days, self._clock())
 
     def stop(self) -> None:
         sd_notify("STOPPING=1")
@@ -383,8 +351,7 @@ class Daemon:
         if self.notifier is not None:
             self.notifier.shutdown()
         self.activity.close()
-        if self.store is not None:
-            self.store.close()
+        self.memory.close()
         self.stopped.set()
 
     def _save_on_stop(self) -> None:
@@ -393,9 +360,7 @@ class Daemon:
         if self.notifier is not None:
             self.notifier.close()
         self._persist([], rotation_changed=True)
-        if self.store is not None:
-            with contextlib.suppress(StoreError):
-                self.store.record("daemon_stopped", self._clock())
+        self.memory.record("daemon_stopped", self._clock())
 
 
 def run(config_path: Path | None = None) -> int:
