@@ -12,6 +12,7 @@ import json
 import logging
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -85,6 +86,8 @@ class Daemon:
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.stopped = threading.Event()
         self._sampling_due = False
+        # Why the worker woke up, by source: the benchmark reads these to prove we sleep.
+        self.wakeups: Counter[str] = Counter()
 
     # ---- threads hand work to the worker ----------------------------------------------------
 
@@ -165,6 +168,7 @@ class Daemon:
             log.info("%s", record.kind.replace("_", " "))
 
     def _tick(self) -> None:
+        self.wakeups["timer"] += 1
         self.feed(self._tick_event)
 
     def _tick_event(self, now: datetime) -> Event:
@@ -199,6 +203,7 @@ class Daemon:
         wanted = (
             self.state.phase in (Phase.SITTING, Phase.REMINDING, Phase.AWAY)
             and self.activity.source_name != "none"
+            and not self.activity.pushes
         )
         job = self.scheduler.get_job(SAMPLE_JOB)
         if not wanted:
@@ -213,6 +218,7 @@ class Daemon:
             )
 
     def _run_sample(self) -> None:
+        self.wakeups["idle_sample"] += 1
         self._sampling_due = True  # the job is spent: schedule the next one
         self._sample()
 
@@ -241,6 +247,7 @@ class Daemon:
         info["idle_source"] = self.activity.source_name
         info["idle_reason"] = self.activity.reason
         info["held_because"] = list(self.activity.busy_reasons) if self.state.held_at else []
+        info["wakeups"] = dict(self.wakeups)
         return info
 
     # ---- persistence ------------------------------------------------------------------------
@@ -286,8 +293,11 @@ class Daemon:
         self.policy = loaded.settings.policy()
         if loaded.settings.notifications.backend != old.notifications.backend:
             self._open_notifier()
-        if loaded.settings.idle.source != old.idle.source:
-            self.activity.open(loaded.settings.idle.source)
+        if (loaded.settings.idle.source, loaded.settings.schedule.natural_break) != (
+            old.idle.source,
+            old.schedule.natural_break,
+        ):
+            self._open_idle()
         log.info("config reloaded")
         self._reschedule()
         sd_notify("READY=1")
@@ -297,6 +307,13 @@ class Daemon:
         if self.notifier is not None:
             self.notifier.shutdown()
         self.notifier = self._notifier_factory(self.settings.notifications.backend, self._on_action)
+
+    def _open_idle(self) -> None:
+        self.activity.open(
+            self.settings.idle.source,
+            on_change=lambda: self.submit(self._sample),
+            idle_after=self.settings.schedule.natural_break,
+        )
 
     def _on_action(self, key: str) -> None:
         """A button press or dismissal, from the notifier's thread."""
@@ -309,6 +326,7 @@ class Daemon:
         make = events.get(key)
         if make is None:
             return
+        self.wakeups["notification"] += 1
         if key in ACTION_KEYS:
             log.info("answered from the notification: %s", key)
         self.submit(self.feed, make)
@@ -319,7 +337,7 @@ class Daemon:
         self.commands.start_server(control_socket or paths.control_socket())
         last_seen = self._restore()
         self._open_notifier()
-        self.activity.open(self.settings.idle.source)
+        self._open_idle()
         self.activity.watch_sleep(lambda: self.submit(self.feed, core.Tick))
         self.scheduler.start()
         self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen))
@@ -338,6 +356,7 @@ class Daemon:
         self.scheduler.add_job(self._prune, "interval", days=1, id=PRUNE_JOB, replace_existing=True)
 
     def _prune(self) -> None:
+        self.wakeups["prune"] += 1
         self.memory.prune(self.settings.history.keep_days, self._clock())
 
     def stop(self) -> None:

@@ -30,20 +30,36 @@ class ActivityMonitor:
         self.source_name = "none"
         self.reason = "not started"
         self._choice = "auto"
+        self._on_change: Callable[[], None] | None = None
+        self._idle_after = timedelta(minutes=5)
+        self.pushes = False
         self._clocks = ClockWatch(now, **clock_sources)
         self._sleep_watch: Any = None
         self._failing = False
         self._busy_probes: Any = None
         self.busy_reasons: tuple[str, ...] = ()
 
-    def open(self, choice: str) -> None:
-        """(Re)open the idle source; the choice and the reason go to the log and the status."""
+    def open(
+        self,
+        choice: str,
+        on_change: Callable[[], None] | None = None,
+        idle_after: timedelta = timedelta(minutes=5),
+    ) -> None:
+        """(Re)open the idle source; the choice and the reason go to the log and the status.
+
+        Where the source can push (GNOME's idle monitor), `on_change` is called when the user
+        has been idle `idle_after` and when they come back, and `pushes` is True: no sampling
+        is needed then."""
         self.close_source()
-        self._choice = choice
+        self._choice, self._on_change, self._idle_after = choice, on_change, idle_after
         self.source, self.reason = open_idle_source(choice)
         self.source_name = self.source.name
         self._failing = False
-        log.info("idle source %s", self.reason)
+        self.pushes = False
+        if on_change is not None and self.source_name == "mutter":
+            watch: Any = self.source.watch
+            self.pushes = bool(watch(on_change, idle_after=idle_after.total_seconds()))
+        log.info("idle source %s%s", self.reason, " (pushes changes)" if self.pushes else "")
 
     def watch_sleep(self, on_wake: Callable[[], None]) -> None:
         """Be told at once when the machine wakes (logind), instead of at the next sample."""
@@ -93,7 +109,7 @@ class ActivityMonitor:
 
     def _reopen(self) -> None:
         try:
-            self.open(self._choice)
+            self.open(self._choice, self._on_change, self._idle_after)
         except Exception as error:
             log.debug("reopening the idle source failed: %s", error)
 

@@ -42,6 +42,7 @@ class CommandHandler:
     def handle(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs on the control thread: validate here, then do the work on the worker."""
         daemon = self._daemon
+        daemon.wakeups["control"] += 1
         unknown = set(args) - _ARGS.get(cmd, set())
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
