@@ -152,8 +152,11 @@ def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO)
         cells = [e.id, e.category, e.position, ", ".join(e.needs) or "-"]
         table.append(cells + ([row.reason or ""] if show_reason else []))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    for line in table:
+    out.write("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip() + "\n")
+    for line, row in zip(table[1:], rows, strict=True):
         out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+        # The dose and the safety cue on an indented line: what the reminder will ask for.
+        out.write(f"    {row.exercise.name}: {row.exercise.dose}. {row.exercise.cue}\n")
     count = sum(row.eligible for row in rows)
     total = len(options.catalogue())
     out.write(f"{count} of {total} eligible (focus: {options.focus})\n")

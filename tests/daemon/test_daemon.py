@@ -280,3 +280,33 @@ def test_the_default_grace_would_have_dropped_it() -> None:
     """The reason for JOB_DEFAULTS, kept honest: if APScheduler changes, this tells us."""
     ran, missed = _run_one_overdue_job(None)
     assert ran == [] and missed == [EVENT_JOB_MISSED]
+
+
+def test_an_exercise_filter_change_applies_at_the_next_reminder(harness: Harness) -> None:
+    harness.start()
+    harness.config.write_text(
+        '[exercises]\ninclude_only = ["leg-swings"]\n[idle]\nsource = "none"\n'
+    )
+    harness.request("reload")
+    for _ in range(2):
+        harness.clock.advance(minutes=50)
+        harness.tick()
+        assert harness.notifier.shown[-1].title == "Time to stand up: Leg swings"
+        harness.request("done")
+
+
+def test_the_rotation_survives_a_restart(harness: Harness) -> None:
+    """`exercises next` reads the stored rotation; the daemon's next pick must match it."""
+    from standup.exercises import ExerciseOptions, load_rotation, pick
+
+    harness.start()
+    harness.stop()
+    with Store.open(harness.db) as store:
+        stored = store.get_value("rotation")
+    rotation = load_rotation(stored)
+    assert rotation is not None
+    expected = pick(rotation, ExerciseOptions(), advance=False)
+    harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    assert harness.notifier.shown[-1].title == f"Time to stand up: {expected.name}"

@@ -118,3 +118,24 @@ def test_a_notification_server_that_starts_later_is_picked_up(
     subprocess.run([sys.executable, "-m", "standup", "now"], env=daemon_env, check=True, timeout=30)
     wait_until(lambda: rig.displayed_count() == 1, timeout=5)
     assert status(daemon_env)["notifier"] == "freedesktop"
+
+
+def test_pause_stops_reminders_and_resume_brings_them_back(
+    rig: Rig, daemon_env, standup_run
+) -> None:
+    def cli(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "standup", *args], env=daemon_env, check=True,
+                       capture_output=True, timeout=30)  # fmt: skip
+
+    wait_until(lambda: try_status(daemon_env), timeout=15)
+    cli("pause", "1h")
+    assert status(daemon_env)["state"] == "paused"
+    rig.reset()
+    # sit is 2 s: three intervals pass in silence.
+    deadline = datetime.now().timestamp() + 6
+    while datetime.now().timestamp() < deadline:
+        assert status(daemon_env)["state"] == "paused"
+        assert rig.displayed_count() == 0
+    cli("resume")
+    wait_until(lambda: rig.displayed_count() == 1, timeout=10)
+    assert status(daemon_env)["state"] == "reminding"

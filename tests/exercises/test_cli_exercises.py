@@ -47,7 +47,7 @@ def call(
 
 def test_list_shows_the_eligible_ones_with_a_count() -> None:
     text = call(["list"])
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if not line.startswith("    ")]
     assert lines[0].split() == ["ID", "CATEGORY", "WHERE", "NEEDS"]
     listed = [line.split()[0] for line in lines[1:-1]]
     assert listed == [e.id for e in eligible(ExerciseOptions())]
@@ -60,7 +60,7 @@ def test_bare_exercises_means_list() -> None:
 
 
 def test_list_all_gives_the_reason_for_each_filtered_out_one() -> None:
-    lines = call(["list", "--all"]).splitlines()
+    lines = [line for line in call(["list", "--all"]).splitlines() if not line.startswith("    ")]
     assert "FILTERED OUT" in lines[0]
     rows = {line.split()[0]: line for line in lines[1:-1]}
     assert len(rows) == len(builtin_catalogue())
@@ -68,6 +68,16 @@ def test_list_all_gives_the_reason_for_each_filtered_out_one() -> None:
     assert rows["romanian-deadlift"].endswith("needs a dumbbell")
     assert rows["swiss-ball-curl"].endswith("needs the floor; needs a Swiss ball")
     assert rows["leg-swings"].rstrip().endswith("-")
+
+
+def test_list_all_shows_every_entry_with_its_dose_and_cue() -> None:
+    text = call(["list", "--all"])
+    for exercise in builtin_catalogue():
+        assert f"    {exercise.name}: {exercise.dose}. {exercise.cue}\n" in text
+    seed = ["prone-leg-curl", "swiss-ball-curl", "romanian-deadlift", "single-leg-deadlift",
+            "leg-swings", "supine-hamstring-stretch"]  # fmt: skip
+    assert all(f"\n{i} " in text for i in seed)
+    assert len(builtin_catalogue()) >= 18
 
 
 def test_list_json_is_a_stable_list_of_objects() -> None:
