@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -350,3 +351,49 @@ class Rig:
     def move_mouse(self) -> None:
         """Real input: resets X idle time (an absolute move to the same spot does not)."""
         self._run("xdotool", "mousemove_relative", "1", "0")
+
+
+# ---- standup itself, as a process -----------------------------------------------------------
+
+
+def standup_status(env: dict[str, str]) -> dict[str, Any] | None:
+    """`standup status --json` from a fresh process; None while no daemon answers."""
+    result = subprocess.run(
+        [sys.executable, "-m", "standup", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else None
+
+
+def start_standup(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """`standup run`, started and answering on its control socket."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "standup", *args, "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: proc.poll() is not None or standup_status(env), timeout=15)
+    except TimeoutError:
+        proc.kill()
+        raise
+    if proc.poll() is not None:
+        raise RigError(f"standup run exited with {proc.returncode}: {proc.communicate()[1]}")
+    return proc
+
+
+def stop_standup(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    """SIGTERM, then the exit code and what it logged."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        _out, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+    return proc.returncode, err

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from rig import Rig, wait_until
+from rig import Rig, start_standup, stop_standup, wait_until
+from rig import standup_status as status
 
 pytestmark = pytest.mark.e2e
-
-
-def status(env: dict[str, str]) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, "-m", "standup", "status", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-    )
-    return json.loads(result.stdout) if result.returncode == 0 else None
 
 
 @pytest.fixture
@@ -41,17 +27,9 @@ def env(rig: Rig, xdg_dirs) -> dict[str, str]:
 
 @pytest.fixture
 def daemon(env):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "standup", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_until(lambda: status(env), timeout=15)
+    proc = start_standup(env)
     yield proc
-    proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=10)
+    stop_standup(proc)
 
 
 def test_the_rig_is_seen_through_x11(env, daemon) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -13,7 +11,8 @@ import pytest
 
 from standup.exercises import builtin_catalogue
 
-from rig import Rig, wait_until
+from rig import Rig, start_standup, stop_standup, wait_until
+from rig import standup_status as try_status
 
 pytestmark = pytest.mark.e2e
 
@@ -24,17 +23,6 @@ def status(env: dict[str, str]) -> dict:
     info = try_status(env)
     assert info is not None, "standup is not running"
     return info
-
-
-def try_status(env: dict[str, str]) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, "-m", "standup", "status", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-    )
-    return json.loads(result.stdout) if result.returncode == 0 else None
 
 
 @pytest.fixture
@@ -50,17 +38,9 @@ def daemon_env(rig: Rig, xdg_dirs) -> dict[str, str]:
 
 @pytest.fixture
 def standup_run(daemon_env):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "standup", "run"],
-        env=daemon_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_standup(daemon_env)
     yield proc
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=10)
+    stop_standup(proc)
 
 
 def reminding(env: dict[str, str]) -> dict | None:
