@@ -185,3 +185,29 @@ def test_a_reminder_arrives_in_the_log_without_a_notification_server(env) -> Non
     code, err = d.stop()
     assert code == 0
     assert "Time to stand up: " in err
+
+
+def test_a_snooze_survives_kill_9_and_restart(daemon, env) -> None:
+    first = daemon()
+    assert run_cli("snooze", "25m", env=env).returncode == 0
+    snoozed = json.loads(run_cli("status", "--json", env=env).stdout)
+    assert snoozed["state"] == "snoozed"
+    first.proc.kill()
+    first.proc.wait(timeout=5)
+    daemon()  # takes over the stale socket the killed one left
+    after = json.loads(run_cli("status", "--json", env=env).stdout)
+    assert after["state"] == "snoozed"
+    assert after["next_reminder_at"] == snoozed["next_reminder_at"]
+    assert after["pid"] != snoozed["pid"]
+
+
+def test_a_corrupt_database_is_set_aside_and_the_daemon_runs(daemon, env, xdg_dirs) -> None:
+    db = xdg_dirs.state_home / "standup" / "standup.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"this is not a database\x00" * 100)
+    d = daemon()
+    assert json.loads(run_cli("status", "--json", env=env).stdout)["state"] == "sitting"
+    aside = list(db.parent.glob("standup.db.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
+    code, err = d.stop()
+    assert code == 0 and "corrupt" in err.lower()
