@@ -19,7 +19,7 @@ from rig import wait_until
 
 # The in-process Harness (fake clock, real socket and SQLite) lives with the daemon tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
-from test_daemon import FakeClock, Harness, RecordingNotifier  # noqa: E402
+from test_daemon import FakeClock, Harness, RecordingNotifier
 
 __all__ = ["DaemonProcess", "FakeClock", "Harness", "RecordingNotifier", "quiet_env", "saved_core"]
 
