@@ -7,15 +7,12 @@ tens of milliseconds; the rest import what they need when they run.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from standup import __version__
-from standup.errors import StandupError, UsageError
-
-log = logging.getLogger("standup")
+from standup.errors import StandupError
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -74,37 +71,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return run(args.config)
 
 
-def setup_logging(level_name: str | None) -> None:
-    import os
-
-    level_name = (level_name or os.environ.get("STANDUP_LOG_LEVEL") or "info").upper()
-    level = getattr(logging, level_name, None)
-    if not isinstance(level, int):
-        raise UsageError(f"unknown log level {level_name.lower()!r}")
-    handler = logging.StreamHandler(sys.stderr)
-    if os.environ.get("JOURNAL_STREAM"):
-        # journald adds its own timestamps; "<N>" prefixes carry the syslog priority.
-        handler.setFormatter(_JournalFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-
-
-_SYSLOG_PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
-
-
-class _JournalFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"<{_SYSLOG_PRIORITY.get(record.levelname, 6)}>{super().format(record)}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        setup_logging(args.log_level)
+        # The daemon's clients log nothing: they skip the logging module's import cost.
+        if not getattr(args, "client", False):
+            from standup.logsetup import setup_logging
+
+            setup_logging(args.log_level)
         return int(args.runner(args))
     except StandupError as error:
         print(f"standup: {error}", file=sys.stderr)
@@ -116,5 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:
-        log.exception("unexpected error")
+        import logging
+
+        logging.getLogger("standup").exception("unexpected error")
         raise

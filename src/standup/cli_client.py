@@ -18,16 +18,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     fmt = status.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the documented JSON object")
     fmt.add_argument("--waybar", action="store_true", help="one line for a waybar custom module")
-    status.set_defaults(runner=_cmd_status)
+    status.set_defaults(runner=_cmd_status, client=True)
 
     snooze = sub.add_parser("snooze", help="postpone the reminder (default: the configured snooze)")
     snooze.add_argument("duration", nargs="?", help='e.g. "10m", "1h"')
-    snooze.set_defaults(runner=_cmd_snooze)
+    snooze.set_defaults(runner=_cmd_snooze, client=True)
 
     pause = sub.add_parser("pause", help="no reminders for a while (default: until resumed)")
     pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
     pause.add_argument("--until", metavar="HH:MM", help="pause until this local time")
-    pause.set_defaults(runner=_cmd_pause)
+    pause.set_defaults(runner=_cmd_pause, client=True)
 
     for name, text in (
         ("resume", "end a pause; a new sitting stretch starts now"),
@@ -37,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         ("reload", "re-read the config file"),
     ):
         simple = sub.add_parser(name, help=text)
-        simple.set_defaults(runner=_cmd_simple, control_command=name)
+        simple.set_defaults(runner=_cmd_simple, control_command=name, client=True)
 
     stats = sub.add_parser("stats", help="reminders, answers and time sat, per day")
     stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")

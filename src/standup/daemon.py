@@ -384,7 +384,6 @@ class Daemon:
 
 def run(config_path: Path | None = None) -> int:
     """Run until SIGTERM or SIGINT; SIGHUP reloads the config."""
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     loaded = load_config(config_path)
     daemon = Daemon(loaded, config_path=config_path)
     quit_requested = threading.Event()
