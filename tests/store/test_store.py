@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import random
 import signal
 import sqlite3
@@ -248,17 +247,6 @@ def test_state_dir_under_a_file_raises_store_error(tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("")
     with pytest.raises(StoreError, match="cannot create the state directory"):
         Store.open(tmp_path / "blocker" / "standup.db")
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_directory_raises_store_error(tmp_path: Path) -> None:
-    ro = tmp_path / "ro"
-    ro.mkdir(mode=0o500)
-    try:
-        with pytest.raises(StoreError):
-            Store.open(ro / "standup.db")
-    finally:
-        ro.chmod(0o700)
 
 
 def test_disk_full_raises_store_error_and_store_recovers(store: Store) -> None:
