@@ -23,10 +23,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup import core, paths
-from standup.config import LoadedConfig, load_config
+from standup.config import LoadedConfig, Settings, load_config
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon_activity import ActivityMonitor, sample_interval
 from standup.daemon_commands import CommandHandler
+from standup.daemon_config import LiveConfig
 from standup.daemon_persist import Persistence
 from standup.durations import describe
 from standup.errors import ConfigError, StandupError
@@ -65,11 +66,9 @@ class Daemon:
         notifier_factory: Callable[..., Notifier] = open_notifier,
         clock_sources: dict[str, Callable[[], Any]] | None = None,
     ) -> None:
-        self.loaded = loaded
-        self.settings = loaded.settings
+        self.config = LiveConfig(loaded, config_path, notifier_factory)
         self.policy = loaded.settings.policy()
         self._clock = clock
-        self._config_path = config_path
         self._notifier_factory = notifier_factory
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -241,13 +240,14 @@ class Daemon:
             self.policy,
             self._clock(),
             exercise=exercise,
-            config_files=[str(p) for p in self.loaded.files],
+            config_files=[str(p) for p in self.config.loaded.files],
             notifier=self.delivered_by,
         )
         info["idle_source"] = self.activity.source_name
         info["idle_reason"] = self.activity.reason
         info["held_because"] = list(self.activity.busy_reasons) if self.state.held_at else []
         info["wakeups"] = dict(self.wakeups)
+        info["config_error"] = self.config.error
         return info
 
     # ---- persistence ------------------------------------------------------------------------
@@ -283,25 +283,25 @@ class Daemon:
         """Re-read the config; a bad one keeps the running config. Returns a message."""
         sd_notify("RELOADING=1")
         try:
-            loaded = load_config(self._config_path)
-        except ConfigError as error:
-            log.error("config not reloaded, keeping the running one: %s", error)
+            old = self.config.reload()
+        finally:
             sd_notify("READY=1")
-            raise
-        old = self.settings
-        self.loaded, self.settings = loaded, loaded.settings
-        self.policy = loaded.settings.policy()
-        if loaded.settings.notifications.backend != old.notifications.backend:
+        new = self.settings
+        self.policy = new.policy()
+        if new.notifications.backend != old.notifications.backend:
             self._open_notifier()
-        if (loaded.settings.idle.source, loaded.settings.schedule.natural_break) != (
+        if (new.idle.source, new.schedule.natural_break) != (
             old.idle.source,
             old.schedule.natural_break,
         ):
             self._open_idle()
         log.info("config reloaded")
         self._reschedule()
-        sd_notify("READY=1")
         return "config reloaded"
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
 
     def _open_notifier(self) -> None:
         if self.notifier is not None:
@@ -346,7 +346,7 @@ class Daemon:
         log.info(
             "standup running: reminder after %s of sitting; config: %s",
             describe(self.settings.schedule.sit),
-            ", ".join(map(str, self.loaded.files)) or "built-in defaults",
+            ", ".join(map(str, self.config.loaded.files)) or "built-in defaults",
         )
 
     def _record_start(self) -> None:
@@ -370,6 +370,7 @@ class Daemon:
         if self.notifier is not None:
             self.notifier.shutdown()
         self.activity.close()
+        self.config.close()
         self.memory.close()
         self.stopped.set()
 

@@ -310,3 +310,23 @@ def test_the_rotation_survives_a_restart(harness: Harness) -> None:
     harness.clock.advance(minutes=50)
     harness.tick()
     assert harness.notifier.shown[-1].title == f"Time to stand up: {expected.name}"
+
+
+def test_a_bad_reload_alerts_once_and_fixing_it_withdraws_the_alert(harness: Harness) -> None:
+    harness.start()
+    reminders = harness.notifier
+    harness.config.write_text('[schedule]\nsit = "-5m"\n')
+    for _ in range(2):  # the same mistake, seen twice, is reported once
+        with pytest.raises(control.ControlError):
+            harness.request("reload")
+    alert = harness.notifiers[-1]
+    assert alert is not reminders  # a bubble of its own: it never replaces a reminder
+    [shown] = alert.shown
+    assert shown.title == "standup: config not reloaded"
+    assert f"{harness.config}, line 2: schedule.sit" in shown.body
+    assert harness.request("status")["config_error"].startswith(str(harness.config))
+    harness.config.write_text('[schedule]\nsit = "30m"\n[idle]\nsource = "none"\n')
+    harness.request("reload")
+    assert alert.closed == 1
+    status = harness.request("status")
+    assert status["config_error"] is None and status["interval_seconds"] == 1800
