@@ -211,3 +211,10 @@ def test_a_corrupt_database_is_set_aside_and_the_daemon_runs(daemon, env, xdg_di
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
     code, err = d.stop()
     assert code == 0 and "corrupt" in err.lower()
+
+
+def test_argparse_usage_errors_exit_1_not_2(env) -> None:
+    for argv in (["frobnicate"], ["stats", "--days", "x"], ["status", "--json", "--waybar"]):
+        result = run_cli(*argv, env=env)
+        assert result.returncode == 1, argv
+        assert "usage: standup" in result.stderr
