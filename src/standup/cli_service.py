@@ -1,0 +1,91 @@
+"""`standup service install|uninstall|status` and `standup doctor`: builders and runners.
+
+The work lives in `standup.service` and `standup.doctor`; both are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from standup.service import Plan
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    service = sub.add_parser("service", help="run standup as a user service (systemd, launchd)")
+    actions = service.add_subparsers(dest="service_command", metavar="{install,uninstall,status}")
+    actions.required = True
+    install = actions.add_parser("install", help="write the user unit and enable it")
+    install.add_argument("--now", action="store_true", help="start it too")
+    install.add_argument("--dry-run", action="store_true", help="print what would be done")
+    install.set_defaults(runner=_cmd_install)
+    uninstall = actions.add_parser("uninstall", help="stop and disable it, remove the unit")
+    uninstall.add_argument("--dry-run", action="store_true", help="print what would be done")
+    uninstall.set_defaults(runner=_cmd_uninstall)
+    status = actions.add_parser("status", help="installed, enabled, running?")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(runner=_cmd_status)
+
+    doctor = sub.add_parser("doctor", help="check everything standup needs, with hints")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(runner=_cmd_doctor)
+
+
+def _cmd_install(args: argparse.Namespace) -> int:
+    from standup import service
+
+    plan = service.plan_install(now=args.now)
+    return _carry_out(plan, args.dry_run)
+
+
+def _cmd_uninstall(args: argparse.Namespace) -> int:
+    from standup import service
+
+    return _carry_out(service.plan_uninstall(), args.dry_run)
+
+
+def _carry_out(plan: Plan, dry_run: bool) -> int:
+    from standup import service
+
+    if dry_run:
+        print("\n".join(service.describe(plan)))
+    else:
+        service.apply(plan)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from standup import service
+
+    info = service.status()
+    if args.json:
+        print(json.dumps(info.to_json(), indent=2, default=str))
+        return 0
+    if info.unit_file is not None:
+        print(f"unit file: {info.unit_file} ({'installed' if info.installed else 'not installed'})")
+    if info.manager_error:
+        print(f"service manager: {info.manager_error}")
+    else:
+        if info.enabled is not None:
+            print(f"enabled:   {info.enabled}")
+        if info.active is not None:
+            print(f"active:    {info.active}")
+    if info.daemon is None:
+        print("daemon:    not running")
+    else:
+        print(f"daemon:    running ({info.daemon.get('state', 'unknown state')})")
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from standup import doctor
+
+    report = doctor.run_checks(args.config)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        sys.stdout.write(doctor.render(report))
+    return report.exit_code

@@ -1,0 +1,412 @@
+"""Install standup as a per-user service: a systemd user unit, a launchd agent, or advice.
+
+Planning is separate from doing: `plan_install()` / `plan_uninstall()` return a `Plan` (the file
+to write and the commands to run, as argv lists) that `--dry-run` prints and `apply()` carries
+out. The service runs `<this interpreter> -m standup run`, so it works the same for a venv,
+pipx, `uv tool` or a system install without guessing where a console script landed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from standup import paths
+from standup.errors import StandupError
+
+UNIT_NAME = "standup.service"
+LAUNCHD_LABEL = "org.standup"
+TEMPLATE_EXEC_START = "%h/.local/bin/standup run"
+
+Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
+
+# The unit, with {exec_start} for the command line. systemd/standup.service in the source tree
+# is this text rendered with TEMPLATE_EXEC_START (a test keeps the two equal).
+UNIT_TEMPLATE = """\
+[Unit]
+Description=standup: reminds you to get up and stretch after long sitting
+# Start with the graphical session (DISPLAY and the session bus are there) and stop with it.
+PartOf=graphical-session.target
+After=graphical-session.target
+
+[Service]
+Type=notify
+# `standup service install` replaces this line with the interpreter that has standup installed:
+# ExecStart=/path/to/python -m standup run
+ExecStart={exec_start}
+ExecReload=/bin/kill -HUP $MAINPID
+Restart=on-failure
+RestartSec=5s
+# The daemon sends WATCHDOG=1 every WatchdogSec/2. Long on purpose: the worker sleeps until the
+# next reminder, and a laptop resuming from suspend must not look like a hang.
+WatchdogSec=10min
+TimeoutStopSec=15s
+
+# Hardening that works in a user unit. These are seccomp filters, which a user manager may
+# install because NoNewPrivileges= is set. Checked on Linux 6.18 with systemd 252 tools: under
+# strace, `standup run` (control socket, SQLite, reload, a reminder through dunst on a private
+# bus) and the X11/inotify ctypes bindings make only system calls that
+# `systemd-analyze syscall-filter @system-service` allows, open only AF_UNIX sockets, and run
+# with W^X enforced by prctl(PR_SET_MDWE) (libffi 3.4 builds ctypes callbacks from static
+# trampolines, so even callbacks would not need a writable and executable page).
+NoNewPrivileges=yes
+LockPersonality=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+RestrictNamespaces=yes
+MemoryDenyWriteExecute=yes
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+# An unexpected call fails with EPERM (and shows in the log) rather than killing the daemon.
+SystemCallErrorNumber=EPERM
+# Left out on purpose:
+# - ProtectSystem=, ProtectHome=, PrivateTmp=, ProtectKernel*=, ProtectControlGroups=,
+#   ProtectClock=, ProtectHostname=, PrivateDevices=: in a user unit they need unprivileged
+#   user namespaces, which several distributions disable or confine; there the unit would fail
+#   to start (status 218/CAPABILITIES). ProtectHome= would also block our state database in
+#   ~/.local/state, and PrivateTmp= would hide the X11 socket in /tmp/.X11-unix.
+# - RestrictAddressFamilies=AF_UNIX: a DISPLAY forwarded over TCP (ssh -X) or a tcp: session
+#   bus address would break.
+UMask=0077
+
+[Install]
+WantedBy=graphical-session.target
+"""
+
+_NO_USER_MANAGER_HINT = (
+    "no systemd user manager answers here. Log in to a graphical session (or run "
+    "`loginctl enable-linger $USER`), check that XDG_RUNTIME_DIR is set, then run "
+    "`systemctl --user daemon-reload && systemctl --user enable --now standup`"
+)
+_NO_SYSTEMD_HINT = (
+    "this system does not use systemd: start `standup run` from your desktop's autostart "
+    "(e.g. a ~/.config/autostart/standup.desktop with Exec={command})"
+)
+
+
+class ServiceError(StandupError):
+    """The service manager is missing or refused a step."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What install or uninstall will do: write or remove `path`, run `commands` in order."""
+
+    platform: str
+    path: Path | None = None
+    content: str | None = None  # None with a path: remove the file
+    commands: list[list[str]] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # printed, not run
+    tolerate_failure: frozenset[int] = frozenset()  # indexes of commands that may fail
+    run_after_file: int = 0  # commands[:run_after_file] run before the file is touched
+
+
+def current_platform() -> str:
+    """ "linux", "darwin" or "win32" (tests replace this)."""
+    return sys.platform
+
+
+def service_python(platform: str | None = None, python: str | None = None) -> str:
+    """The interpreter the service should run: this one (pythonw on Windows, for no console)."""
+    python = python or sys.executable
+    if (platform or current_platform()) == "win32":
+        from pathlib import PureWindowsPath
+
+        exe = PureWindowsPath(python)
+        if exe.name.lower() == "python.exe":
+            return str(exe.with_name("pythonw.exe"))
+    return python
+
+
+def run_argv(platform: str | None = None, python: str | None = None) -> list[str]:
+    return [service_python(platform, python), "-m", "standup", "run"]
+
+
+# -- systemd ---------------------------------------------------------------------------------
+
+
+def unit_path() -> Path:
+    return paths.config_home() / "systemd" / "user" / UNIT_NAME
+
+
+def systemd_quote(arg: str, executable: bool = False) -> str:
+    """One ExecStart= word: "%" doubled, and "$" in arguments (systemd does not expand variables
+    in the executable's path); quoted when it holds blanks, quotes or "\\"."""
+    arg = arg.replace("%", "%%")
+    if not executable:
+        arg = arg.replace("$", "$$")
+    if arg and not any(c.isspace() or c in "\"'\\;" for c in arg):
+        return arg
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def exec_line(argv: Sequence[str]) -> str:
+    """argv as an ExecStart= value."""
+    return " ".join(systemd_quote(a, executable=i == 0) for i, a in enumerate(argv))
+
+
+def render_unit(exec_start: str) -> str:
+    return UNIT_TEMPLATE.format(exec_start=exec_start)
+
+
+def _systemctl(*args: str) -> list[str]:
+    return ["systemctl", "--user", *args]
+
+
+def _systemd_install(now: bool, python: str | None) -> Plan:
+    exec_start = exec_line(run_argv("linux", python))
+    commands = [_systemctl("daemon-reload"), _systemctl("enable", UNIT_NAME)]
+    if now:
+        commands.append(_systemctl("start", UNIT_NAME))
+    advice = [] if now else [f"start it now with: systemctl --user start {UNIT_NAME}"]
+    return Plan("linux", unit_path(), render_unit(exec_start), commands, advice)
+
+
+def _systemd_uninstall() -> Plan:
+    commands = [
+        _systemctl("stop", UNIT_NAME),
+        _systemctl("disable", UNIT_NAME),
+        _systemctl("daemon-reload"),
+    ]
+    # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
+    return Plan("linux", unit_path(), None, commands, [], frozenset({0, 1}), run_after_file=2)
+
+
+# -- launchd (macOS) -------------------------------------------------------------------------
+
+
+def launchd_plist_path() -> Path:
+    return Path.home() / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
+
+
+def render_plist(python: str | None = None) -> str:
+    import plistlib
+
+    log_file = str(Path.home() / "Library" / "Logs" / "standup.log")
+    agent = {
+        "Label": LAUNCHD_LABEL,
+        "ProgramArguments": run_argv("darwin", python),
+        "RunAtLoad": True,
+        # Restart after a crash, not after a clean exit (SIGTERM on logout, `launchctl bootout`).
+        "KeepAlive": {"SuccessfulExit": False},
+        "ThrottleInterval": 5,
+        "ProcessType": "Interactive",
+        "StandardOutPath": log_file,
+        "StandardErrorPath": log_file,
+    }
+    return plistlib.dumps(agent).decode("utf-8")
+
+
+def _gui_domain() -> str:
+    return f"gui/{os.getuid()}" if hasattr(os, "getuid") else "gui/$UID"
+
+
+def _launchd_install(python: str | None) -> Plan:
+    path = launchd_plist_path()
+    advice = [
+        "load it now (and at every login from now on) with:",
+        f"  launchctl bootstrap {_gui_domain()} {path}",
+    ]
+    return Plan("darwin", path, render_plist(python), [], advice)
+
+
+def _launchd_uninstall() -> Plan:
+    advice = [f"if it is loaded, unload it with: launchctl bootout {_gui_domain()}/{LAUNCHD_LABEL}"]
+    return Plan("darwin", launchd_plist_path(), None, [], advice)
+
+
+# -- Windows ---------------------------------------------------------------------------------
+
+
+def _windows_install(python: str | None) -> Plan:
+    argv = run_argv("win32", python)
+    task = subprocess.list2cmdline(argv)
+    create = subprocess.list2cmdline(
+        ["schtasks", "/Create", "/TN", "standup", "/SC", "ONLOGON", "/RL", "LIMITED", "/F"]
+    )
+    advice = [
+        "standup does not register itself on Windows. Either create a logon task:",
+        f'  {create} /TR "{task.replace(chr(34), chr(92) + chr(34))}"',
+        "or put a shortcut in your Startup folder (Win+R, shell:startup) with the target:",
+        f"  {task}",
+    ]
+    return Plan("win32", None, None, [], advice)
+
+
+def _windows_uninstall() -> Plan:
+    return Plan("win32", advice=["remove the logon task with: schtasks /Delete /TN standup /F"])
+
+
+# -- planning and doing ----------------------------------------------------------------------
+
+
+def plan_install(now: bool = False, platform: str | None = None, python: str | None = None) -> Plan:
+    platform = platform or current_platform()
+    if platform == "darwin":
+        return _launchd_install(python)
+    if platform == "win32":
+        return _windows_install(python)
+    return _systemd_install(now, python)
+
+
+def plan_uninstall(platform: str | None = None) -> Plan:
+    platform = platform or current_platform()
+    if platform == "darwin":
+        return _launchd_uninstall()
+    if platform == "win32":
+        return _windows_uninstall()
+    return _systemd_uninstall()
+
+
+def describe(plan: Plan) -> list[str]:
+    """The plan as lines for --dry-run, in the order apply() would go."""
+    lines: list[str] = []
+    for index in range(len(plan.commands) + 1):
+        if index == min(plan.run_after_file, len(plan.commands)):
+            lines += _describe_file(plan)
+        if index < len(plan.commands):
+            lines.append("would run: " + " ".join(plan.commands[index]))
+    return lines + plan.advice
+
+
+def _describe_file(plan: Plan) -> list[str]:
+    if plan.path is None:
+        return []
+    if plan.content is None:
+        return [f"would remove {plan.path}"]
+    return [f"would write {plan.path}:", plan.content.rstrip("\n"), ""]
+
+
+def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
+    """Carry out `plan`, echoing each step; ServiceError when a step fails."""
+    runner = runner or _run
+    if plan.commands and shutil.which(plan.commands[0][0]) is None:
+        if plan.content is None:  # uninstalling: removing the file is still worth doing
+            _touch_file(plan, echo)
+            return
+        command = exec_line(run_argv(plan.platform))
+        raise ServiceError(
+            f"{plan.commands[0][0]} not found", hint=_NO_SYSTEMD_HINT.format(command=command)
+        )
+    for index in range(len(plan.commands) + 1):
+        if index == min(plan.run_after_file, len(plan.commands)):
+            _touch_file(plan, echo)
+        if index < len(plan.commands):
+            _run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
+    for line in plan.advice:
+        echo(line)
+
+
+def _touch_file(plan: Plan, echo: Callable[[str], None]) -> None:
+    if plan.path is None:
+        return
+    if plan.content is None:
+        try:
+            plan.path.unlink()
+            echo(f"removed {plan.path}")
+        except FileNotFoundError:
+            echo(f"{plan.path} was not there")
+        return
+    plan.path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = plan.path.with_name(plan.path.name + ".tmp")
+    tmp.write_text(plan.content, encoding="utf-8")
+    os.replace(tmp, plan.path)
+    echo(f"wrote {plan.path}")
+
+
+def _run_step(
+    argv: Sequence[str], tolerate: bool, echo: Callable[[str], None], runner: Runner
+) -> None:
+    echo("$ " + " ".join(argv))
+    try:
+        done = runner(argv)
+    except OSError as error:
+        raise ServiceError(f"cannot run {argv[0]}: {error.strerror or error}") from None
+    if done.returncode == 0:
+        return
+    reason = (done.stderr or done.stdout or "").strip().splitlines()
+    text = reason[-1] if reason else f"exit status {done.returncode}"
+    if tolerate:
+        echo(f"  ({text}; carrying on)")
+        return
+    hint = _NO_USER_MANAGER_HINT if _no_user_manager(text) else ""
+    raise ServiceError(f"`{' '.join(argv)}` failed: {text}", hint=hint)
+
+
+def _no_user_manager(text: str) -> bool:
+    markers = ("Failed to connect to bus", "No medium found", "XDG_RUNTIME_DIR", "not been booted")
+    return any(marker in text for marker in markers)
+
+
+def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=False)
+
+
+# -- status ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    platform: str
+    unit_file: Path | None
+    installed: bool
+    enabled: str | None  # systemctl is-enabled's word, or None when systemctl is not there
+    active: str | None
+    manager_error: str | None  # why systemctl --user could not answer
+    daemon: dict[str, object] | None  # the daemon's own status, None when it does not answer
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "unit_file": str(self.unit_file) if self.unit_file else None,
+            "installed": self.installed,
+            "enabled": self.enabled,
+            "active": self.active,
+            "manager_error": self.manager_error,
+            "daemon": self.daemon,
+        }
+
+
+def systemctl_query(*args: str, runner: Runner | None = None) -> tuple[str | None, str | None]:
+    """`systemctl --user ARGS`' first output line, and an error when no manager answered."""
+    if shutil.which("systemctl") is None:
+        return None, "systemctl not found"
+    try:
+        done = (runner or _run)(_systemctl(*args))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, str(error)
+    out = done.stdout.strip().splitlines()
+    err = done.stderr.strip().splitlines()
+    if not out and err:  # is-enabled/is-active print their word even when exiting non-zero
+        return None, err[-1]
+    return (out[0] if out else None), None
+
+
+def status(platform: str | None = None, runner: Runner | None = None) -> ServiceStatus:
+    from standup.control import request
+
+    platform = platform or current_platform()
+    daemon: dict[str, object] | None
+    try:
+        daemon = request("status", timeout=2.0)
+    except StandupError:
+        daemon = None
+    if platform == "darwin":
+        path = launchd_plist_path()
+        return ServiceStatus(platform, path, path.is_file(), None, None, None, daemon)
+    if platform == "win32":
+        return ServiceStatus(platform, None, False, None, None, None, daemon)
+    path = unit_path()
+    enabled, error = systemctl_query("is-enabled", UNIT_NAME, runner=runner)
+    active, active_error = systemctl_query("is-active", UNIT_NAME, runner=runner)
+    return ServiceStatus(
+        platform, path, path.is_file(), enabled, active, error or active_error, daemon
+    )
