@@ -1,4 +1,8 @@
-"""`standup config path|show|check|init`: these work without a daemon."""
+"""`standup config path|show|check|init|set|edit`: these work without a daemon.
+
+`set` and `edit` validate the new file before it replaces the old one (atomically), then ask a
+running daemon to reload it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from standup.errors import UsageError
+from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("config", help="see, check or create the config file")
-    actions = parser.add_subparsers(dest="config_command", metavar="{path,show,check,init}")
+    actions = parser.add_subparsers(
+        dest="config_command", metavar="{path,show,check,init,set,edit}"
+    )
     actions.required = True
     actions.add_parser("path", help="the files read, in order, and which exist")
     show = actions.add_parser("show", help="the effective config, as TOML")
@@ -22,11 +28,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     check.add_argument("file", nargs="?", type=Path)
     init = actions.add_parser("init", help="write the commented example to your config path")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    set_ = actions.add_parser("set", help="set KEY (like schedule.sit) to VALUE in your file")
+    set_.add_argument("key", metavar="KEY")
+    set_.add_argument("value", metavar="VALUE", help='a TOML value (5, true, ["a"]) or text')
+    actions.add_parser("edit", help="open your config in $VISUAL/$EDITOR; check it on save")
     parser.set_defaults(runner=_cmd_config)
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
-    runner = {"path": _path, "show": _show, "check": _check, "init": _init}[args.config_command]
+    runner = {
+        "path": _path,
+        "show": _show,
+        "check": _check,
+        "init": _init,
+        "set": _set,
+        "edit": _edit,
+    }[args.config_command]
     return runner(args)
 
 
@@ -75,6 +92,132 @@ def _init(args: argparse.Namespace) -> int:
     os.replace(tmp, target)
     print(f"wrote {target}")
     return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    from standup import config, config_edit
+
+    _files, target, _named = config.candidate_files(args.config)
+    key = config_edit.parse_key(args.key)
+    config_edit.check_key(key, config.allowed_keys, str(target), _ARRAYS_OF_TABLES)
+    old = _read_text(target)
+    if old is not None:
+        config.read_toml(target)  # a file that is not TOML now gets its own clear message
+    literal = config_edit.value_literal(args.value)
+    new = config_edit.set_value(old or "", key, literal)
+    _replace_validated(target, new)
+    print(f"{config_edit.dotted(key)} = {literal} in {target}")
+    _reload_daemon()
+    return 0
+
+
+# Keys holding [[arrays.of.tables]]: `set` cannot address one entry, `edit` can.
+_ARRAYS_OF_TABLES = {("exercises", "custom")}
+
+
+def _edit(args: argparse.Namespace) -> int:
+    import shlex
+    import subprocess
+    import tempfile
+    from importlib.resources import files
+
+    from standup import config
+
+    _files, target, _named = config.candidate_files(args.config)
+    original = _read_text(target)
+    if original is None:
+        original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
+    editor = shlex.split(
+        os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi", posix=os.name != "nt"
+    )
+    fd, name = tempfile.mkstemp(prefix="standup-config-", suffix=".toml")
+    copy = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(original)
+        while True:
+            try:
+                done = subprocess.run([*editor, str(copy)], check=False)
+            except OSError as error:
+                raise UsageError(
+                    f"cannot run the editor {editor[0]!r}: {error.strerror or error}",
+                    hint="set $VISUAL or $EDITOR to your editor's command",
+                ) from None
+            if done.returncode != 0:
+                raise UsageError(
+                    f"the editor exited with status {done.returncode}; {target} is unchanged"
+                )
+            text = copy.read_text(encoding="utf-8")
+            if text == original:
+                print(f"no changes to {target}")
+                return 0
+            try:
+                _replace_validated(target, text)
+                break
+            except ConfigError as error:
+                print(f"standup: {error}", file=sys.stderr)
+                if not sys.stdin.isatty() or not _ask("Edit again? [Y/n] "):
+                    raise ConfigError(f"{target} is unchanged") from None
+    finally:
+        copy.unlink(missing_ok=True)
+    print(f"saved {target}")
+    _reload_daemon()
+    return 0
+
+
+def _ask(prompt: str) -> bool:
+    try:
+        answer = input(prompt)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes")
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return file.read()
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+
+
+def _replace_validated(target: Path, text: str) -> None:
+    """Write `text` next to `target`, load it with every other layer, then rename it over."""
+    from standup.config import load_config
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        try:
+            load_config(tmp)
+        except ConfigError as error:
+            # Name the file the user knows; line numbers are those of the new text.
+            message = str(error).replace(str(tmp), str(target))
+            raise ConfigError(message, hint=error.hint) from None
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _reload_daemon() -> None:
+    from standup.control import request
+
+    try:
+        request("reload")
+    except DaemonNotRunning:
+        return
+    except StandupError as error:
+        print(f"standup: the running daemon did not reload: {error}", file=sys.stderr)
+        return
+    print("the running standup reloaded its config")
 
 
 def to_toml(data: dict[str, Any], origins: Any = None) -> str:

@@ -1,0 +1,285 @@
+"""`standup config set` and `standup config edit`, and the line editor under them."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from standup import config_edit, paths
+from standup.cli import main
+from standup.control_server import ControlServer
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "src/standup/data/config.example.toml").read_text()
+
+
+@pytest.fixture
+def user_file(xdg_dirs) -> Path:
+    return xdg_dirs.config_home / "standup" / "config.toml"
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    import difflib
+
+    diff = list(difflib.ndiff(before.splitlines(True), after.splitlines(True)))
+    return [d[2:] for d in diff if d[0] == "-"], [d[2:] for d in diff if d[0] == "+"]
+
+
+# -- the line editor -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "literal", "value"),
+    [
+        ("5", "5", 5),
+        ("true", "true", True),
+        ('["a"]', '["a"]', ["a"]),
+        ('"50m"', '"50m"', "50m"),
+        ("50m", '"50m"', "50m"),
+        ("hello world", '"hello world"', "hello world"),
+        ('say "hi"', '"say \\"hi\\""', 'say "hi"'),
+        ("#ff0000", '"#ff0000"', "#ff0000"),
+    ],
+)
+def test_value_is_toml_when_it_parses_else_a_string(typed: str, literal: str, value: Any) -> None:
+    assert config_edit.value_literal(typed) == literal
+    assert tomllib.loads(f"v = {literal}")["v"] == value
+
+
+def test_replacing_keeps_indentation_spacing_and_trailing_comment() -> None:
+    text = '[schedule]  # mine\n  sit   =   "50m"   # why\r\nsnooze = "5m"\n'
+    out = config_edit.set_value(text, ("schedule", "sit"), '"45m"')
+    assert out == '[schedule]  # mine\n  sit   =   "45m"   # why\r\nsnooze = "5m"\n'
+
+
+def test_a_multi_line_value_is_replaced_whole() -> None:
+    text = (
+        '[exercises]\npositions = [\n  "standing",  # desk\n  "seated",\n]  # end\n'
+        'focus = "balanced"\n'
+    )
+    out = config_edit.set_value(text, ("exercises", "positions"), '["floor"]')
+    assert out == '[exercises]\npositions = ["floor"]  # end\nfocus = "balanced"\n'
+
+
+def test_lines_inside_a_multi_line_string_are_not_keys_or_headers() -> None:
+    text = '[a]\nnote = """\n[schedule]\nsit = "1m"\n"""\n[schedule]\nsit = "2m"\n'
+    out = config_edit.set_value(text, ("schedule", "sit"), '"3m"')
+    assert out == text.replace('sit = "2m"', 'sit = "3m"')
+
+
+def test_keys_under_an_array_of_tables_are_not_the_tables_keys() -> None:
+    text = '[[exercises.custom]]\nid = "x"\n'
+    out = config_edit.set_value(text, ("exercises", "custom", "id"), '"y"')
+    assert out.startswith(text)
+    assert "[exercises.custom]\nid" in out
+
+
+def test_a_quoted_header_and_dotted_key_are_found() -> None:
+    text = '[ "exercises" . weights ]\nhamstrings.strength = 0.1\n'
+    out = config_edit.set_value(text, ("exercises", "weights", "hamstrings", "strength"), "0.5")
+    assert out == '[ "exercises" . weights ]\nhamstrings.strength = 0.5\n'
+
+
+def test_a_new_key_goes_after_the_tables_last_key() -> None:
+    text = '[schedule]\nsit = "50m"\n\n# about history\n[history]\nkeep_days = 3\n'
+    out = config_edit.set_value(text, ("schedule", "snooze"), '"5m"')
+    assert (
+        out
+        == '[schedule]\nsit = "50m"\nsnooze = "5m"\n\n# about history\n[history]\nkeep_days = 3\n'
+    )
+
+
+def test_a_missing_table_is_appended_and_a_file_without_newline_is_mended() -> None:
+    out = config_edit.set_value('[schedule]\nsit = "50m"', ("history", "keep_days"), "30")
+    assert out == '[schedule]\nsit = "50m"\n\n[history]\nkeep_days = 30\n'
+    assert (
+        config_edit.set_value("", ("history", "keep_days"), "30") == "[history]\nkeep_days = 30\n"
+    )
+
+
+# -- config set ------------------------------------------------------------------------------
+
+
+def test_set_changes_one_line_and_keeps_every_other_byte(user_file, capsys) -> None:
+    assert main(["config", "init"]) == 0
+    assert main(["config", "set", "schedule.sit", "45m"]) == 0
+    after = user_file.read_text()
+    assert changed_lines(EXAMPLE, after) == (['sit = "50m"\n'], ['sit = "45m"\n'])
+    out = capsys.readouterr().out
+    assert f'schedule.sit = "45m" in {user_file}' in out
+
+
+def test_set_into_an_empty_table_goes_under_its_comments(user_file) -> None:
+    assert main(["config", "init"]) == 0
+    # Category names hold a dot, so the key part is quoted (as in TOML).
+    key = 'exercises.weights."hamstrings.strength"'
+    assert main(["config", "set", key, "0.5"]) == 0
+    after = user_file.read_text()
+    removed, added = changed_lines(EXAMPLE, after)
+    assert (removed, added) == ([], ['"hamstrings.strength" = 0.5\n'])
+    assert (
+        '[exercises.weights]\n# hamstrings.strength = 0.5\n"hamstrings.strength" = 0.5\n' in after
+    )
+
+
+def test_set_into_a_missing_table_and_a_missing_file(user_file) -> None:
+    assert main(["config", "set", "notifications.backend", "log"]) == 0
+    assert user_file.read_text() == '[notifications]\nbackend = "log"\n'
+    assert main(["config", "set", "schedule.max_snoozes", "2"]) == 0
+    assert user_file.read_text() == (
+        '[notifications]\nbackend = "log"\n\n[schedule]\nmax_snoozes = 2\n'
+    )
+
+
+def test_set_an_invalid_value_exits_2_and_leaves_the_file_alone(user_file, capsys) -> None:
+    assert main(["config", "init"]) == 0
+    assert main(["config", "set", "schedule.sit", "soon"]) == 2
+    assert user_file.read_text() == EXAMPLE
+    err = capsys.readouterr().err
+    assert f"{user_file}, line " in err
+    assert 'schedule.sit = "soon"' in err
+    assert list(user_file.parent.iterdir()) == [user_file]  # no temporary file left
+
+
+def test_set_an_unknown_key_is_refused_like_a_config_error(user_file, capsys) -> None:
+    assert main(["config", "set", "schedule.sitt", "5m"]) == 2
+    err = capsys.readouterr().err
+    assert f"{user_file}: unknown key schedule.sitt (allowed here: " in err
+    assert "natural_break, remind_again, sit, snooze)" in err
+    assert not user_file.exists()
+    assert main(["config", "set", "schedul.sit", "5m"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key schedul (allowed here: " in err
+    assert "schedule" in err.split("allowed here: ")[1]
+
+
+def test_set_a_table_or_an_array_of_tables_is_refused(user_file, capsys) -> None:
+    assert main(["config", "set", "schedule", "5"]) == 2
+    assert "schedule is a table, not a value" in capsys.readouterr().err
+    assert main(["config", "set", "exercises.custom", "[]"]) == 2
+    assert "standup config edit" in capsys.readouterr().err
+
+
+def test_set_on_a_file_that_is_not_toml_names_it(user_file, capsys) -> None:
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text("[schedule\n")
+    assert main(["config", "set", "schedule.sit", "5m"]) == 2
+    assert f"{user_file}: invalid TOML" in capsys.readouterr().err
+    assert user_file.read_text() == "[schedule\n"
+
+
+@pytest.fixture
+def fake_daemon(xdg_dirs) -> Iterator[list[str]]:
+    """A control server on the real socket path that records the commands it gets."""
+    received: list[str] = []
+
+    def handle(cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        received.append(cmd)
+        return {"message": "config reloaded"}
+
+    server = ControlServer(paths.control_socket(), handle, ["reload", "status"])
+    server.start()
+    try:
+        yield received
+    finally:
+        server.stop()
+
+
+def test_set_asks_a_running_daemon_to_reload(user_file, fake_daemon, capsys) -> None:
+    assert main(["config", "set", "schedule.sit", "30m"]) == 0
+    assert fake_daemon == ["reload"]
+    assert "the running standup reloaded its config" in capsys.readouterr().out
+
+
+# -- config edit -----------------------------------------------------------------------------
+
+
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *texts: str) -> Path:
+    """$EDITOR = a python script writing texts[n] on its n-th run (the last one from then on)."""
+    script = tmp_path / "fake editor.py"
+    runs = tmp_path / "runs"
+    script.write_text(
+        "import sys, pathlib\n"
+        f"texts = {list(texts)!r}\n"
+        f"runs = pathlib.Path({str(runs)!r})\n"
+        "n = int(runs.read_text()) if runs.exists() else 0\n"
+        "runs.write_text(str(n + 1))\n"
+        "pathlib.Path(sys.argv[-1]).write_text(texts[min(n, len(texts) - 1)])\n"
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    # Quoted, to check the variable is split like a shell would.
+    monkeypatch.setenv("EDITOR", f"{sys.executable} '{script}'")
+    return runs
+
+
+def test_edit_saves_a_valid_file(user_file, tmp_path, monkeypatch, capsys) -> None:
+    assert main(["config", "init"]) == 0
+    new = EXAMPLE.replace('sit = "50m"', 'sit = "40m"')
+    editor(tmp_path, monkeypatch, new)
+    assert main(["config", "edit"]) == 0
+    assert user_file.read_text() == new
+    assert f"saved {user_file}" in capsys.readouterr().out
+
+
+def test_edit_starts_from_the_example_when_there_is_no_file(
+    user_file, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("VISUAL", f"{sys.executable} -c pass")  # VISUAL wins; saves unchanged
+    monkeypatch.setenv("EDITOR", "false")
+    assert main(["config", "edit"]) == 0
+    assert not user_file.exists()  # nothing changed, nothing written
+
+
+def test_edit_with_an_error_and_no_terminal_exits_2_untouched(
+    user_file, tmp_path, monkeypatch, capsys
+) -> None:
+    assert main(["config", "init"]) == 0
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    editor(tmp_path, monkeypatch, '[schedule]\nsit = "never"\n')
+    assert main(["config", "edit"]) == 2
+    assert user_file.read_text() == EXAMPLE
+    err = capsys.readouterr().err
+    assert f"{user_file}, line 2: schedule.sit" in err
+    assert f"{user_file} is unchanged" in err
+
+
+def test_edit_again_after_an_error(user_file, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    answers = iter([""])  # Enter means yes
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    runs = editor(tmp_path, monkeypatch, "[schedule\n", '[schedule]\nsit = "20m"\n')
+    assert main(["config", "edit"]) == 0
+    assert runs.read_text() == "2"
+    assert user_file.read_text() == '[schedule]\nsit = "20m"\n'
+
+
+def test_edit_again_declined(user_file, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    editor(tmp_path, monkeypatch, "[schedule\n")
+    assert main(["config", "edit"]) == 2
+    assert not user_file.exists()
+
+
+def test_edit_when_the_editor_fails_or_is_missing(user_file, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")
+    assert main(["config", "edit"]) == 1
+    assert "the editor exited with status 1" in capsys.readouterr().err
+    monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+    assert main(["config", "edit"]) == 1
+    assert "set $VISUAL or $EDITOR" in capsys.readouterr().err
+    assert not user_file.exists()
+
+
+def test_edit_asks_a_running_daemon_to_reload(
+    user_file, tmp_path, monkeypatch, fake_daemon
+) -> None:
+    editor(tmp_path, monkeypatch, '[schedule]\nsit = "20m"\n')
+    assert main(["config", "edit"]) == 0
+    assert fake_daemon == ["reload"]
