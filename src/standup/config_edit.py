@@ -13,7 +13,6 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from standup.errors import ConfigError
 
@@ -308,14 +307,3 @@ def dotted(key: Key) -> str:
 
 def _key_text(part: str) -> str:
     return part if _BARE.match(part) else string_literal(part)
-
-
-def dump_value(value: Any) -> str:
-    """A Python scalar or list as a TOML literal (for messages and tests)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(dump_value(v) for v in value) + "]"
-    return string_literal(str(value))
