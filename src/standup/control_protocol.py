@@ -67,6 +67,8 @@ def _load_object(line: bytes, what: str) -> dict[str, Any]:
         raise ProtocolError(f"the {what} is not valid UTF-8", BAD_JSON) from exc
     except ValueError as exc:
         raise ProtocolError(f"the {what} is not valid JSON: {exc}", BAD_JSON) from exc
+    except RecursionError as exc:  # deep nesting fits in 64 KiB; json gives up by recursion
+        raise ProtocolError(f"the {what} is nested too deeply", BAD_JSON) from exc
     if not isinstance(obj, dict):
         raise ProtocolError(f"the {what} must be a JSON object, got {type(obj).__name__}", BAD_JSON)
     return obj

@@ -40,6 +40,13 @@ class LiveConfig:
         is raised for the caller (`standup reload` shows it)."""
         try:
             loaded = load_config(self._explicit)
+            gone = [p for p in self.loaded.files if p not in loaded.files]
+            if gone:
+                # A missing file would silently mean the built-in defaults: keep what runs.
+                raise ConfigError(
+                    f"config file {gone[0]} is gone; keeping the settings read from it",
+                    hint="restore it, or restart standup to run without it",
+                )
         except ConfigError as error:
             self._report(str(error))
             raise

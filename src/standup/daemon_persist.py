@@ -9,15 +9,18 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from standup import core
-from standup.store import NewEvent, Store, StoreError
+from standup.store import NewEvent, Store, StoreError, StoreReplaced
 
 log = logging.getLogger("standup")
+_REPEAT_AFTER = 3600.0  # seconds before the same warning is worth repeating
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,16 @@ class Persistence:
         self._path = path
         self.store: Store | None = None
         self._failing = False
+        self._announced = False  # a warning went out for the current trouble
+        self._last_warning = ""
+        self._last_warned = -math.inf
 
     def load(self) -> Saved:
         """Open the database and read what the last daemon left. Never raises."""
         try:
             self.store = Store.open(self._path)
         except StoreError as error:
-            log.warning("cannot open the state database (%s); running without it", error)
-            self._failing = True
+            self._warn(f"cannot open the state database ({error}); running without it")
             return Saved(None, None, None, None)
         state = core.state_from_dict(_json(self.store.get_value("core")))
         if state is None and self.store.get_value("core"):
@@ -59,18 +64,34 @@ class Persistence:
             if self.store is None:
                 return False
         try:
-            self.store.commit_state(values, events)
+            try:
+                self.store.commit_state(values, events)
+            except StoreReplaced as error:
+                # Someone removed or emptied the file: start a fresh one and save there.
+                self._warn(f"{error}; starting a fresh database")
+                self.store.reopen()
+                self.store.commit_state(values, events)
         except StoreError as error:
-            if not self._failing:
-                log.warning("cannot save state (%s); reminders go on without it", error)
-            self._failing = True
+            self._warn(f"cannot save state ({error}); reminders go on without it")
             with contextlib.suppress(StoreError):  # the next change tries again
                 self.store.reopen()
             return False
-        if self._failing:
+        if self._failing and self._announced:
             log.info("state is saved again")
-            self._failing = False
+        self._failing = self._announced = False
         return True
+
+    def _warn(self, message: str) -> None:
+        """Warn once per trouble: a disk that is nearly full fails and recovers by turns, and
+        must not fill the journal with the same two lines."""
+        now = time.monotonic()
+        if not self._failing and (
+            message != self._last_warning or now - self._last_warned > _REPEAT_AFTER
+        ):
+            log.warning("%s", message)
+            self._last_warning, self._last_warned = message, now
+            self._announced = True
+        self._failing = True
 
     def _retry_open(self) -> None:
         with contextlib.suppress(StoreError):

@@ -2,34 +2,46 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s|d)", re.IGNORECASE)
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 HELP = 'a duration like "50m", "1h30m", "90s" or a whole number of seconds'
+# Longer than anyone sits, short enough that adding it to any date stays in range.
+LONGEST = timedelta(days=366)
 
 
 def parse_duration(value: object) -> timedelta:
     """Parse `value`; raise ValueError with a message fit for the user."""
+    try:
+        seconds = _seconds(value)
+    except OverflowError:  # an integer too large for a float
+        seconds = math.inf
+    if not math.isfinite(seconds) or abs(seconds) > LONGEST.total_seconds():
+        raise ValueError(f"must be at most {LONGEST.days} days ({HELP})")
+    return timedelta(seconds=seconds)
+
+
+def _seconds(value: object) -> float:
     if isinstance(value, timedelta):
-        return value
+        return value.total_seconds()
     if isinstance(value, bool):
         raise ValueError(f"expected {HELP}")
     if isinstance(value, int | float):
-        return timedelta(seconds=value)
+        return float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected {HELP}")
     text = value.strip().replace(" ", "")
     if re.fullmatch(r"[+-]?\d+", text):
-        return timedelta(seconds=int(text))
+        return float(int(text))
     sign = -1 if text.startswith("-") else 1
     body = text.lstrip("+-")
     parts = _PART.findall(body)
     if not parts or "".join(n + u for n, u in parts).lower() != body.lower():
         raise ValueError(f"expected {HELP}")
-    seconds = sum(float(n) * _UNITS[u.lower()] for n, u in parts)
-    return timedelta(seconds=sign * seconds)
+    return sign * sum(float(n) * _UNITS[u.lower()] for n, u in parts)
 
 
 def parse_positive_duration(value: object) -> timedelta:

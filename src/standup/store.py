@@ -10,6 +10,7 @@ Write failures raise `StoreError`; the daemon logs them and carries on, and may 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -72,6 +73,10 @@ class StoreError(StandupError):
     """The store could not be read or written (disk full, read-only, file gone, ...)."""
 
 
+class StoreReplaced(StoreError):
+    """The database file was deleted, truncated or replaced under an open store."""
+
+
 class _Corrupt(Exception):
     """Internal: the file exists but is not a usable standup database."""
 
@@ -125,6 +130,11 @@ class Store:
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self.readonly = readonly
+        if not readonly:
+            # Put everything in the main file now: from here on it can only grow, so a file
+            # smaller than this was truncated under us (same inode, so `_identity` can't tell).
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._identity = _identity(path)
         # The daemon uses one thread, but shutdown may come from another: keep calls serialized.
         self._lock = threading.Lock()
@@ -284,10 +294,11 @@ class Store:
         with self._lock:
             if self._conn is None:
                 raise StoreError(f"the database {self.path} is closed")
-            if writing and _identity(self.path) != self._identity:
-                # In WAL mode SQLite keeps writing into a deleted file without complaint.
-                raise StoreError(
-                    f"the database {self.path} was deleted or replaced while open",
+            if writing and not _same_file(_identity(self.path), self._identity):
+                # In WAL mode SQLite keeps writing into a deleted or truncated file without
+                # complaint, and everything written since would be lost.
+                raise StoreReplaced(
+                    f"the database {self.path} was deleted, truncated or replaced while open",
                     hint="the daemon reopens it; history written since then is lost",
                 )
             try:
@@ -320,12 +331,18 @@ def _event(ts: float, kind: str, exercise: str | None, detail: str | None) -> Hi
     return HistoryEvent(datetime.fromtimestamp(ts, UTC), kind, exercise, parsed)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """(device, inode, size) of the file: which file it is, and how much of it there is."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_dev, st.st_ino
+    return st.st_dev, st.st_ino, st.st_size
+
+
+def _same_file(now: tuple[int, int, int] | None, opened: tuple[int, int, int] | None) -> bool:
+    # In WAL mode the main file only grows (no auto_vacuum), so a shrink means a truncation.
+    return now is not None and opened is not None and now[:2] == opened[:2] and now[2] >= opened[2]
 
 
 def _make_private_dir(directory: Path) -> None:
@@ -370,8 +387,8 @@ def _open_checked(path: Path) -> sqlite3.Connection:
         ) from exc
     try:
         os.chmod(path, 0o600)
-    except OSError as exc:  # pragma: no cover - we just created or opened it
-        log.warning("cannot make %s private: %s", path, exc)
+    except OSError as exc:  # e.g. an immutable file: writes fail too, and say so themselves
+        log.debug("cannot make %s private: %s", path, exc)
     return conn
 
 

@@ -49,3 +49,11 @@ def test_describe_for_people() -> None:
     assert describe(timedelta(minutes=10)) == "10 min"
     assert describe(timedelta(minutes=90)) == "1 h 30 min"
     assert describe(timedelta(seconds=45)) == "45 s"
+
+
+@pytest.mark.parametrize(
+    "huge", [float("inf"), float("nan"), 1e300, "9" * 400, "99999999999d", "367d"]
+)
+def test_absurd_lengths_are_refused_not_overflowed(huge: object) -> None:
+    with pytest.raises(ValueError, match="at most 366 days"):
+        parse_duration(huge)

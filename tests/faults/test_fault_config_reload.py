@@ -108,11 +108,6 @@ def test_a_broken_default_config_keeps_the_running_one(
         assert d.stop() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_config skips a missing user file silently, so deleting the config under the "
-    "daemon and reloading switches to the built-in defaults (sit 50 min) without an error",
-)
 def test_a_deleted_default_config_keeps_the_running_one(xdg_dirs, tmp_path: Path) -> None:
     config = xdg_dirs.config_home / "standup" / "config.toml"
     config.parent.mkdir()

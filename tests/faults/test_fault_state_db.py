@@ -84,14 +84,7 @@ def _remind_and_answer(h: Harness, answer: str) -> dict:
     [
         delete,
         replace_with_directory,
-        pytest.param(
-            make_immutable,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="every retry while the file is immutable logs 'cannot make ... private' "
-                "again (store._open_checked), so the failure is logged once per state change",
-            ),
-        ),
+        make_immutable,
     ],
 )
 def test_reminders_go_on_the_failure_is_logged_once_and_saving_recovers(
@@ -133,11 +126,6 @@ def test_an_immutable_database_still_gets_reminders_and_recovers(
     assert state_fields_of(saved_core(harness.db)) == state_fields(told)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Persistence.save reopens the store after a failed write but does not retry the "
-    "write, so the change that found the database gone is never saved",
-)
 def test_the_change_that_finds_the_database_deleted_is_saved_in_the_new_one(
     harness: Harness,
 ) -> None:
@@ -148,11 +136,6 @@ def test_the_change_that_finds_the_database_deleted_is_saved_in_the_new_one(
     assert saved is not None and state_fields_of(saved) == state_fields(told)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a database truncated under the daemon keeps the same inode: writes 'succeed' into "
-    "the WAL, nothing is logged, and after a crash the file opens empty (state lost)",
-)
 def test_a_truncated_database_is_noticed_and_the_state_survives_a_crash(
     xdg_dirs, tmp_path: Path
 ) -> None:
