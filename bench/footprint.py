@@ -48,6 +48,8 @@ BUDGETS = {
     "latency_median_ms": 50.0,
 }
 
+MEMORY_READINGS = ("memory_start", "memory_settled", "memory_end")
+
 # Measured the same way (PSS, /proc counters over an idle window) on this kind of machine.
 PEERS = [
     ("Workrave 1.10", "65 MB", "about 700", "0.075"),
@@ -262,7 +264,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def check_budgets(results: dict[str, Any]) -> dict[str, bool]:
-    worst_pss = max(results[k]["pss_kb"] for k in ("memory_start", "memory_settled")) / 1024
+    # PSS shares library pages with every process mapping the same files, so it reads low while
+    # other Python processes run: the budget holds for the worst reading.
+    worst_pss = max(results[k]["pss_kb"] for k in MEMORY_READINGS) / 1024
     status_medians = [v["median_ms"] for v in results["status"].values()]
     return {
         "pss_mb": worst_pss <= BUDGETS["pss_mb"],
@@ -278,7 +282,7 @@ def render(results: dict[str, Any], passed: dict[str, bool]) -> str:
         return "ok" if passed[key] else "OVER"
 
     idle, imports = results["idle"], results["imports"]
-    mem = [(k, results[k]) for k in ("memory_start", "memory_settled")]
+    mem = [(k, results[k]) for k in MEMORY_READINGS]
     rows = [(f"PSS / RSS, {label.split('_')[1]}", f"{m['pss_kb'] / 1024:.1f} / "
              f"{m['rss_kb'] / 1024:.1f} MB", "PSS <= 40 MB", mark("pss_mb"))
             for label, m in mem]  # fmt: skip
