@@ -120,3 +120,31 @@ def test_remind_now_works_outside_hours_when_asked() -> None:
     off = step(initial(day(0, 8)), Tick(day(0, 8, 5)), POLICY).state
     result = step(off, RemindNow(day(0, 8, 6)), POLICY)
     assert isinstance(result.effects[0], Notify)
+
+
+SUMMER = timezone(timedelta(hours=2))
+
+
+def test_after_the_clocks_change_hours_follow_the_wall_clock_of_now() -> None:
+    """A state stored before spring-forward carries +01:00; the hours are local wall time."""
+    friday_evening = step(initial(day(4, 17)), Tick(day(4, 18)), POLICY).state
+    assert friday_evening.phase is Phase.OFF_HOURS
+    monday_early = datetime(2026, 3, 9, 8, 0, tzinfo=SUMMER)
+    assert next_wakeup(friday_evening, POLICY, monday_early) == monday_early.replace(hour=9)
+    # Without `now` the stored offset would put 09:00 at 10:00 summer time.
+    assert next_wakeup(friday_evening, POLICY) == day(7, 9)
+
+
+def test_a_wake_up_after_fall_back_is_never_in_the_past() -> None:
+    """After the clocks go back, a no-op tick must not leave the next wake-up behind now."""
+    winter = timezone(timedelta(hours=1))
+    evening = off_hours_since(datetime(2026, 10, 23, 18, 0, tzinfo=SUMMER))
+    early = datetime(2026, 10, 26, 8, 0, tzinfo=winter)  # Monday, 08:00 winter time
+    result = step(evening, Tick(early), POLICY)
+    wake = next_wakeup(result.state, POLICY, early)
+    assert wake is not None and wake > early
+    assert wake == early.replace(hour=9)
+
+
+def off_hours_since(at: datetime):
+    return step(initial(at - timedelta(hours=1)), Tick(at), POLICY).state

@@ -68,8 +68,12 @@ def due_at(state: State, policy: Policy) -> datetime:
     return state.sitting_since + policy.sit
 
 
-def next_wakeup(state: State, policy: Policy) -> datetime | None:
-    """When the shell must send the next Tick; None: nothing until an outside event."""
+def next_wakeup(state: State, policy: Policy, now: datetime | None = None) -> datetime | None:
+    """When the shell must send the next Tick; None: nothing until an outside event.
+
+    Pass `now` (in local time): working hours are wall-clock hours, and only the current
+    reading knows the current UTC offset; a stored time may carry the offset from before a
+    change of the clocks."""
     if state.phase is Phase.PAUSED:
         return state.paused_until
     wake: datetime | None = None
@@ -80,7 +84,7 @@ def next_wakeup(state: State, policy: Policy) -> datetime | None:
     elif state.phase is Phase.REMINDING:
         assert state.reminder_shown_at is not None
         wake = state.reminder_shown_at + policy.remind_again
-    change = policy.hours.next_change(_reference(state))
+    change = policy.hours.next_change(now if now is not None else _reference(state))
     if change is not None and (wake is None or change < wake):
         return change
     return wake
@@ -140,7 +144,7 @@ def _follow_hours(state: State, now: datetime, policy: Policy) -> Transition:
         return Transition(_new_stretch(now, policy))
     if state.phase in (*_AT_DESK, Phase.AWAY) and not active:
         effects: tuple[Effect, ...] = _withdraw_if_showing(state)
-        if state.phase in _AT_DESK:
+        if state.phase in _AT_DESK and _sat_seconds(state, now) > 0:
             detail = {"sat_seconds": _sat_seconds(state, now)}
             effects = (*effects, Record("off_hours", now, detail))
         return Transition(State(phase=Phase.OFF_HOURS, sitting_since=now), effects)
@@ -184,7 +188,7 @@ def _tick_sitting(state: State, event: Event, policy: Policy) -> Transition:
 
 def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Tick)
-    wake = next_wakeup(state, policy)
+    wake = next_wakeup(state, policy, event.now)
     if wake is not None and event.now < wake:
         return Transition(state)
     if event.busy:
