@@ -43,12 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    from standup import cli_client, cli_config
+    from standup import cli_client, cli_config, cli_service
 
     run = sub.add_parser("run", help="run the daemon (what the systemd unit starts)")
     run.set_defaults(runner=_cmd_run)
     cli_client.add_parsers(sub)
     cli_config.add_parser(sub)
+    cli_service.add_parsers(sub)
     _add_exercises(sub)
     return parser
 
@@ -75,7 +76,7 @@ def _cmd_exercises(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from standup.daemon import run
+    from standup.daemon_main import run
 
     return run(args.config)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import signal
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -23,20 +23,20 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup import core, paths
-from standup.config import LoadedConfig, Settings, load_config
+from standup.config import LoadedConfig, Settings
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon_activity import ActivityMonitor, sample_interval
 from standup.daemon_commands import CommandHandler
 from standup.daemon_config import LiveConfig
 from standup.daemon_persist import Persistence
 from standup.durations import describe
-from standup.errors import ConfigError, StandupError
+from standup.errors import ConfigError
 from standup.exercises import Exercise, Rotation, eligible, load_rotation
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
 from standup.reminders import ACTION_KEYS, build_reminder
-from standup.sdnotify import sd_notify
-from standup.snapshot import snapshot
+from standup.sdnotify import sd_notify, watchdog_interval
+from standup.snapshot import snapshot, status_line
 
 log = logging.getLogger("standup")
 T = TypeVar("T")
@@ -44,6 +44,7 @@ Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
 PRUNE_JOB = "prune"
+WATCHDOG_JOB = "watchdog"
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
@@ -85,6 +86,7 @@ class Daemon:
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.stopped = threading.Event()
         self._sampling_due = False
+        self._systemd_status = ""
         # Why the worker woke up, by source: the benchmark reads these to prove we sleep.
         self.wakeups: Counter[str] = Counter()
 
@@ -147,7 +149,8 @@ class Daemon:
     def _notify(self, effect: Notify) -> bool:
         changed = False
         if effect.new or self.exercise is None:
-            self.exercise = self.rotation.next(self._eligible(), self._weights())
+            options = self.settings.exercises
+            self.exercise = self.rotation.next(eligible(options), options.category_weights())
             changed = True
         reminder = build_reminder(self.exercise, effect, self.settings)
         assert self.notifier is not None
@@ -155,12 +158,6 @@ class Daemon:
         if self.delivered_by != "log":  # the log backend has written the reminder already
             log.info("reminder: %s (via %s)", self.exercise.name, self.delivered_by)
         return changed
-
-    def _eligible(self) -> list[Exercise]:
-        return eligible(self.settings.exercises)
-
-    def _weights(self) -> dict[str, float]:
-        return self.settings.exercises.category_weights()
 
     def _log_record(self, record: Record) -> None:
         if record.kind != "reminded":  # the reminder itself was logged when shown
@@ -174,7 +171,7 @@ class Daemon:
         # Ask whether the user is busy only when a reminder would otherwise go out.
         busy: tuple[str, ...] = ()
         if self.state.phase in (Phase.SITTING, Phase.REMINDING):
-            wake = core.next_wakeup(self.state, self.policy)
+            wake = core.next_wakeup(self.state, self.policy, now)
             if wake is not None and wake <= now:
                 busy = self.activity.busy(self.settings.busy)
         return core.Tick(now, busy=busy)
@@ -186,7 +183,7 @@ class Daemon:
         self.feed(sample_event)
 
     def _reschedule(self) -> None:
-        wake = core.next_wakeup(self.state, self.policy)
+        wake = core.next_wakeup(self.state, self.policy, self._clock())
         if wake is None:
             if self.scheduler.get_job(WAKE_JOB):
                 self.scheduler.remove_job(WAKE_JOB)
@@ -195,7 +192,16 @@ class Daemon:
                 self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
             )
         self._reschedule_sampling()
-        sd_notify(f"STATUS={self.status_line()}")
+        self._tell_systemd()
+
+    def _tell_systemd(self, *fields: str) -> None:
+        """READY=1 and friends, plus STATUS= when it changed (for `systemctl status`)."""
+        if not os.environ.get("NOTIFY_SOCKET"):
+            return
+        line = status_line(self.status())
+        if line != self._systemd_status or fields:
+            self._systemd_status = line
+            sd_notify(*fields, f"STATUS={line}")
 
     def _reschedule_sampling(self) -> None:
         """Sample presence only while it matters: not while paused or outside hours."""
@@ -220,16 +226,6 @@ class Daemon:
         self.wakeups["idle_sample"] += 1
         self._sampling_due = True  # the job is spent: schedule the next one
         self._sample()
-
-    def status_line(self) -> str:
-        info = self.status()
-        if info["state"] == "paused":
-            until = info["paused_until"]
-            return f"paused until {until[11:16]}" if until else "paused"
-        if info["state"] == "reminding":
-            return "reminder showing"
-        nxt = info["next_reminder_at"]
-        return f"next reminder at {nxt[11:19]} UTC" if nxt else "idle"
 
     def status(self) -> dict[str, Any]:
         exercise = None
@@ -337,17 +333,37 @@ class Daemon:
         self.commands.start_server(control_socket or paths.control_socket())
         last_seen = self._restore()
         self._open_notifier()
+        self._watch_config()
         self._open_idle()
         self.activity.watch_sleep(lambda: self.submit(self.feed, core.Tick))
         self.scheduler.start()
         self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen))
         self.call(self._record_start)
-        sd_notify("READY=1", f"STATUS={self.status_line()}")
+        self.call(self._tell_systemd, "READY=1")
         log.info(
             "standup running: reminder after %s of sitting; config: %s",
             describe(self.settings.schedule.sit),
             ", ".join(map(str, self.config.loaded.files)) or "built-in defaults",
         )
+
+    def _watch_config(self) -> None:
+        self.config.watch(lambda: self.submit(self.reload_quietly, "config_change"))
+        interval = watchdog_interval()
+        if interval is not None:
+            # Pinged from the worker, so a hung worker stops the pings and systemd restarts us.
+            self.scheduler.add_job(
+                self._watchdog, "interval", seconds=interval, id=WATCHDOG_JOB, replace_existing=True
+            )
+
+    def reload_quietly(self, why: str) -> None:
+        """A reload nobody waits for (file change, SIGHUP): errors are reported, not raised."""
+        self.wakeups[why] += 1
+        with contextlib.suppress(ConfigError):  # reported by reload(); the running config stays
+            self.reload()
+
+    def _watchdog(self) -> None:
+        self.wakeups["watchdog"] += 1
+        sd_notify("WATCHDOG=1")
 
     def _record_start(self) -> None:
         self.memory.record("daemon_started", self._clock())
@@ -381,36 +397,3 @@ class Daemon:
             self.notifier.close()
         self._persist([], rotation_changed=True)
         self.memory.record("daemon_stopped", self._clock())
-
-
-def run(config_path: Path | None = None) -> int:
-    """Run until SIGTERM or SIGINT; SIGHUP reloads the config."""
-    loaded = load_config(config_path)
-    daemon = Daemon(loaded, config_path=config_path)
-    quit_requested = threading.Event()
-
-    def on_stop(signum: int, frame: object) -> None:
-        quit_requested.set()
-
-    def on_hup(signum: int, frame: object) -> None:
-        daemon.submit(_reload_quietly, daemon)
-
-    signal.signal(signal.SIGTERM, on_stop)
-    signal.signal(signal.SIGINT, on_stop)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, on_hup)
-    try:
-        daemon.start()
-    except StandupError:
-        daemon.commands.stop_server()
-        raise
-    while not quit_requested.wait(3600):  # signals interrupt the wait; the timeout is a backstop
-        pass
-    log.info("stopping")
-    daemon.stop()
-    return 0
-
-
-def _reload_quietly(daemon: Daemon) -> None:
-    with contextlib.suppress(ConfigError):  # logged by reload(); the running config stays
-        daemon.reload()

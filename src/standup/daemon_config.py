@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from standup.config import LoadedConfig, Settings, load_config
+from standup.config import LoadedConfig, Settings, candidate_files, load_config
+from standup.config_watch import ConfigWatcher
 from standup.errors import ConfigError
 from standup.notify.base import Notifier, Reminder
 
@@ -24,10 +25,18 @@ class LiveConfig:
         self, loaded: LoadedConfig, explicit: Path | None, notifier_factory: NotifierFactory
     ) -> None:
         self.loaded = loaded
-        self._explicit = explicit
+        self.explicit = explicit
         self._notifier_factory = notifier_factory
         self._alert: Notifier | None = None
         self.error: str | None = None  # the last reload's error, until the file is fixed
+        self._watcher: ConfigWatcher | None = None
+
+    def watch(self, on_change: Callable[[], None]) -> None:
+        """Call `on_change` when a config file changes: inotify on Linux, so no wake-ups while
+        nothing changes; every config directory is watched, since editors save by rename."""
+        files, _user, _named = candidate_files(self.explicit)
+        self._watcher = ConfigWatcher(files, on_change)
+        self._watcher.start()
 
     @property
     def settings(self) -> Settings:
@@ -39,7 +48,7 @@ class LiveConfig:
         On a bad file the running config stays, the error is reported once, and ConfigError
         is raised for the caller (`standup reload` shows it)."""
         try:
-            loaded = load_config(self._explicit)
+            loaded = load_config(self.explicit)
             gone = [p for p in self.loaded.files if p not in loaded.files]
             if gone:
                 # A missing file would silently mean the built-in defaults: keep what runs.
@@ -78,6 +87,9 @@ class LiveConfig:
         )
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
         if self._alert is not None:
             self._alert.shutdown()
             self._alert = None

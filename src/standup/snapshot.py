@@ -63,3 +63,22 @@ def snapshot(
         "version": __version__,
         "pid": os.getpid(),
     }
+
+
+def status_line(info: dict[str, Any]) -> str:
+    """A few words for systemd's STATUS= (shown by `systemctl --user status standup`)."""
+    state = info["state"]
+
+    def hhmm(key: str) -> str:
+        return datetime.fromisoformat(info[key]).strftime("%H:%M")
+
+    if state == "paused":
+        return f"paused until {hhmm('paused_until')}" if info["paused_until"] else "paused"
+    if state == "off_hours":
+        again = info["active_again_at"]
+        return f"outside working hours until {hhmm('active_again_at')}" if again else "off hours"
+    if state == "away":
+        return "away from the desk"
+    if state == "reminding":
+        return "reminder showing"
+    return f"next reminder at {hhmm('next_reminder_at')}" if info["next_reminder_at"] else "idle"
