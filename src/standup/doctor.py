@@ -76,7 +76,7 @@ def render(report: Report) -> str:
 def run_checks(config_path: Path | None = None, platform_name: str | None = None) -> Report:
     platform_name = platform_name or sys.platform
     checks = [_python(platform_name), _packages(platform_name)]
-    config_check, backend = _config(config_path)
+    config_check, backend, idle_choice = _config(config_path)
     checks.append(config_check)
     linux = platform_name.startswith("linux")
     if linux:
@@ -85,6 +85,7 @@ def run_checks(config_path: Path | None = None, platform_name: str | None = None
         checks.append(_notifications(backend, bus.status == "ok", linux=True))
     else:
         checks.append(_notifications(backend, False, linux=False))
+    checks.append(_idle(idle_choice))
     checks.append(_daemon())
     if linux:
         checks.append(_systemd())
@@ -126,8 +127,9 @@ def _packages(platform_name: str) -> Check:
     return Check("packages", "ok", finding, details=versions)
 
 
-def _config(config_path: Path | None) -> tuple[Check, str | None]:
-    """The config check, and the notification backend it chooses (None when invalid)."""
+def _config(config_path: Path | None) -> tuple[Check, str | None, str]:
+    """The config check, the notification backend and idle source it chooses (None and
+    "auto" when invalid)."""
     from standup.config import candidate_files, load_config
     from standup.errors import ConfigError
 
@@ -137,11 +139,35 @@ def _config(config_path: Path | None) -> tuple[Check, str | None]:
         loaded = load_config(config_path)
     except ConfigError as error:
         hint = "fix it (`standup config edit`), then `standup config check`"
-        return Check("config", "fail", str(error), hint, details), None
+        return Check("config", "fail", str(error), hint, details), None, "auto"
     read = ", ".join(map(str, loaded.files)) or "no file, built-in defaults"
     backend = loaded.settings.notifications.backend
     details["backend"] = backend
-    return Check("config", "ok", f"valid ({read})", details=details), backend
+    idle = loaded.settings.idle.source
+    return Check("config", "ok", f"valid ({read})", details=details), backend, idle
+
+
+def _idle(choice: str) -> Check:
+    """Which idle source standup would use, why, and one live sample from it."""
+    from standup.idle import IdleError, open_idle_source
+
+    source, reason = open_idle_source(choice)
+    details: dict[str, Any] = {"source": source.name, "reason": reason}
+    try:
+        sample = source.sample()
+    except IdleError as error:
+        hint = "standup counts every minute as sitting until the source answers"
+        return Check("idle", "warn", f"{reason}; no sample: {error}", hint, details)
+    finally:
+        source.close()
+    details.update(idle_seconds=sample.idle_seconds, locked=sample.locked)
+    if source.name == "none":
+        hint = "breaks away from the desk are not noticed; see `idle.source` in the config"
+        return Check("idle", "warn", reason, hint, details)
+    locked = {True: ", screen locked", False: ", screen unlocked", None: ""}[sample.locked]
+    return Check(
+        "idle", "ok", f"{reason}; idle for {sample.idle_seconds:.0f} s{locked}", "", details
+    )
 
 
 def _bus(backend: str | None) -> Check:

@@ -184,3 +184,11 @@ def test_the_example_documents_every_key(xdg_dirs) -> None:
         for key in table:
             present = key in documented.get(section, {}) or f"[{section}.{key}]" in text
             assert present, f"{section}.{key} is not in config.example.toml"
+
+
+def test_the_commented_weights_example_in_the_example_is_valid(xdg_dirs, tmp_path) -> None:
+    text = EXAMPLE.read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith('# "hamstrings.strength"'))
+    path = write(tmp_path / "w.toml", f"[exercises.weights]\n{line[2:]}\n")
+    weights = load_config(path).settings.exercises.category_weights()
+    assert weights["hamstrings.strength"] == 0.5

@@ -123,7 +123,7 @@ def test_set_into_an_empty_table_goes_under_its_comments(user_file) -> None:
     removed, added = changed_lines(EXAMPLE, after)
     assert (removed, added) == ([], ['"hamstrings.strength" = 0.5\n'])
     assert (
-        '[exercises.weights]\n# hamstrings.strength = 0.5\n"hamstrings.strength" = 0.5\n' in after
+        '[exercises.weights]\n# "hamstrings.strength" = 0.5\n"hamstrings.strength" = 0.5\n' in after
     )
 
 

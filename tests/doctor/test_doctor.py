@@ -131,6 +131,7 @@ def test_json(bare, run_main, capsys) -> None:
         "config",
         "session bus",
         "notifications",
+        "idle",
         "daemon",
         "systemd",
     ]
@@ -192,3 +193,20 @@ def test_doctor_finds_dunst_on_the_rig(rig, xdg_dirs, run_main, capsys) -> None:
     assert server["name"] == "dunst"
     assert "actions" in server["capabilities"]
     assert notifications["details"]["buttons"] is True
+
+
+def test_a_bare_machine_warns_that_breaks_go_unnoticed(bare, run_main, capsys) -> None:
+    run_main(["doctor", "--json"])
+    idle = next(c for c in json.loads(capsys.readouterr().out)["checks"] if c["name"] == "idle")
+    assert idle["status"] == "warn"
+    assert idle["details"]["source"] == "none"
+    assert "not noticed" in idle["hint"]
+
+
+@pytest.mark.e2e
+def test_doctor_samples_x11_idle_on_the_rig(rig, xdg_dirs, run_main, capsys) -> None:
+    run_main(["doctor", "--json"])
+    idle = next(c for c in json.loads(capsys.readouterr().out)["checks"] if c["name"] == "idle")
+    assert idle["status"] == "ok"
+    assert idle["details"]["source"] == "x11"
+    assert idle["details"]["idle_seconds"] >= 0
