@@ -85,8 +85,8 @@ class Daemon:
         self.commands = CommandHandler(self)
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.stopped = threading.Event()
-        self._sampling_due = False
         self._systemd_status = ""
+        self._sampling_due = False
         # Why the worker woke up, by source: the benchmark reads these to prove we sleep.
         self.wakeups: Counter[str] = Counter()
 
@@ -184,10 +184,12 @@ class Daemon:
 
     def _reschedule(self) -> None:
         wake = core.next_wakeup(self.state, self.policy, self._clock())
+        job = self.scheduler.get_job(WAKE_JOB)
+        # Touch the job only when the time changes: every change wakes the scheduler thread.
         if wake is None:
-            if self.scheduler.get_job(WAKE_JOB):
+            if job is not None:
                 self.scheduler.remove_job(WAKE_JOB)
-        else:
+        elif job is None or job.next_run_time != wake:
             self.scheduler.add_job(
                 self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
             )
@@ -216,6 +218,8 @@ class Daemon:
                 self.scheduler.remove_job(SAMPLE_JOB)
             return
         if job is None or self._sampling_due:
+            # A date job, re-added after each run rather than an interval job: its times come
+            # from our clock, which tests and the soak replace.
             self._sampling_due = False
             run_at = self._clock() + sample_interval(self.policy)
             self.scheduler.add_job(

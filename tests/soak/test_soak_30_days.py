@@ -13,7 +13,9 @@ a job on its own while the test drives it.
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -373,6 +375,22 @@ class Simulation:
         self.user.away_since = None
 
 
+def daemon_memory() -> int:
+    """Bytes still held, after a collection, by objects that standup's code or the libraries
+    it runs on allocated. The simulation's own records (what it saw, what it plans) grow with
+    the days by design, so they are left out."""
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [
+            tracemalloc.Filter(True, "*/standup/*"),
+            tracemalloc.Filter(True, "*/apscheduler/*"),
+            tracemalloc.Filter(True, "*/sqlite3/*"),
+            tracemalloc.Filter(False, "*/tests/*"),
+        ]
+    )
+    return sum(stat.size for stat in snapshot.statistics("filename"))
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     tmp = tmp_path_factory.mktemp("soak")
@@ -391,11 +409,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         user_holder.append(sim.user)
         sim.daemon.start(sim.socket)
         sim.plan()
+        # Log records would pile up in pytest's capture and read as our memory growing.
+        logging.disable(logging.INFO)
         tracemalloc.start()
         for week in range(5):
-            tracemalloc.reset_peak()
             sim.go(min(local(7 * week + 7, 0), local(DAYS - 1, 18, 29)))
-            sim.run.week_peaks[week] = tracemalloc.get_traced_memory()[1]
+            sim.run.week_peaks[week] = daemon_memory()
         tracemalloc.stop()
         sim.daemon.stop()
         sim.collect_after_stop()
@@ -404,6 +423,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         sim.run.wal_bytes = wal.stat().st_size if wal.exists() else 0
         yield sim.run
     finally:
+        logging.disable(logging.NOTSET)
         if tracemalloc.is_tracing():
             tracemalloc.stop()
         if sim is not None and sim.daemon.scheduler.running:
@@ -475,6 +495,9 @@ def test_history_stays_within_retention(run: Run) -> None:
 
 
 def test_memory_stays_flat(run: Run) -> None:
-    """The peak in the fourth week is within a small margin of the first week's."""
+    """What the daemon holds after the fourth week is close to what it held after the first.
+
+    A few tens of KiB come and go with caches (SQLite's statements, APScheduler's job
+    bookkeeping); a leak of even half a KiB per reminder would add about 70 KiB by week four."""
     first, fourth = run.week_peaks[0], run.week_peaks[3]
-    assert fourth <= first * 1.05 + 32 * 1024, run.week_peaks
+    assert fourth - first <= 64 * 1024, run.week_peaks
