@@ -26,7 +26,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"standup: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `clients_only` builds just the daemon's client commands, which
+    is all `standup status` needs and saves it the other modules' import time."""
     parser = _Parser(
         prog="standup",
         description="A quiet reminder to get up, with one hip-flexor or hamstring exercise.",
@@ -43,7 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    from standup import cli_client, cli_config, cli_service
+    from standup import cli_client
+
+    if clients_only:
+        cli_client.add_parsers(sub)
+        return parser
+
+    from standup import cli_config, cli_service
 
     run = sub.add_parser("run", help="run the daemon (what the systemd unit starts)")
     run.set_defaults(runner=_cmd_run)
@@ -82,7 +90,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from standup.cli_client import CLIENT_COMMANDS
+
+    # `standup status` runs every few seconds in status bars: parse it with a small parser.
+    parser = build_parser(clients_only=bool(argv) and argv[0] in CLIENT_COMMANDS)
     args = parser.parse_args(argv)
     try:
         # The daemon's clients log nothing: they skip the logging module's import cost.

@@ -12,6 +12,11 @@ from typing import Any
 from standup.durations import describe, parse_positive_duration
 from standup.errors import DaemonNotRunning, UsageError
 
+# The commands that only talk to the daemon (stats reads the database itself).
+CLIENT_COMMANDS = frozenset(
+    {"status", "snooze", "pause", "resume", "done", "skip", "now", "reload"}
+)
+
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     status = sub.add_parser("status", help="what standup is doing now")
