@@ -154,7 +154,8 @@ def test_client_commands_import_no_heavy_modules(daemon, env) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = [m for m in ('apscheduler', 'pydantic', 'pydantic_settings', 'plyer', 'jeepney',"
-        " 'sqlite3', 'logging', 'standup.cli_exercises', 'standup.cli_config') if m in sys.modules]\n"
+        " 'sqlite3', 'logging', 'standup.cli_exercises', 'standup.cli_config')"
+        " if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     result = subprocess.run(
