@@ -7,7 +7,7 @@ variable is set: there a missing binary is a failure, so the suite can never pas
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,3 +90,11 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
     for var in ("STANDUP_CONFIG", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR"):
         monkeypatch.delenv(var, raising=False)
     return dirs
+
+
+@pytest.fixture
+def run_main() -> Callable[[Sequence[str]], int]:
+    """`standup` as a function: argv in, exit code out (output goes to capsys)."""
+    from standup.cli import main
+
+    return main
