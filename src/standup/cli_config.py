@@ -100,7 +100,7 @@ def _set(args: argparse.Namespace) -> int:
     _files, target, _named = config.candidate_files(args.config)
     key = config_edit.parse_key(args.key)
     config_edit.check_key(key, config.allowed_keys, str(target), _ARRAYS_OF_TABLES)
-    old = _read_text(target)
+    old = config.read_config_text(target)
     if old is not None:
         config.read_toml(target)  # a file that is not TOML now gets its own clear message
     literal = config_edit.value_literal(args.value)
@@ -124,7 +124,7 @@ def _edit(args: argparse.Namespace) -> int:
     from standup import config
 
     _files, target, _named = config.candidate_files(args.config)
-    original = _read_text(target)
+    original = config.read_config_text(target)
     if original is None:
         original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
     editor = shlex.split(
@@ -171,18 +171,6 @@ def _ask(prompt: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("", "y", "yes")
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        with path.open(encoding="utf-8", newline="") as file:
-            return file.read()
-    except FileNotFoundError:
-        return None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config file {path} is not UTF-8 text") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
 
 
 def _replace_validated(target: Path, text: str) -> None:

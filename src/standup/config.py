@@ -184,8 +184,9 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     return LoadedConfig(settings, tuple(read), user, origins)
 
 
-def read_toml(path: Path) -> dict[str, Any] | None:
-    """The parsed file, None when it does not exist; ConfigError for unreadable or bad TOML."""
+def read_config_text(path: Path) -> str | None:
+    """The file's text, line endings kept; None when it does not exist; ConfigError when it
+    cannot be read."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -195,9 +196,18 @@ def read_toml(path: Path) -> dict[str, Any] | None:
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"config file {path} is not UTF-8 text") from None
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """The parsed file, None when it does not exist; ConfigError for unreadable or bad TOML."""
+    text = read_config_text(path)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # The message already reads "... (at line 3, column 7)".
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
