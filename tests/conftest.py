@@ -69,9 +69,12 @@ class XdgDirs:
     config_dirs: Path
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
-    """Fresh XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR (0700) and XDG_CONFIG_DIRS."""
+    """Fresh XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR (0700) and XDG_CONFIG_DIRS.
+
+    For every test: no test may read or write the real user's config, state or socket, and
+    no test may see what another one left there."""
     dirs = XdgDirs(
         config_home=tmp_path / "config",
         state_home=tmp_path / "state",

@@ -86,10 +86,11 @@ def _init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists", hint="use --force to overwrite it")
     text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    real = target.resolve() if target.is_symlink() else target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    tmp = real.with_name(real.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    os.replace(tmp, real)
     print(f"wrote {target}")
     return 0
 
@@ -177,20 +178,22 @@ def _replace_validated(target: Path, text: str) -> None:
     """Write `text` next to `target`, load it with every other layer, then rename it over."""
     from standup.config import load_config
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # A config symlinked from a dotfiles repository stays a link: write the file it points to.
+    real = target.resolve() if target.is_symlink() else target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as out:
             out.write(text)
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        if real.exists():
+            os.chmod(tmp, real.stat().st_mode & 0o7777)
         try:
             load_config(tmp)
         except ConfigError as error:
             # Name the file the user knows; line numbers are those of the new text.
             message = str(error).replace(str(tmp), str(target))
             raise ConfigError(message, hint=error.hint) from None
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -10,16 +10,18 @@ error can name the file, the line, the key, the bad value and what is allowed.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from standup import paths
 from standup.busy import BusyOptions
@@ -72,10 +74,11 @@ class ScheduleOptions(_Section):
     active_hours: list[Window] = Field(default_factory=lambda: ["00:00-24:00"], min_length=1)
     active_days: list[DayName] = Field(default_factory=lambda: list(DAYS), min_length=1)
 
-    def hours(self) -> Hours:
+    def hours(self, tz: tzinfo | None = None) -> Hours:
         return Hours(
             windows=tuple(parse_window(w) for w in self.active_hours),
             days=frozenset(DAYS.index(d) for d in self.active_days),
+            tz=tz,
         )
 
 
@@ -125,7 +128,8 @@ class Settings(BaseSettings):
         # Our merged files arrive as init values; the environment wins over them.
         return (env_settings, init_settings)
 
-    def policy(self) -> Policy:
+    def policy(self, tz: tzinfo | None = None) -> Policy:
+        """The core's rules; `tz` is the local time zone working hours are read in."""
         s = self.schedule
         return Policy(
             sit=s.sit,
@@ -134,7 +138,7 @@ class Settings(BaseSettings):
             max_snoozes=s.max_snoozes,
             natural_break=s.natural_break,
             after_suspend=s.after_suspend,
-            hours=s.hours(),
+            hours=s.hours(tz),
         )
 
 
@@ -181,7 +185,36 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
         settings = Settings(**merged)
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
+    except SettingsError:
+        raise ConfigError(_describe_bad_variable()) from None
     return LoadedConfig(settings, tuple(read), user, origins)
+
+
+def _describe_bad_variable() -> str:
+    """pydantic-settings could not parse a STANDUP_* variable; it does not say which."""
+    suspects = []
+    for name, value in sorted(os.environ.items()):
+        if not name.startswith("STANDUP_") or "__" not in name:
+            continue
+        key = tuple(name[len("STANDUP_") :].lower().split("__"))
+        if allowed_keys(key[:-1]) and _is_list_field(key):
+            try:
+                json.loads(value)
+            except ValueError:
+                suspects.append(f"environment variable {name}: {'.'.join(key)} = {value!r}")
+    where = "; ".join(suspects) or "a STANDUP_* environment variable"
+    example = 'STANDUP_SCHEDULE__ACTIVE_DAYS=\'["mon", "tue"]\''
+    return f"{where}: lists are written as JSON there, e.g. {example}"
+
+
+def _is_list_field(key: tuple[str, ...]) -> bool:
+    model: Any = Settings
+    for name in key:
+        fields = getattr(model, "model_fields", {})
+        if name not in fields:
+            return False
+        model = fields[name].annotation
+    return getattr(model, "__origin__", None) is list
 
 
 def read_config_text(path: Path) -> str | None:

@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +56,18 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
+def local_zone() -> tzinfo | None:
+    """The system's time zone with its rules (for working hours across a change of the
+    clocks); None when it cannot be told, and then the current UTC offset serves."""
+    try:
+        from tzlocal import get_localzone  # APScheduler's own dependency
+
+        return get_localzone()
+    except Exception as error:  # an odd /etc/localtime must not stop the daemon
+        log.debug("no local time zone: %s", error)
+        return None
+
+
 class Daemon:
     def __init__(
         self,
@@ -66,9 +78,11 @@ class Daemon:
         store_path: Path | None = None,
         notifier_factory: Callable[..., Notifier] = open_notifier,
         clock_sources: dict[str, Callable[[], Any]] | None = None,
+        tz: tzinfo | None = None,  # working hours' zone; None: the system's
     ) -> None:
         self.config = LiveConfig(loaded, config_path, notifier_factory)
-        self.policy = loaded.settings.policy()
+        self._tz = tz if tz is not None else local_zone()
+        self.policy = loaded.settings.policy(self._tz)
         self._clock = clock
         self._notifier_factory = notifier_factory
         self.scheduler = BackgroundScheduler(
@@ -84,11 +98,14 @@ class Daemon:
         self.memory = Persistence(store_path)
         self.commands = CommandHandler(self)
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
+        self.ready = threading.Event()  # set once the saved state is restored and running
         self.stopped = threading.Event()
         self._systemd_status = ""
         self._sampling_due = False
+        self._last_heartbeat: datetime | None = None
         # Why the worker woke up, by source: the benchmark reads these to prove we sleep.
         self.wakeups: Counter[str] = Counter()
+        self._wakeups_lock = threading.Lock()  # counted from the control and D-Bus threads too
 
     # ---- threads hand work to the worker ----------------------------------------------------
 
@@ -109,6 +126,10 @@ class Daemon:
         self.submit(run)
         return future.result(timeout)
 
+    def count_wakeup(self, source: str) -> None:
+        with self._wakeups_lock:
+            self.wakeups[source] += 1
+
     # ---- the core loop (worker thread only) -------------------------------------------------
 
     def feed(self, make_event: Callable[[datetime], Event]) -> list[str]:
@@ -117,11 +138,12 @@ class Daemon:
         A suspend or a clock step since the last event is fed first, so every rule sees
         a state that already knows about it."""
         now = self._clock()
-        for event in self.activity.clock_events(now):
-            self._step(event)
-        rejections = self._step(make_event(now))
-        self._reschedule()
-        return rejections
+        try:
+            for event in self.activity.clock_events(now):
+                self._step(event)
+            return self._step(make_event(now))
+        finally:
+            self._reschedule()  # whatever failed, the next wake-up must stay planned
 
     def _step(self, event: Event) -> list[str]:
         transition = core.step(self.state, event, self.policy)
@@ -131,7 +153,12 @@ class Daemon:
         rotation_changed = False
         for effect in transition.effects:
             if isinstance(effect, Notify):
-                rotation_changed |= self._notify(effect)
+                try:
+                    rotation_changed |= self._notify(effect)
+                except Exception:
+                    # Backends never raise by contract; if one does anyway, the state change
+                    # and the history must still be kept, and the next re-show tries again.
+                    log.exception("showing the reminder failed")
             elif isinstance(effect, Withdraw):
                 if self.notifier is not None:
                     self.notifier.close()
@@ -164,7 +191,7 @@ class Daemon:
             log.info("%s", record.kind.replace("_", " "))
 
     def _tick(self) -> None:
-        self.wakeups["timer"] += 1
+        self.count_wakeup("timer")
         self.feed(self._tick_event)
 
     def _tick_event(self, now: datetime) -> Event:
@@ -178,9 +205,10 @@ class Daemon:
 
     def _sample(self) -> None:
         def sample_event(now: datetime) -> Event:
-            return self.activity.sample(now) or core.Tick(now)
+            return self.activity.sample(now) or self._tick_event(now)
 
         self.feed(sample_event)
+        self._heartbeat()
 
     def _reschedule(self) -> None:
         wake = core.next_wakeup(self.state, self.policy, self._clock())
@@ -210,7 +238,9 @@ class Daemon:
         wanted = (
             self.state.phase in (Phase.SITTING, Phase.REMINDING, Phase.AWAY)
             and self.activity.source_name != "none"
-            and not self.activity.pushes
+            # A pushing source tells us when the user leaves; while away, sampling finds the
+            # return even if a push is missed (a reopened source, a restart while away).
+            and (not self.activity.pushes or self.state.phase is Phase.AWAY)
         )
         job = self.scheduler.get_job(SAMPLE_JOB)
         if not wanted:
@@ -227,9 +257,20 @@ class Daemon:
             )
 
     def _run_sample(self) -> None:
-        self.wakeups["idle_sample"] += 1
+        self.count_wakeup("idle_sample")
         self._sampling_due = True  # the job is spent: schedule the next one
         self._sample()
+
+    def _heartbeat(self) -> None:
+        """Note now and then that we are alive, so a restart after a crash can tell a short
+        outage (keep the snooze, the stretch goes on) from a long one (a natural break)."""
+        now = self._clock()
+        if (
+            self._last_heartbeat is None
+            or now - self._last_heartbeat >= self.policy.natural_break / 2
+        ):
+            self._last_heartbeat = now
+            self.memory.save({"last_seen": now.isoformat()}, [])
 
     def status(self) -> dict[str, Any]:
         exercise = None
@@ -246,7 +287,8 @@ class Daemon:
         info["idle_source"] = self.activity.source_name
         info["idle_reason"] = self.activity.reason
         info["held_because"] = list(self.activity.busy_reasons) if self.state.held_at else []
-        info["wakeups"] = dict(self.wakeups)
+        with self._wakeups_lock:
+            info["wakeups"] = dict(self.wakeups)
         info["config_error"] = self.config.error
         return info
 
@@ -287,7 +329,7 @@ class Daemon:
         finally:
             sd_notify("READY=1")
         new = self.settings
-        self.policy = new.policy()
+        self.policy = new.policy(self._tz)
         if new.notifications.backend != old.notifications.backend:
             self._open_notifier()
         if (new.idle.source, new.schedule.natural_break) != (
@@ -326,7 +368,7 @@ class Daemon:
         make = events.get(key)
         if make is None:
             return
-        self.wakeups["notification"] += 1
+        self.count_wakeup("notification")
         if key in ACTION_KEYS:
             log.info("answered from the notification: %s", key)
         self.submit(self.feed, make)
@@ -339,10 +381,12 @@ class Daemon:
         self._open_notifier()
         self._watch_config()
         self._open_idle()
-        self.activity.watch_sleep(lambda: self.submit(self.feed, core.Tick))
+        self.activity.watch_sleep(lambda: self.submit(self.feed, self._tick_event))
         self.scheduler.start()
-        self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen))
-        self.call(self._record_start)
+        # Generous: the first step may show a reminder while the desktop is still starting.
+        self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen), timeout=60)
+        self.call(self._record_start, timeout=60)
+        self.ready.set()
         self.call(self._tell_systemd, "READY=1")
         log.info(
             "standup running: reminder after %s of sitting; config: %s",
@@ -361,13 +405,14 @@ class Daemon:
 
     def reload_quietly(self, why: str) -> None:
         """A reload nobody waits for (file change, SIGHUP): errors are reported, not raised."""
-        self.wakeups[why] += 1
+        self.count_wakeup(why)
         with contextlib.suppress(ConfigError):  # reported by reload(); the running config stays
             self.reload()
 
     def _watchdog(self) -> None:
-        self.wakeups["watchdog"] += 1
+        self.count_wakeup("watchdog")
         sd_notify("WATCHDOG=1")
+        self._heartbeat()
 
     def _record_start(self) -> None:
         self.memory.record("daemon_started", self._clock())
@@ -376,28 +421,30 @@ class Daemon:
         self.scheduler.add_job(self._prune, "interval", days=1, id=PRUNE_JOB, replace_existing=True)
 
     def _prune(self) -> None:
-        self.wakeups["prune"] += 1
+        self.count_wakeup("prune")
         self.memory.prune(self.settings.history.keep_days, self._clock())
 
     def stop(self) -> None:
+        """Save and close everything, on the worker, so no job runs against a closed part."""
         sd_notify("STOPPING=1")
+        self.commands.stop_server()  # no new commands
         try:
-            self.call(self._save_on_stop, timeout=1.0)
+            self.call(self._save_and_close, timeout=2.0)
         except Exception as error:  # stopping must not hang or fail on a broken part
             log.warning("could not save on stop: %s", error)
-        self.commands.stop_server()
         self.scheduler.shutdown(wait=False)
-        if self.notifier is not None:
-            self.notifier.shutdown()
-        self.activity.close()
-        self.config.close()
-        self.memory.close()
         self.stopped.set()
 
-    def _save_on_stop(self) -> None:
+    def _save_and_close(self) -> None:
+        self.scheduler.remove_all_jobs()  # nothing planned runs after this
         # No sat_seconds here: after a short stop the stretch goes on, and after a long one
         # the restart records a natural break at the last moment this process was seen.
         if self.notifier is not None:
             self.notifier.close()
         self._persist([], rotation_changed=True)
         self.memory.record("daemon_stopped", self._clock())
+        if self.notifier is not None:
+            self.notifier.shutdown()
+        self.activity.close()
+        self.config.close()
+        self.memory.close()

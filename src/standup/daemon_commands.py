@@ -22,6 +22,7 @@ log = logging.getLogger("standup")
 
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
 _MAX_SECONDS = 366 * 86400
+_READY_TIMEOUT = 10.0
 _ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}}
 
 
@@ -42,10 +43,23 @@ class CommandHandler:
     def handle(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs on the control thread: validate here, then do the work on the worker."""
         daemon = self._daemon
-        daemon.wakeups["control"] += 1
+        # The socket listens from the start (it guards against a second daemon), but commands
+        # wait until the saved state is restored, or they would see and change a stale one.
+        if not daemon.ready.wait(_READY_TIMEOUT):
+            raise RequestError("standup is still starting; try again", code="failed")
+        daemon.count_wakeup("control")
         unknown = set(args) - _ARGS.get(cmd, set())
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
+        try:
+            return self._dispatch(cmd, args)
+        except TimeoutError:
+            raise RequestError(
+                f"standup is busy; `{cmd}` will still be done", code="failed"
+            ) from None
+
+    def _dispatch(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        daemon = self._daemon
         if cmd == "status":
             return daemon.call(daemon.status)
         if cmd == "reload":

@@ -42,6 +42,9 @@ ExecStart={exec_start}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=5s
+# Exit status 2 is a bad config: restarting cannot fix it. `standup config check` says what
+# is wrong; fix it, then restart the service.
+RestartPreventExitStatus=2
 # The daemon sends WATCHDOG=1 every WatchdogSec/2. Long on purpose: the worker sleeps until the
 # next reminder, and a laptop resuming from suspend must not look like a hang.
 WatchdogSec=10min

@@ -192,3 +192,13 @@ def test_the_commented_weights_example_in_the_example_is_valid(xdg_dirs, tmp_pat
     path = write(tmp_path / "w.toml", f"[exercises.weights]\n{line[2:]}\n")
     weights = load_config(path).settings.exercises.category_weights()
     assert weights["hamstrings.strength"] == 0.5
+
+
+def test_a_list_in_the_environment_must_be_json_and_the_error_names_the_variable(
+    xdg_dirs, monkeypatch
+) -> None:
+    monkeypatch.setenv("STANDUP_SCHEDULE__ACTIVE_DAYS", "mon,tue")
+    with pytest.raises(ConfigError, match="environment variable STANDUP_SCHEDULE__ACTIVE_DAYS"):
+        load_config()
+    monkeypatch.setenv("STANDUP_SCHEDULE__ACTIVE_DAYS", '["mon", "tue"]')
+    assert load_config().settings.schedule.active_days == ["mon", "tue"]

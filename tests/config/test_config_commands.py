@@ -283,3 +283,14 @@ def test_edit_asks_a_running_daemon_to_reload(
     editor(tmp_path, monkeypatch, '[schedule]\nsit = "20m"\n')
     assert main(["config", "edit"]) == 0
     assert fake_daemon == ["reload"]
+
+
+def test_set_keeps_a_symlinked_config_a_symlink(user_file, tmp_path) -> None:
+    dotfiles = tmp_path / "dotfiles" / "standup.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text('[schedule]\nsit = "50m"\n')
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.symlink_to(dotfiles)
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    assert user_file.is_symlink()
+    assert dotfiles.read_text() == '[schedule]\nsit = "40m"\n'

@@ -128,3 +128,11 @@ def test_a_reshow_waits_while_busy_too() -> None:
     assert not any(isinstance(e, Notify) for e in held.effects)
     again = step(held.state, Tick(at(56)), POLICY)
     assert again.effects == (Notify(new=False, can_snooze=True, critical=False),)
+
+
+def test_done_while_away_counts_no_sitting() -> None:
+    """The stretch ended when the user left; the break is not time sat."""
+    away = step(initial(T0), idle(14, 6), POLICY).state  # left at 8 min
+    result = step(away, Done(at(80)), POLICY)
+    [record] = result.effects
+    assert record.kind == "done" and record.detail == {"sat_seconds": 0}

@@ -148,3 +148,18 @@ def test_a_wake_up_after_fall_back_is_never_in_the_past() -> None:
 
 def off_hours_since(at: datetime):
     return step(initial(at - timedelta(hours=1)), Tick(at), POLICY).state
+
+
+def test_with_a_real_zone_hours_planned_before_a_change_of_the_clocks_stay_right() -> None:
+    """Planned on Friday evening in winter time, Monday 09:00 is in summer time: the zone's
+    rules, not Friday's UTC offset, decide when that is."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    hours = Hours(windows=OFFICE.windows, days=OFFICE.days, tz=berlin)
+    friday = datetime(2026, 3, 27, 18, 0, tzinfo=CET)  # the clocks change on Sunday the 29th
+    monday_nine = hours.next_change(friday)
+    assert monday_nine == datetime(2026, 3, 30, 9, 0, tzinfo=berlin)
+    assert monday_nine.utcoffset() == timedelta(hours=2)
+    assert not hours.active(datetime(2026, 3, 30, 8, 30, tzinfo=SUMMER))
+    assert hours.active(datetime(2026, 3, 30, 9, 0, tzinfo=SUMMER))

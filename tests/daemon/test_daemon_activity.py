@@ -158,3 +158,69 @@ def test_outside_working_hours_status_says_when_reminders_resume(
         assert status["next_reminder_at"] is None
     finally:
         h.stop()
+
+
+class BrokenIdle(FakeIdle):
+    def sample(self) -> IdleSample:
+        from standup.idle import IdleError
+
+        raise IdleError("the session bus went away")
+
+
+def test_a_failing_idle_source_still_respects_a_call(
+    harness: Harness, idle: FakeIdle, pcm: Path, monkeypatch
+) -> None:
+    """When presence cannot be read, a sample turns into a plain wake-up: it must still ask
+    whether the user is busy before showing a due reminder."""
+    broken = BrokenIdle()
+    monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (broken, "broken"))
+    harness.start()
+    pcm.write_text("state: RUNNING\n")
+    harness.clock.advance(minutes=51)
+    sample(harness)
+    assert harness.notifier.shown == []
+    assert harness.request("status")["held_because"] == ["microphone in use"]
+
+
+def test_samples_leave_a_heartbeat_so_a_crash_restart_keeps_the_snooze(
+    harness: Harness, idle: FakeIdle
+) -> None:
+    harness.start()
+    snoozed = harness.request("snooze", {"duration": 3600})
+    harness.clock.advance(minutes=40)  # no state change since the snooze...
+    sample(harness)  # ...but the daemon was seen alive just now
+    with Store.open(harness.db) as store:
+        assert store.get_value("last_seen") == harness.clock.now.isoformat()
+    # A crash: no clean stop, no daemon_stopped. Restarted a minute later:
+    assert harness.daemon is not None
+    harness.daemon.scheduler.shutdown(wait=False)
+    harness.daemon.commands.stop_server()
+    harness.daemon.memory.close()
+    harness.daemon = None
+    harness.clock.advance(minutes=1)
+    harness.start()
+    after = harness.request("status")
+    assert after["state"] == "snoozed"
+    assert after["next_reminder_at"] == snoozed["next_reminder_at"]
+
+
+class PushingIdle(FakeIdle):
+    name = "mutter"
+
+    def watch(self, on_change, idle_after: float = 60.0) -> bool:
+        self.on_change = on_change
+        return True
+
+
+def test_a_pushing_source_is_sampled_only_while_away(harness: Harness, monkeypatch) -> None:
+    pushing = PushingIdle()
+    monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (pushing, "pushes"))
+    daemon = harness.start()
+    assert daemon.activity.pushes
+    assert daemon.scheduler.get_job("sample") is None  # sitting: GNOME tells us when idle
+    pushing.sample_value = IdleSample(idle_seconds=400)
+    pushing.on_change()  # the idle watch fired
+    status = daemon.call(daemon.status)  # runs after the submitted sample
+    assert status["state"] == "away"
+    # Away: sample too, so a return is found even if the "back" push never comes.
+    assert daemon.scheduler.get_job("sample") is not None

@@ -240,6 +240,7 @@ class Simulation:
             store_path=self.db,
             notifier_factory=lambda backend, on_action: Screen(self.clock, self.run.shown),
             clock_sources=self.clock.sources(),
+            tz=BERLIN,
         )
         # (when, order, action): the order keeps same-instant events in script order.
         self.script: list[tuple[datetime, int, Callable[[], None]]] = []

@@ -8,7 +8,7 @@ is the whole day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -45,10 +45,15 @@ def parse_window(text: str) -> Window:
 
 @dataclass(frozen=True)
 class Hours:
-    """When reminders may come. The default is always."""
+    """When reminders may come. The default is always.
+
+    `tz` is the local time zone the windows are read in. With a real zone (zoneinfo) the hours
+    stay right across a change of the clocks, even when planned days ahead; without one, the
+    UTC offset of the time asked about is used."""
 
     windows: tuple[Window, ...] = (Window(time(0), time(0)),)
     days: frozenset[int] = frozenset(range(7))  # 0 = Monday
+    tz: tzinfo | None = None
 
     @property
     def always(self) -> bool:
@@ -74,7 +79,8 @@ class Hours:
 
     def _spans_around(self, now: datetime) -> list[tuple[datetime, datetime]]:
         """Active spans starting from yesterday to eight days ahead, in `now`'s zone."""
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        local = now.astimezone(self.tz) if self.tz is not None else now
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         spans = []
         for offset in range(-1, 9):
             day = midnight + timedelta(days=offset)

@@ -268,7 +268,9 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
 
 def _answer(kind: str) -> Rule:
     def rule(state: State, event: Event, policy: Policy) -> Transition:
-        record = Record(kind, event.now, {"sat_seconds": _sat_seconds(state, event.now)})
+        # Away, the stretch already ended when the user left: nothing more was sat.
+        sat = _sat_seconds(state, event.now) if state.phase in _AT_DESK else 0
+        record = Record(kind, event.now, {"sat_seconds": sat})
         return Transition(_new_stretch(event.now, policy), (*_withdraw_if_showing(state), record))
 
     return rule
@@ -379,7 +381,13 @@ _table(
 )
 _table(
     Phase.OFF_HOURS,
-    {**_EVERYWHERE, Snooze: _nothing_pending, Skip: _nothing_pending, Resume: _not_paused},
+    {
+        **_EVERYWHERE,
+        Snooze: _nothing_pending,
+        Done: _nothing_pending,
+        Skip: _nothing_pending,
+        Resume: _not_paused,
+    },
 )
 _table(
     Phase.PAUSED,
