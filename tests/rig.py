@@ -44,7 +44,7 @@ _DUNST_CONFIG = """[global]
     dmenu = {dmenu}
     # Tests decide when a bubble goes away; the idle check would freeze timeouts anyway.
     idle_threshold = 0
-    history_length = 100
+    history_length = 1000
     sticky_history = yes
     show_indicators = no
 [urgency_low]
@@ -309,8 +309,23 @@ class Rig:
 
         dunst lists only closed notifications, so by default this closes all open ones first.
         """
-        if close_all:
-            self.close_all()
+        if not close_all:
+            return self._own_history()
+        before = len(self._own_history())
+        showing = self.displayed_count()
+        self.close_all()
+        if not showing:
+            return self._own_history()
+
+        # dunst moves closed bubbles to its history on its next turn of the main loop, which
+        # can come after `dunstctl close-all` has returned: wait until they are all there.
+        def complete() -> list[dict[str, Any]] | None:
+            entries = self._own_history()
+            return entries if len(entries) >= before + showing else None
+
+        return wait_until(complete, timeout=5)
+
+    def _own_history(self) -> list[dict[str, Any]]:
         return [entry for entry in self._raw_history() if entry["id"] > self._history_floor]
 
     def _raw_history(self) -> list[dict[str, Any]]:
