@@ -75,14 +75,15 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
 
     For every test: no test may read or write the real user's config, state or socket, and
     no test may see what another one left there."""
+    base = tmp_path / "xdg"  # a folder of its own: tests make their own files in tmp_path
     dirs = XdgDirs(
-        config_home=tmp_path / "config",
-        state_home=tmp_path / "state",
-        runtime_dir=tmp_path / "runtime",
-        config_dirs=tmp_path / "etc-xdg",
+        config_home=base / "config",
+        state_home=base / "state",
+        runtime_dir=base / "runtime",
+        config_dirs=base / "etc-xdg",
     )
     for path in (dirs.config_home, dirs.state_home, dirs.config_dirs):
-        path.mkdir()
+        path.mkdir(parents=True)
     dirs.runtime_dir.mkdir(mode=0o700)
     dirs.runtime_dir.chmod(0o700)  # mkdir's mode is filtered by the umask
     monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs.config_home))

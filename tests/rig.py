@@ -141,7 +141,9 @@ class Rig:
         self._xvfb: subprocess.Popen[bytes] | None = None
         self._dunst: subprocess.Popen[bytes] | None = None
         self._dunst_log = self.dir / "dunst.log"
-        self._history_floor = 0  # history entries up to this id belong to earlier tests
+        # History entries that belong to earlier tests, by (id, timestamp): dunst reuses ids
+        # after a restart, so an id alone does not tell old from new.
+        self._old_history: set[tuple[Any, Any]] = set()
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -284,7 +286,7 @@ class Rig:
             raise RigError(f"dunst did not take the bus name; log: {self.dunst_log()}") from None
         if not self.dunst_running:
             raise RigError(f"dunst exited at start; log: {self.dunst_log()}")
-        self._history_floor = 0  # a new dunst starts with an empty history and ids from 1
+        self._old_history = set()  # a new dunst starts with an empty history
 
     def stop_dunst(self) -> None:
         _kill_group(self._dunst)
@@ -326,7 +328,9 @@ class Rig:
         return wait_until(complete, timeout=5)
 
     def _own_history(self) -> list[dict[str, Any]]:
-        return [entry for entry in self._raw_history() if entry["id"] > self._history_floor]
+        return [
+            e for e in self._raw_history() if (e["id"], e.get("timestamp")) not in self._old_history
+        ]
 
     def _raw_history(self) -> list[dict[str, Any]]:
         raw = json.loads(self._run("dunstctl", "history").stdout)
@@ -353,7 +357,7 @@ class Rig:
             self.close_all()
             # dunst 1.9.0 has no history-clear: hide what is there instead (ids only grow).
             self._run("dunstctl", "history-clear", check=False)
-            self._history_floor = max((e["id"] for e in self._raw_history()), default=0)
+            self._old_history = {(e["id"], e.get("timestamp")) for e in self._raw_history()}
 
     def press(self, key: str) -> None:
         """Invoke action `key` on the newest displayed notification."""
