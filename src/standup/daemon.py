@@ -31,10 +31,11 @@ from standup.daemon_config import LiveConfig
 from standup.daemon_persist import Persistence
 from standup.durations import describe
 from standup.errors import ConfigError
-from standup.exercises import Exercise, Rotation, eligible, load_rotation
+from standup.exercises import Rotation, load_rotation
+from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
-from standup.reminders import ACTION_KEYS, build_reminder
+from standup.reminders import ACTION_KEYS, ReminderDesk
 from standup.sdnotify import sd_notify, watchdog_interval
 from standup.snapshot import snapshot, status_line
 
@@ -49,23 +50,6 @@ WATCHDOG_JOB = "watchdog"
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
-
-
-def local_now() -> datetime:
-    """Aware local time: working hours are read off its wall-clock fields."""
-    return datetime.now().astimezone()
-
-
-def local_zone() -> tzinfo | None:
-    """The system's time zone with its rules (for working hours across a change of the
-    clocks); None when it cannot be told, and then the current UTC offset serves."""
-    try:
-        from tzlocal import get_localzone  # APScheduler's own dependency
-
-        return get_localzone()
-    except Exception as error:  # an odd /etc/localtime must not stop the daemon
-        log.debug("no local time zone: %s", error)
-        return None
 
 
 class Daemon:
@@ -84,17 +68,13 @@ class Daemon:
         self._tz = tz if tz is not None else local_zone()
         self.policy = loaded.settings.policy(self._tz)
         self._clock = clock
-        self._notifier_factory = notifier_factory
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults=JOB_DEFAULTS,
             timezone=UTC,
         )
         self.state: State = core.initial(clock())
-        self.exercise: Exercise | None = None
-        self.rotation = Rotation()
-        self.notifier: Notifier | None = None
-        self.delivered_by = "none"
+        self.desk = ReminderDesk(notifier_factory)
         self.memory = Persistence(store_path)
         self.commands = CommandHandler(self)
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
@@ -154,14 +134,13 @@ class Daemon:
         for effect in transition.effects:
             if isinstance(effect, Notify):
                 try:
-                    rotation_changed |= self._notify(effect)
+                    rotation_changed |= self.desk.show(effect, self.settings)
                 except Exception:
                     # Backends never raise by contract; if one does anyway, the state change
                     # and the history must still be kept, and the next re-show tries again.
                     log.exception("showing the reminder failed")
             elif isinstance(effect, Withdraw):
-                if self.notifier is not None:
-                    self.notifier.close()
+                self.desk.withdraw()
             elif isinstance(effect, Record):
                 records.append(effect)
                 self._log_record(effect)
@@ -172,19 +151,6 @@ class Daemon:
         if transition.effects or records:
             self._persist(records, rotation_changed)
         return rejections
-
-    def _notify(self, effect: Notify) -> bool:
-        changed = False
-        if effect.new or self.exercise is None:
-            options = self.settings.exercises
-            self.exercise = self.rotation.next(eligible(options), options.category_weights())
-            changed = True
-        reminder = build_reminder(self.exercise, effect, self.settings)
-        assert self.notifier is not None
-        self.delivered_by = self.notifier.show(reminder)
-        if self.delivered_by != "log":  # the log backend has written the reminder already
-            log.info("reminder: %s (via %s)", self.exercise.name, self.delivered_by)
-        return changed
 
     def _log_record(self, record: Record) -> None:
         if record.kind != "reminded":  # the reminder itself was logged when shown
@@ -273,16 +239,13 @@ class Daemon:
             self.memory.save({"last_seen": now.isoformat()}, [])
 
     def status(self) -> dict[str, Any]:
-        exercise = None
-        if self.exercise is not None:
-            exercise = {"id": self.exercise.id, "name": self.exercise.name}
         info = snapshot(
             self.state,
             self.policy,
             self._clock(),
-            exercise=exercise,
+            exercise=self.desk.exercise_info(),
             config_files=[str(p) for p in self.config.loaded.files],
-            notifier=self.delivered_by,
+            notifier=self.desk.delivered_by,
         )
         info["idle_source"] = self.activity.source_name
         info["idle_reason"] = self.activity.reason
@@ -297,12 +260,12 @@ class Daemon:
     def _persist(self, records: list[Record], rotation_changed: bool) -> None:
         values = {
             "core": json.dumps(core.state_to_dict(self.state)),
-            "exercise": self.exercise.id if self.exercise else "",
+            "exercise": self.desk.exercise.id if self.desk.exercise else "",
             "last_seen": self._clock().isoformat(),
         }
         if rotation_changed:
-            values["rotation"] = self.rotation.to_json()
-        exercise_id = self.exercise.id if self.exercise else None
+            values["rotation"] = self.desk.rotation.to_json()
+        exercise_id = self.desk.exercise.id if self.desk.exercise else None
         self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
 
     def _restore(self) -> datetime | None:
@@ -315,8 +278,9 @@ class Daemon:
             # Save the fresh seed now, so `standup exercises next` can tell the first pick.
             rotation = Rotation()
             self.memory.save({"rotation": rotation.to_json()}, [])
-        self.rotation = rotation
-        self.exercise = self.settings.exercises.find(saved.exercise) if saved.exercise else None
+        self.desk.rotation = rotation
+        if saved.exercise:
+            self.desk.exercise = self.settings.exercises.find(saved.exercise)
         return saved.last_seen
 
     # ---- config -----------------------------------------------------------------------------
@@ -346,9 +310,7 @@ class Daemon:
         return self.config.settings
 
     def _open_notifier(self) -> None:
-        if self.notifier is not None:
-            self.notifier.shutdown()
-        self.notifier = self._notifier_factory(self.settings.notifications.backend, self._on_action)
+        self.desk.open(self.settings.notifications.backend, self._on_action)
 
     def _open_idle(self) -> None:
         self.activity.open(
@@ -439,12 +401,10 @@ class Daemon:
         self.scheduler.remove_all_jobs()  # nothing planned runs after this
         # No sat_seconds here: after a short stop the stretch goes on, and after a long one
         # the restart records a natural break at the last moment this process was seen.
-        if self.notifier is not None:
-            self.notifier.close()
+        self.desk.withdraw()
         self._persist([], rotation_changed=True)
         self.memory.record("daemon_stopped", self._clock())
-        if self.notifier is not None:
-            self.notifier.shutdown()
+        self.desk.shutdown()
         self.activity.close()
         self.config.close()
         self.memory.close()
