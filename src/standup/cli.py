@@ -7,6 +7,7 @@ tens of milliseconds; the rest import what they need when they run.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import typing
 from collections.abc import Callable, Sequence
@@ -20,6 +21,11 @@ Runner = Callable[[argparse.Namespace], int]
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; ours is 1 (2 means a bad config)."""
+
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "-5m" is a (negative) duration, not an option: let it reach our own validation.
+        self._negative_number_matcher = re.compile(r"^-\d")
 
     def error(self, message: str) -> typing.NoReturn:
         self.print_usage(sys.stderr)
@@ -53,7 +59,12 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
 
     from standup import cli_config, cli_service
 
-    run = sub.add_parser("run", help="run the daemon (what the systemd unit starts)")
+    run = sub.add_parser(
+        "run",
+        help="run the daemon (what the systemd unit starts)",
+        description="Run the daemon in the foreground until SIGTERM or Ctrl-C; SIGHUP re-reads "
+        "the config. `standup service install` sets it up as a systemd user service.",
+    )
     run.set_defaults(runner=_cmd_run)
     cli_client.add_parsers(sub)
     cli_config.add_parser(sub)

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from standup.durations import describe, parse_positive_duration
-from standup.errors import DaemonNotRunning, UsageError
+from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
 
 # The commands that only talk to the daemon (stats reads the database itself).
 CLIENT_COMMANDS = frozenset(
@@ -19,17 +19,32 @@ CLIENT_COMMANDS = frozenset(
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    status = sub.add_parser("status", help="what standup is doing now")
+    status = sub.add_parser(
+        "status",
+        help="what standup is doing now",
+        description="What standup is doing now. Exit code 3 when the daemon is not running "
+        "(except with --waybar, which then prints a 'stopped' line for the bar).",
+    )
     fmt = status.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the documented JSON object")
     fmt.add_argument("--waybar", action="store_true", help="one line for a waybar custom module")
     status.set_defaults(runner=_cmd_status, client=True)
 
-    snooze = sub.add_parser("snooze", help="postpone the reminder (default: the configured snooze)")
+    snooze = sub.add_parser(
+        "snooze",
+        help="postpone the reminder (default: the configured snooze)",
+        description="Postpone the reminder showing, or the next one, by DURATION "
+        "(default: schedule.snooze).",
+    )
     snooze.add_argument("duration", nargs="?", help='e.g. "10m", "1h"')
     snooze.set_defaults(runner=_cmd_snooze, client=True)
 
-    pause = sub.add_parser("pause", help="no reminders for a while (default: until resumed)")
+    pause = sub.add_parser(
+        "pause",
+        help="no reminders for a while (default: until resumed)",
+        description="No reminders for DURATION, until HH:MM, or (with neither) until "
+        "`standup resume`. Nothing counts as sitting meanwhile.",
+    )
     pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
     pause.add_argument("--until", metavar="HH:MM", help="pause until this local time")
     pause.set_defaults(runner=_cmd_pause, client=True)
@@ -41,14 +56,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         ("now", "remind me now, with the next exercise"),
         ("reload", "re-read the config file"),
     ):
-        simple = sub.add_parser(name, help=text)
+        simple = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         simple.set_defaults(runner=_cmd_simple, control_command=name, client=True)
 
-    stats = sub.add_parser("stats", help="reminders, answers and time sat, per day")
+    stats = sub.add_parser(
+        "stats",
+        help="reminders, answers and time sat, per day",
+        description="Reminders, answers, breaks and time sat, per day, from the history "
+        "(works without the daemon).",
+    )
     stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
     out = stats.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true")
-    out.add_argument("--csv", action="store_true")
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV, one row a day")
     stats.set_defaults(runner=_cmd_stats)
 
 
@@ -63,8 +83,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
         info = _request("status")
     except DaemonNotRunning:
         if args.waybar:
-            # Bars still get a line they can show; the exit code says why.
-            print(json.dumps({"text": "", "tooltip": "standup is not running", "class": "stopped"}))
+            # For a bar this is a state to show, not a failure: waybar hides a module whose
+            # command exits non-zero or prints no text.
+            stopped = {"text": "off", "tooltip": "standup is not running", "class": "stopped"}
+            print(json.dumps(stopped))
+            return 0
         raise
     if args.json:
         print(json.dumps(info, indent=2))
@@ -96,7 +119,12 @@ def _cmd_pause(args: argparse.Namespace) -> int:
 
 
 def _cmd_simple(args: argparse.Namespace) -> int:
-    result = _request(args.control_command)
+    try:
+        result = _request(args.control_command)
+    except StandupError as error:
+        if getattr(error, "code", "") == "bad_config":
+            raise ConfigError(str(error), hint="`standup config check` shows it again") from None
+        raise
     if args.control_command == "reload":
         print(result["message"])
         result = result["status"]
@@ -147,7 +175,16 @@ def _until(when: datetime, now: datetime) -> str:
 
 
 def describe_status(info: dict[str, Any]) -> str:
-    """One line for people, e.g. "Sitting for 32 min; next reminder at 14:50 (in 18 min)"."""
+    """One line for people, e.g. "Sitting for 32 min; next reminder at 14:50 (in 18 min)",
+    and a second one when the config file was refused."""
+    line = _describe_state(info)
+    if info.get("config_error"):
+        first = str(info["config_error"]).splitlines()[0]
+        line += f"\nConfig not reloaded (the running settings stay): {first}"
+    return line
+
+
+def _describe_state(info: dict[str, Any]) -> str:
     now = _local(info.get("now")) or datetime.now().astimezone()
     state = info.get("state")
     sat = _human(info.get("sitting_seconds", 0))

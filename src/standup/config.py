@@ -14,6 +14,7 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from pathlib import Path
@@ -101,6 +102,11 @@ class HistoryOptions(_Section):
     keep_days: int = Field(365, ge=1, le=36500)
 
 
+# Set while the files are checked on their own: a variable that overrides a key must not
+# hide a mistake in the file (it would surface the day the variable is gone).
+_FILES_ONLY: ContextVar[bool] = ContextVar("standup_files_only", default=False)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STANDUP_",
@@ -126,6 +132,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Our merged files arrive as init values; the environment wins over them.
+        if _FILES_ONLY.get():
+            return (init_settings,)
         return (env_settings, init_settings)
 
     def policy(self, tz: tzinfo | None = None) -> Policy:
@@ -163,6 +171,8 @@ def candidate_files(explicit: Path | None = None) -> tuple[list[Path], Path, boo
 def load_config(explicit: Path | None = None) -> LoadedConfig:
     """Read and validate every layer; raise ConfigError with a message for people."""
     files, user, named = candidate_files(explicit)
+    if named and user.is_dir():
+        raise ConfigError(f"config file {user} is a directory", hint="name a TOML file")
     if named and not user.is_file():
         raise ConfigError(
             f"config file {user} does not exist",
@@ -177,6 +187,10 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
             continue
         read.append(path)
         _deep_merge(merged, data, origins, str(path), ())
+    try:
+        _check_files_alone(merged)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
     for name in os.environ:
         if name.startswith("STANDUP_") and "__" in name:
             key = tuple(name[len("STANDUP_") :].lower().split("__"))
@@ -188,6 +202,14 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     except SettingsError:
         raise ConfigError(_describe_bad_variable()) from None
     return LoadedConfig(settings, tuple(read), user, origins)
+
+
+def _check_files_alone(merged: dict[str, Any]) -> None:
+    token = _FILES_ONLY.set(True)
+    try:
+        Settings(**merged)
+    finally:
+        _FILES_ONLY.reset(token)
 
 
 def _describe_bad_variable() -> str:

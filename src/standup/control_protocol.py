@@ -21,8 +21,9 @@ BAD_ARGS = "bad_args"
 BAD_VERSION = "bad_version"
 FORBIDDEN = "forbidden"
 FAILED = "failed"
+BAD_CONFIG = "bad_config"  # `reload` found the config file invalid and kept the running one
 ERROR_CODES = frozenset(
-    {BAD_JSON, TOO_LARGE, UNKNOWN_COMMAND, BAD_ARGS, BAD_VERSION, FORBIDDEN, FAILED}
+    {BAD_JSON, TOO_LARGE, UNKNOWN_COMMAND, BAD_ARGS, BAD_VERSION, FORBIDDEN, FAILED, BAD_CONFIG}
 )
 
 

@@ -153,8 +153,13 @@ class Daemon:
         return rejections
 
     def _log_record(self, record: Record) -> None:
-        if record.kind != "reminded":  # the reminder itself was logged when shown
-            log.info("%s", record.kind.replace("_", " "))
+        if record.kind == "reminded":
+            return  # the reminder itself was logged when shown
+        until = record.detail.get("until")
+        when = f" until {datetime.fromisoformat(until):%H:%M}" if isinstance(until, str) else ""
+        reason = record.detail.get("reason")
+        why = f" ({reason})" if isinstance(reason, str) else ""
+        log.info("%s%s%s", record.kind.replace("_", " "), when, why)
 
     def _tick(self) -> None:
         self.count_wakeup("timer")

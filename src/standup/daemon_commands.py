@@ -66,14 +66,14 @@ class CommandHandler:
             try:
                 message = daemon.call(daemon.reload)
             except ConfigError as error:
-                raise RequestError(f"config not reloaded: {error}", code="failed") from None
+                raise RequestError(f"config not reloaded: {error}", code="bad_config") from None
             return {"message": message, "status": daemon.call(daemon.status)}
         make = self._event_maker(cmd, args)
-        if cmd in ("done", "skip", "snooze"):
-            log.info("answered from the command line: %s", cmd)
         rejections = daemon.call(daemon.feed, make)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
+        if cmd in ("done", "skip", "snooze"):
+            log.info("answered from the command line: %s", cmd)
         return daemon.call(daemon.status)
 
     def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:

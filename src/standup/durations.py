@@ -30,6 +30,8 @@ def _seconds(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected {HELP}")
     if isinstance(value, int | float):
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            raise ValueError(f"a number of seconds must be whole; write {HELP}")
         return float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected {HELP}")

@@ -8,10 +8,12 @@ Rules, in one place:
 - Minutes sat come from `sat_seconds` on the events that end a sitting stretch. A stretch is
   split across midnight, so each day gets the part sat on that day. The longest stretch of a day
   is the longest one that ended that day, counted whole.
-- A reminder is answered when it is followed by `done` or `skipped`. A snooze is not an answer:
-  it keeps the reminder open, and the reminders that follow it belong to the same one. Anything
-  else that ends the stretch first (a natural break, a pause, the daemon stopping) leaves it
-  unanswered. An answer counts for the day of the first reminder, even after midnight.
+- A reminder is answered when it is followed by `done` or `skipped`. Snoozes and skips given
+  before any reminder (marked "ahead") answer nothing and are not counted. A snooze is not an
+  answer: it keeps the reminder open, and the reminders that follow it belong to the same
+  one. Anything else that ends the stretch first (a natural break, a pause, the daemon
+  stopping) leaves it unanswered. An answer counts for the day of the first reminder, even
+  after midnight.
 - The streak counts consecutive days, back from today, on which every reminder was answered.
   Days without reminders (weekends, days off) neither extend nor break it. Today extends it once
   all its reminders are answered and breaks it as soon as one is left unanswered; a reminder
@@ -162,6 +164,11 @@ def _accumulate(
     for event in sorted((e for e in events if e.ts <= now), key=lambda e: e.ts):
         day = _local_day(event.ts, tz)
         kind = event.kind
+        if event.detail.get("ahead"):
+            # A snooze or skip given before any reminder answers none: count only the time.
+            if kind in STRETCH_ENDING:
+                _add_stretch(stats, event, tz)
+            continue
         if kind == "reminded":
             stats(day).reminders += 1
             if open_day is not None and not snoozed:

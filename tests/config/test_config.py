@@ -202,3 +202,16 @@ def test_a_list_in_the_environment_must_be_json_and_the_error_names_the_variable
         load_config()
     monkeypatch.setenv("STANDUP_SCHEDULE__ACTIVE_DAYS", '["mon", "tue"]')
     assert load_config().settings.schedule.active_days == ["mon", "tue"]
+
+
+def test_a_directory_named_as_the_config_file_says_so(xdg_dirs, tmp_path) -> None:
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_config(tmp_path)
+
+
+def test_a_variable_does_not_hide_a_mistake_in_the_file(xdg_dirs, monkeypatch) -> None:
+    path = write(xdg_dirs.config_home / "standup/config.toml", '[schedule]\nsit = "fifty"\n')
+    monkeypatch.setenv("STANDUP_SCHEDULE__SIT", "5s")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value).startswith(f'{path}, line 2: schedule.sit = "fifty"')

@@ -57,3 +57,10 @@ def test_describe_for_people() -> None:
 def test_absurd_lengths_are_refused_not_overflowed(huge: object) -> None:
     with pytest.raises(ValueError, match="at most 366 days"):
         parse_duration(huge)
+
+
+def test_a_fraction_of_a_second_is_refused_rather_than_cut() -> None:
+    with pytest.raises(ValueError, match="must be whole"):
+        parse_duration(1.5)
+    assert parse_duration(90.0) == timedelta(seconds=90)
+    assert parse_duration("1.5h") == timedelta(minutes=90)

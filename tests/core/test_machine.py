@@ -99,7 +99,8 @@ def test_snoozes_run_out_then_the_reminder_turns_critical_without_snooze() -> No
         assert state.snoozes == used
         now += 10
     last = step(state, Tick(at(now)), POLICY)
-    assert last.effects[0] == Notify(new=True, can_snooze=False, critical=True)
+    # The same reminder, back for the last time: same exercise, no Snooze, critical.
+    assert last.effects[0] == Notify(new=False, can_snooze=False, critical=True)
     refused = step(last.state, Snooze(at(now + 1)), POLICY)
     assert refused.state == last.state
     assert isinstance(refused.effects[0], Reject)
@@ -112,7 +113,37 @@ def test_snoozes_run_out_then_the_reminder_turns_critical_without_snooze() -> No
 def test_snooze_while_sitting_postpones_the_upcoming_reminder() -> None:
     result = step(initial(T0), Snooze(at(20)), POLICY)
     assert next_wakeup(result.state, POLICY) == at(60)
-    assert result.effects == (Record("snoozed", at(20), {"until": at(60).isoformat()}),)
+    detail = {"until": at(60).isoformat(), "ahead": True}
+    assert result.effects == (Record("snoozed", at(20), detail),)
+
+
+def test_snoozing_ahead_does_not_use_up_the_reminders_snoozes() -> None:
+    state = initial(T0)
+    for minute in (10, 20, 30, 40):
+        state = step(state, Snooze(at(minute)), POLICY).state
+    assert state.snoozes == 0
+    due = next_wakeup(state, POLICY)
+    assert due == at(90)
+    first = step(state, Tick(due), POLICY)
+    assert first.effects[0] == Notify(new=True, can_snooze=True, critical=False)
+
+
+def test_a_snoozed_reminder_comes_back_as_the_same_reminder() -> None:
+    snoozed = step(reminding_state(), Snooze(at(51)), POLICY).state
+    back = step(snoozed, Tick(at(61)), POLICY)
+    assert back.effects[0] == Notify(new=False, can_snooze=True, critical=False)  # no new pick
+    assert isinstance(back.effects[1], Record) and back.effects[1].detail["snoozes"] == 1
+
+
+def test_answers_with_no_reminder_pending_answer_nothing() -> None:
+    """`done` with nothing showing is a break taken unasked; `skip` restarts the count."""
+    done = step(initial(T0), Done(at(30)), POLICY)
+    assert done.state == initial(at(30))
+    assert done.effects == (
+        Record("natural_break", at(30), {"sat_seconds": 1800, "reason": "done"}),
+    )
+    skip = step(initial(T0), Skip(at(30)), POLICY)
+    assert skip.effects == (Record("skipped", at(30), {"sat_seconds": 1800, "ahead": True}),)
 
 
 def test_dismissing_the_bubble_is_not_an_answer() -> None:
@@ -149,10 +180,16 @@ def test_events_that_make_no_sense_are_rejected_with_a_reason() -> None:
     assert isinstance(past.effects[0], Reject) and past.state == initial(T0)
 
 
-def test_remind_now_shows_a_new_reminder_even_when_paused() -> None:
+def test_remind_now_while_paused_asks_to_resume_first() -> None:
     paused = step(initial(T0), Pause(at(1)), POLICY).state
     result = step(paused, RemindNow(at(3)), POLICY)
-    assert result.state.phase is Phase.REMINDING and result.state.paused_until is None
+    assert result.state == paused
+    assert result.effects == (Reject("paused: run `standup resume` first"),)
+
+
+def test_remind_now_shows_a_new_reminder() -> None:
+    result = step(initial(T0), RemindNow(at(3)), POLICY)
+    assert result.state.phase is Phase.REMINDING
     assert result.effects[0] == Notify(new=True, can_snooze=True, critical=False)
 
 

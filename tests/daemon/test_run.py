@@ -138,10 +138,27 @@ def test_clients_without_a_daemon_exit_3_with_a_hint(env) -> None:
         assert "not running" in result.stderr and "hint:" in result.stderr
 
 
-def test_status_waybar_prints_json_even_without_a_daemon(env) -> None:
+def test_status_waybar_shows_a_stopped_daemon_as_a_state(env) -> None:
+    """waybar hides a module whose command fails or prints no text: for the bar, a stopped
+    daemon is something to show, so --waybar exits 0 with text (plain and --json exit 3)."""
     result = run_cli("status", "--waybar", env=env)
-    assert result.returncode == 3
-    assert json.loads(result.stdout)["class"] == "stopped"
+    assert result.returncode == 0
+    line = json.loads(result.stdout)
+    assert line["class"] == "stopped" and line["text"]
+    assert run_cli("status", "--json", env=env).returncode == 3
+
+
+def test_reload_of_a_broken_config_exits_2(daemon, env, xdg_dirs) -> None:
+    config = xdg_dirs.config_home / "standup" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[schedule]\nsit = "50m"\n')
+    daemon()
+    config.write_text('[schedule]\nsit = "ten"\n')
+    result = run_cli("reload", env=env)
+    assert result.returncode == 2
+    assert "schedule.sit" in result.stderr and "Traceback" not in result.stderr
+    status = run_cli("status", env=env).stdout
+    assert "Config not reloaded" in status and "schedule.sit" in status
 
 
 def test_client_commands_import_no_heavy_modules(daemon, env) -> None:
@@ -219,3 +236,12 @@ def test_argparse_usage_errors_exit_1_not_2(env) -> None:
         result = run_cli(*argv, env=env)
         assert result.returncode == 1, argv
         assert "usage: standup" in result.stderr
+
+
+def test_negative_durations_reach_validation_instead_of_looking_like_options(env) -> None:
+    result = run_cli("snooze", "-5m", env=env)
+    assert result.returncode == 1
+    assert "must be longer than zero" in result.stderr
+    result = run_cli("config", "set", "schedule.sit", "-5m", env=env)
+    assert result.returncode == 2
+    assert 'schedule.sit = "-5m": must be longer than zero' in result.stderr

@@ -42,7 +42,9 @@ def outcome_of(cmd: str, before: dict[str, Any], after: tuple[Any, ...]) -> bool
     """Whether `after` is what `cmd` makes of the state `before` (its reply never arrived)."""
     state, _since, snoozed_until, _until, snoozes = after
     if cmd == "snooze":
-        return state == "snoozed" and snoozes == before["snoozes_used"] + 1
+        # A snooze counts against max_snoozes only when it answers a reminder.
+        answered = before["state"] == "reminding" or before["snoozes_used"] > 0
+        return state == "snoozed" and snoozes == before["snoozes_used"] + answered
     if cmd in ("done", "skip", "resume"):
         return state == "sitting" and snoozed_until is None and snoozes == 0
     return state == "paused" and snoozed_until is None  # pause

@@ -23,8 +23,9 @@ def _ignore(_key: str) -> None:
     pass
 
 
-def test_log_line_is_title_and_first_line_of_body() -> None:
-    assert log_line(REMINDER) == "Reminder: Stand up — Kneeling hip-flexor stretch"
+def test_log_line_is_title_and_the_whole_body_on_one_line() -> None:
+    expected = "Reminder: Stand up — Kneeling hip-flexor stretch / Hold 30 s each side."
+    assert log_line(REMINDER) == expected
     assert log_line(Reminder("Stand up", "")) == "Reminder: Stand up"
 
 
@@ -32,7 +33,11 @@ def test_log_backend_logs_one_line_and_reports_log(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.INFO, logger="standup.notify"):
         assert LogNotifier().show(REMINDER) == "log"
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
-        ("standup.notify", logging.WARNING, "Reminder: Stand up — Kneeling hip-flexor stretch")
+        (
+            "standup.notify",
+            logging.WARNING,
+            "Reminder: Stand up — Kneeling hip-flexor stretch / Hold 30 s each side.",
+        )
     ]
 
 

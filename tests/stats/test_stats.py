@@ -306,3 +306,23 @@ def test_stats_need_no_database_module() -> None:
     code = "import sys, standup.stats; print('sqlite3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_snoozes_and_skips_ahead_of_a_reminder_are_not_answers() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from standup.stats import summarize
+    from standup.store import HistoryEvent
+
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    events = [
+        HistoryEvent(t0, "snoozed", None, {"until": "x", "ahead": True}),
+        HistoryEvent(
+            t0 + timedelta(minutes=20), "skipped", None, {"sat_seconds": 1200, "ahead": True}
+        ),
+        HistoryEvent(t0 + timedelta(minutes=70), "reminded", "leg-swings", {}),
+        HistoryEvent(t0 + timedelta(minutes=71), "done", "leg-swings", {"sat_seconds": 3060}),
+    ]
+    [day] = summarize(events, days=1, now=t0 + timedelta(hours=2), tz=UTC).days
+    assert (day.reminders, day.done, day.snoozed, day.skipped) == (1, 1, 0, 0)
+    assert day.minutes_sat == 71  # the skipped-ahead stretch was still time sat

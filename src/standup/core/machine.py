@@ -151,13 +151,17 @@ def _follow_hours(state: State, now: datetime, policy: Policy) -> Transition:
     return Transition(state)
 
 
-def _reminder(state: State, now: datetime, policy: Policy, *, new: bool) -> Transition:
+def _reminder(
+    state: State, now: datetime, policy: Policy, *, new: bool, record: bool | None = None
+) -> Transition:
+    """Show the reminder. `new`: pick an exercise; `record` (default: `new`): a reminder goes
+    on record (a first showing, or a snoozed one back), not a mere re-show of one unanswered."""
     shown = replace(
         state, phase=Phase.REMINDING, reminder_shown_at=now, paused_until=None, held_at=None
     )
     left = snoozes_left(shown, policy)
     effects: list[Effect] = [Notify(new=new, can_snooze=left > 0, critical=left == 0)]
-    if new:
+    if new if record is None else record:
         detail = {"sitting_since": state.sitting_since.isoformat(), "snoozes": state.snoozes}
         effects.append(Record("reminded", now, detail))
     return Transition(shown, tuple(effects))
@@ -183,7 +187,8 @@ def _tick_sitting(state: State, event: Event, policy: Policy) -> Transition:
         return Transition(state)
     if event.busy:
         return _hold(state, event)
-    return _reminder(state, event.now, policy, new=state.phase is Phase.SITTING)
+    # A snoozed reminder coming back is the same reminder, with the same exercise.
+    return _reminder(state, event.now, policy, new=state.snoozes == 0, record=True)
 
 
 def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
@@ -241,8 +246,15 @@ def _shift(state: State, delta: timedelta, *, pause_too: bool) -> State:
     )
 
 
+def _pending(state: State) -> bool:
+    """A reminder is showing, snoozed, or due and held: an answer answers it."""
+    return state.phase is Phase.REMINDING or state.snoozes > 0 or state.held_at is not None
+
+
 def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Snooze)
+    if not _pending(state):
+        return _snooze_ahead(state, event, policy)
     if snoozes_left(state, policy) == 0:
         return Transition(state, (Reject(f"no snoozes left ({policy.max_snoozes} in a row)"),))
     duration = event.duration if event.duration is not None else policy.snooze
@@ -266,10 +278,31 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     return Transition(snoozed, (*_withdraw_if_showing(state), record))
 
 
+def _snooze_ahead(state: State, event: Snooze, policy: Policy) -> Transition:
+    """No reminder yet: postpone the coming one. This answers nothing, so it does not use up
+    the snoozes a reminder may have (else the first reminder could come without one)."""
+    duration = event.duration if event.duration is not None else policy.snooze
+    if duration <= timedelta(0):
+        return Transition(state, (Reject("a snooze must be longer than zero"),))
+    until = max(due_at(state, policy), event.now) + duration
+    detail = {"until": until.isoformat(), "ahead": True}
+    return Transition(replace(state, snoozed_until=until), (Record("snoozed", event.now, detail),))
+
+
 def _answer(kind: str) -> Rule:
     def rule(state: State, event: Event, policy: Policy) -> Transition:
         # Away, the stretch already ended when the user left: nothing more was sat.
         sat = _sat_seconds(state, event.now) if state.phase in _AT_DESK else 0
+        if state.phase is Phase.AWAY:
+            return Transition(_new_stretch(event.now, policy))  # the break is on record
+        if not _pending(state):
+            # Nothing to answer: "done" is a break taken unasked, "skip" restarts the count.
+            if kind == "done":
+                detail: dict[str, object] = {"sat_seconds": sat, "reason": "done"}
+                record = Record("natural_break", event.now, detail)
+            else:
+                record = Record(kind, event.now, {"sat_seconds": sat, "ahead": True})
+            return Transition(_new_stretch(event.now, policy), (record,))
         record = Record(kind, event.now, {"sat_seconds": sat})
         return Transition(_new_stretch(event.now, policy), (*_withdraw_if_showing(state), record))
 
@@ -395,6 +428,7 @@ _table(
         **_EVERYWHERE,
         Tick: _tick_paused,
         Resume: _resume,
+        RemindNow: _paused_reject,
         Snooze: _paused_reject,
         Done: _paused_reject,
         Skip: _paused_reject,

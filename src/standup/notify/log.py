@@ -10,9 +10,11 @@ logger = logging.getLogger("standup.notify")
 
 
 def log_line(reminder: Reminder) -> str:
-    """`Reminder: <title> — <first line of body>`."""
-    first = reminder.body.strip().splitlines()[0] if reminder.body.strip() else ""
-    return f"Reminder: {reminder.title} — {first}" if first else f"Reminder: {reminder.title}"
+    """`Reminder: <title> — <the whole body on one line>`: when the log is all the user has,
+    the steps and the safety cue must be there too."""
+    lines = [line.strip() for line in reminder.body.splitlines() if line.strip()]
+    body = " / ".join(lines)
+    return f"Reminder: {reminder.title} — {body}" if body else f"Reminder: {reminder.title}"
 
 
 class LogNotifier:
