@@ -186,7 +186,8 @@ def open_idle_source(
             source, why = openers[name](env)
         except Exception as exc:  # IdleError, and anything a broken desktop throws at us
             logger.debug("idle source %s unavailable: %s", name, exc)
-            failures.append(f"{name}: {exc}")
+            text = str(exc).removeprefix(f"{name}:").strip()  # sources name themselves too
+            failures.append(f"{name}: {text}")
             continue
         return source, f"{name}: {why} ({env.describe()})"
     raise AssertionError("unreachable: 'none' always opens")
