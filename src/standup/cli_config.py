@@ -158,7 +158,14 @@ def _edit(args: argparse.Namespace) -> int:
             except ConfigError as error:
                 print(f"standup: {error}", file=sys.stderr)
                 if not sys.stdin.isatty() or not _ask("Edit again? [Y/n] "):
-                    raise ConfigError(f"{target} is unchanged") from None
+                    # Keep the work: the edit is saved beside the config for another try.
+                    kept = target.with_name(target.name + ".rejected")
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_text(text, encoding="utf-8")
+                    raise ConfigError(
+                        f"{target} is unchanged; your edit is kept in {kept}",
+                        hint=f"fix it there, then `standup config check {kept}` and move it over",
+                    ) from None
     finally:
         copy.unlink(missing_ok=True)
     print(f"saved {target}")

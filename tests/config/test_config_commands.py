@@ -246,6 +246,9 @@ def test_edit_with_an_error_and_no_terminal_exits_2_untouched(
     err = capsys.readouterr().err
     assert f"{user_file}, line 2: schedule.sit" in err
     assert f"{user_file} is unchanged" in err
+    kept = user_file.with_name("config.toml.rejected")
+    assert f"your edit is kept in {kept}" in err
+    assert kept.read_text() == '[schedule]\nsit = "never"\n'
 
 
 def test_edit_again_after_an_error(user_file, tmp_path, monkeypatch, capsys) -> None:
