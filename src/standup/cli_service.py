@@ -66,7 +66,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return 0
     if info.unit_file is not None:
         print(f"unit file: {info.unit_file} ({'installed' if info.installed else 'not installed'})")
-    if info.manager_error:
+    if info.manager_error and info.unit_file is not None and not info.installed:
+        # systemd knows no such unit: say what to do rather than quote systemctl.
+        print("           install it with `standup service install --now`")
+    elif info.manager_error:
         print(f"service manager: {info.manager_error}")
     else:
         if info.enabled is not None:
