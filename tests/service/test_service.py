@@ -272,3 +272,22 @@ def test_windows_prints_a_logon_task_with_pythonw(run_main, monkeypatch, capsys)
     assert "schtasks /Create /TN standup /SC ONLOGON" in out
     assert '\\"C:\\Program Files\\Python311\\pythonw.exe\\" -m standup run' in out
     assert "shell:startup" in out
+
+
+def test_status_without_the_unit_says_how_to_install_it(run_main, monkeypatch, capsys) -> None:
+    from standup import service
+
+    missing = service.ServiceStatus(
+        "linux",
+        service.unit_path(),
+        False,
+        None,
+        None,
+        "Failed to get unit file state for standup.service: No such file or directory",
+        None,
+    )
+    monkeypatch.setattr(service, "status", lambda: missing)
+    assert run_main(["service", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "standup service install --now" in out
+    assert "Failed to get unit file state" not in out
