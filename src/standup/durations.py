@@ -6,7 +6,11 @@ import math
 import re
 from datetime import timedelta
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s|d)", re.IGNORECASE)
+# Longest spelling first, so "min" is not read as "m" followed by "in".
+_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(days|day|d|hours|hour|hrs|hr|h|mins|min|m|secs|sec|s)",
+    re.IGNORECASE,
+)
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 HELP = 'a duration like "50m", "1h30m", "90s" or a whole number of seconds'
 # Longer than anyone sits, short enough that adding it to any date stays in range.
@@ -43,7 +47,7 @@ def _seconds(value: object) -> float:
     parts = _PART.findall(body)
     if not parts or "".join(n + u for n, u in parts).lower() != body.lower():
         raise ValueError(f"expected {HELP}")
-    return sign * sum(float(n) * _UNITS[u.lower()] for n, u in parts)
+    return sign * sum(float(n) * _UNITS[u[0].lower()] for n, u in parts)
 
 
 def parse_positive_duration(value: object) -> timedelta:

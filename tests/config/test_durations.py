@@ -64,3 +64,12 @@ def test_a_fraction_of_a_second_is_refused_rather_than_cut() -> None:
         parse_duration(1.5)
     assert parse_duration(90.0) == timedelta(seconds=90)
     assert parse_duration("1.5h") == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("10min", 600), ("10 mins", 600), ("1hr", 3600), ("2 hours", 7200), ("45sec", 45),
+     ("1 day", 86400), ("1h 30min", 5400)],
+)  # fmt: skip
+def test_common_spellings_of_the_units(text: str, seconds: int) -> None:
+    assert parse_duration(text) == timedelta(seconds=seconds)
