@@ -416,3 +416,11 @@ def stop_standup(proc: subprocess.Popen[str]) -> tuple[int, str]:
         proc.kill()
         _out, err = proc.communicate()
     return proc.returncode, err
+
+
+def standup_env(rig: Rig, runtime_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment for a standup process on the rig: the rig's bus and display, a private
+    runtime dir for the control socket, and STANDUP_* settings (schedule__sit="2s")."""
+    env = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(runtime_dir)}
+    env.update({f"STANDUP_{key.upper()}": value for key, value in settings.items()})
+    return env

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
-from rig import Rig, start_standup, stop_standup, wait_until
+from rig import Rig, standup_env, start_standup, stop_standup, wait_until
 from rig import standup_status as status
 
 pytestmark = pytest.mark.e2e
@@ -15,14 +14,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def env(rig: Rig, xdg_dirs) -> dict[str, str]:
-    environ = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)}
-    environ.update(
-        STANDUP_SCHEDULE__SIT="6s",
-        STANDUP_SCHEDULE__NATURAL_BREAK="3s",
-        STANDUP_NOTIFICATIONS__BACKEND="log",
-        STANDUP_IDLE__SOURCE="auto",
+    return standup_env(
+        rig,
+        xdg_dirs.runtime_dir,
+        schedule__sit="6s",
+        schedule__natural_break="3s",
+        notifications__backend="log",
+        idle__source="auto",
     )
-    return environ
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -11,7 +10,7 @@ import pytest
 
 from standup.exercises import builtin_catalogue
 
-from rig import Rig, start_standup, stop_standup, wait_until
+from rig import Rig, standup_env, start_standup, stop_standup, wait_until
 from rig import standup_status as try_status
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +26,13 @@ def status(env: dict[str, str]) -> dict:
 
 @pytest.fixture
 def daemon_env(rig: Rig, xdg_dirs) -> dict[str, str]:
-    env = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)}
-    env.update(
-        STANDUP_SCHEDULE__SIT="2s",
-        STANDUP_SCHEDULE__SNOOZE="1h",
-        STANDUP_NOTIFICATIONS__BACKEND="auto",
+    return standup_env(
+        rig,
+        xdg_dirs.runtime_dir,
+        schedule__sit="2s",
+        schedule__snooze="1h",
+        notifications__backend="auto",
     )
-    return env
 
 
 @pytest.fixture

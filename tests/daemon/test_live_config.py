@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rig import Rig, standup_status, start_standup, stop_standup, wait_until
+from rig import Rig, standup_env, standup_status, start_standup, stop_standup, wait_until
 
 
 def write_like_an_editor(path: Path, text: str) -> None:
@@ -48,8 +48,7 @@ def test_an_edit_applies_within_five_seconds(config: Path, xdg_dirs) -> None:
 def test_a_broken_edit_changes_nothing_and_says_so_in_one_bubble(
     rig: Rig, config: Path, xdg_dirs
 ) -> None:
-    env = {**os.environ, **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)}
-    env.update(STANDUP_NOTIFICATIONS__BACKEND="auto", STANDUP_IDLE__SOURCE="none")
+    env = standup_env(rig, xdg_dirs.runtime_dir, notifications__backend="auto", idle__source="none")
     proc = start_standup(env)
     try:
         write_like_an_editor(config, '[schedule]\nsit = "-5m"\n')
