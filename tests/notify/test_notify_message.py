@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from jeepney import DBusAddress, HeaderFields, MessageType, new_signal
+from jeepney import DBusAddress, HeaderFields, MessageFlag, MessageType, new_signal
 
 from standup.notify.base import Reminder
 from standup.notify.message import (
@@ -26,8 +26,13 @@ KEYS = frozenset(key for key, _ in BUTTONS)
 SERVER = DBusAddress(OBJECT_PATH, interface=INTERFACE)
 
 
-def _signal(member: str, signature: str, body: tuple[object, ...]):
-    return new_signal(SERVER, member, signature, body)
+OWNER = ":1.7"  # the unique name of the server that showed our bubble
+
+
+def _signal(member: str, signature: str, body: tuple[object, ...], sender: str = OWNER):
+    msg = new_signal(SERVER, member, signature, body)
+    msg.header.fields[HeaderFields.sender] = sender  # the bus stamps every message it routes
+    return msg
 
 
 def test_notify_args_carry_app_name_replaces_id_and_text() -> None:
@@ -48,7 +53,7 @@ def test_urgency_is_a_byte_hint(urgency: str, byte: int) -> None:
     args = notify_args(
         Reminder("t", "b", urgency=urgency), app_name="standup", replaces_id=0, with_actions=True
     )
-    assert args[6] == {"urgency": ("y", byte)}
+    assert args[6]["urgency"] == ("y", byte)
 
 
 def test_actions_are_flattened_to_alternating_keys_and_labels() -> None:
@@ -92,10 +97,51 @@ def test_new_notify_is_a_method_call_to_the_notification_server() -> None:
     msg.serialise(serial=1)  # the body really matches the signature
 
 
-def test_new_close_notification_names_the_id() -> None:
+def test_new_close_notification_names_the_id_and_starts_no_server() -> None:
     msg = new_close_notification(42)
     assert msg.header.fields[HeaderFields.member] == "CloseNotification"
     assert msg.body == (42,)
+    assert msg.header.flags & MessageFlag.no_auto_start
+
+
+def test_every_notification_names_our_desktop_file_and_icon() -> None:
+    args = notify_args(
+        Reminder("t", "b"), app_name="standup", replaces_id=0, with_actions=True,
+        icon="/usr/share/standup.svg",
+    )  # fmt: skip
+    assert args[2] == "/usr/share/standup.svg"
+    assert args[6]["desktop-entry"] == ("s", "standup")
+
+
+USER_TEXT = "1 < 2 & <i>x</i> > 0"
+
+
+def test_the_body_is_escaped_for_a_server_that_parses_markup() -> None:
+    reminder = Reminder(USER_TEXT, USER_TEXT)
+    args = notify_args(reminder, app_name="standup", replaces_id=0, with_actions=True, markup=True)
+    assert args[4] == "1 &lt; 2 &amp; &lt;i&gt;x&lt;/i&gt; &gt; 0"
+    assert args[3] == USER_TEXT  # the summary is plain text by the spec
+
+
+def test_the_body_goes_as_written_to_a_server_without_markup() -> None:
+    args = notify_args(
+        Reminder("t", USER_TEXT), app_name="standup", replaces_id=0, with_actions=True,
+        markup=False,
+    )  # fmt: skip
+    assert args[4] == USER_TEXT
+
+
+def test_control_characters_never_reach_the_server() -> None:
+    reminder = Reminder(
+        "Lunge\x00 stretch\x1b[31m", "Step 1\x00\tnow\r\nStep 2\x7f\x85",
+        actions=(("done", "Do\x00ne"),),
+    )
+    msg = new_notify(reminder, app_name="standup")
+    _app, _id, _icon, summary, body, actions, _hints, _timeout = msg.body
+    assert summary == "Lunge stretch[31m"
+    assert body == "Step 1 now\nStep 2"
+    assert actions == ["done", "Done"]
+    msg.serialise(serial=1)
 
 
 def test_signal_rule_matches_both_signals_from_any_sender() -> None:
@@ -107,37 +153,44 @@ def test_signal_rule_matches_both_signals_from_any_sender() -> None:
 
 @pytest.mark.parametrize("key", sorted(KEYS))
 def test_our_action_is_an_answer_that_closes_the_bubble(key: str) -> None:
-    answer = read_signal(_signal("ActionInvoked", "us", (5, key)), 5, KEYS)
+    answer = read_signal(_signal("ActionInvoked", "us", (5, key)), 5, KEYS, OWNER)
     assert answer is not None
     assert (answer.key, answer.close_bubble, answer.finished) == (key, True, True)
 
 
 def test_a_click_on_the_body_and_unknown_keys_mean_nothing() -> None:
-    assert read_signal(_signal("ActionInvoked", "us", (5, "default")), 5, KEYS) is None
-    assert read_signal(_signal("ActionInvoked", "us", (5, "reboot")), 5, KEYS) is None
+    assert read_signal(_signal("ActionInvoked", "us", (5, "default")), 5, KEYS, OWNER) is None
+    assert read_signal(_signal("ActionInvoked", "us", (5, "reboot")), 5, KEYS, OWNER) is None
 
 
 def test_signals_for_other_notifications_are_ignored() -> None:
-    assert read_signal(_signal("ActionInvoked", "us", (6, "done")), 5, KEYS) is None
-    assert read_signal(_signal("NotificationClosed", "uu", (6, 2)), 5, KEYS) is None
+    assert read_signal(_signal("ActionInvoked", "us", (6, "done")), 5, KEYS, OWNER) is None
+    assert read_signal(_signal("NotificationClosed", "uu", (6, 2)), 5, KEYS, OWNER) is None
     # With no bubble of ours shown, nothing is ours.
-    assert read_signal(_signal("ActionInvoked", "us", (0, "done")), 0, KEYS) is None
+    assert read_signal(_signal("ActionInvoked", "us", (0, "done")), 0, KEYS, OWNER) is None
 
 
 def test_dismissal_by_the_user_is_the_only_close_that_answers() -> None:
-    dismissed = read_signal(_signal("NotificationClosed", "uu", (5, 2)), 5, KEYS)
+    dismissed = read_signal(_signal("NotificationClosed", "uu", (5, 2)), 5, KEYS, OWNER)
     assert dismissed is not None
     assert (dismissed.key, dismissed.close_bubble, dismissed.finished) == ("dismissed", False, True)
     for reason in (1, 3, 4):  # expired, closed by a call, undefined
-        answer = read_signal(_signal("NotificationClosed", "uu", (5, reason)), 5, KEYS)
+        answer = read_signal(_signal("NotificationClosed", "uu", (5, reason)), 5, KEYS, OWNER)
         assert answer is not None
         assert (answer.key, answer.finished) == (None, True)
+
+
+def test_a_signal_from_anyone_but_the_server_is_ignored() -> None:
+    forged = _signal("ActionInvoked", "us", (5, "done"), sender=":1.99")
+    assert read_signal(forged, 5, KEYS, OWNER) is None
+    # Before we know who the server is, no signal is believed.
+    assert read_signal(_signal("ActionInvoked", "us", (5, "done")), 5, KEYS, None) is None
 
 
 def test_other_interfaces_are_ignored() -> None:
     other = new_signal(DBusAddress(OBJECT_PATH, interface="org.example.X"), "ActionInvoked", "us",
                        (5, "done"))  # fmt: skip
-    assert read_signal(other, 5, KEYS) is None
+    assert read_signal(other, 5, KEYS, OWNER) is None
 
 
 @pytest.mark.parametrize(

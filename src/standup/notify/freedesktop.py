@@ -1,9 +1,12 @@
 """org.freedesktop.Notifications over the session bus, through jeepney.
 
-One long-lived connection (jeepney's threading router: its receiver thread blocks on the socket,
-no timer) carries the calls and the two signals we listen to. A second small thread, the
-dispatcher, reads those signals from a queue, closes an answered bubble and calls `on_action`;
-it never runs on the receiver thread, so `on_action` may call back into `show()` safely.
+One long-lived connection (a `ToughRouter`: its receiver thread blocks on the socket, no timer)
+carries the calls and the signals we listen to. A second small thread, the dispatcher, reads
+those signals from a queue, closes an answered bubble and calls `on_action`; it never runs on
+the receiver thread, so `on_action` may call back into `show()` safely.
+
+What the server is and can do (actions, markup) is asked once per server and forgotten when
+the bus says the name changed hands; only that server's signals are believed.
 """
 
 from __future__ import annotations
@@ -12,51 +15,32 @@ import logging
 import queue
 import threading
 from contextlib import ExitStack
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from jeepney import DBusErrorResponse, Message
 from jeepney.bus_messages import message_bus
 from jeepney.io.common import RouterClosed
-from jeepney.io.threading import DBusRouter, Proxy, open_dbus_router
-from jeepney.wrappers import unwrap_msg
+from jeepney.io.threading import DBusRouter, Proxy
 
+from . import identity
 from .base import ActionCallback, Reminder
+from .connection import CALL_TIMEOUT, BusUnavailable, call, open_router
 from .log import LogNotifier
-from .message import (
-    BUS_NAME,
-    new_close_notification,
-    new_get_capabilities,
-    new_get_server_information,
-    new_notify,
-    parse_server_information,
-    read_signal,
-    signal_rule,
-)
+from .message import new_close_notification, new_notify, read_signal, signal_rule
+from .server import ServerInfo, is_owner_change, owner_changed_rule, query_server, server_present
 
 logger = logging.getLogger("standup.notify")
 
-CALL_TIMEOUT = 5.0  # seconds; a hung notification server must not hang the daemon
 _STOP = object()
+# How long a bubble lingers when taken down by replacement (servers that ignore Close).
+_VANISH = timedelta(milliseconds=1)
+# Errors that mean the connection itself broke. KeyError: jeepney's reply bookkeeping when the
+# receiver dies mid-call.
+_LOST = (OSError, RouterClosed, KeyError)
 
-
-class BusUnavailable(Exception):
-    """No usable session bus: no address, a dead socket, or a refused connection."""
-
-
-def _open_router(stack: ExitStack) -> DBusRouter:
-    try:
-        return stack.enter_context(open_dbus_router("SESSION"))
-    except KeyError as exc:  # jeepney's way of saying DBUS_SESSION_BUS_ADDRESS is unset
-        raise BusUnavailable("DBUS_SESSION_BUS_ADDRESS is not set") from exc
-    except (OSError, ValueError, RouterClosed) as exc:  # dead socket, refused, bad address
-        raise BusUnavailable(f"cannot connect to the session bus: {exc}") from exc
-    except Exception as exc:  # jeepney's AuthenticationError and friends
-        raise BusUnavailable(f"session bus refused us: {exc!r}") from exc
-
-
-def _call(router: DBusRouter, msg: Message, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
-    """Send a method call and return its reply body; D-Bus error replies raise."""
-    return unwrap_msg(router.send_and_get_reply(msg, timeout=timeout))
+__all__ = ["BusUnavailable", "FreedesktopNotifier", "open_freedesktop", "server_info"]
 
 
 class FreedesktopNotifier:
@@ -67,14 +51,17 @@ class FreedesktopNotifier:
     def __init__(self, on_action: ActionCallback, app_name: str = "standup") -> None:
         self._on_action = on_action
         self._app_name = app_name
+        self._icon = identity.icon_path()
         self._fallback = LogNotifier()
         self._lock = threading.RLock()  # guards the connection and the bubble state below
         self._stack: ExitStack | None = None
         self._router: DBusRouter | None = None
         self._signals: queue.Queue[Any] = queue.Queue()
         self._dispatcher: threading.Thread | None = None
+        self._server: ServerInfo | None = None  # who showed our bubble; None: ask again
         self._id = 0  # the server's id of our bubble; 0 when none is shown
         self._keys: frozenset[str] = frozenset()
+        self._shown: Reminder | None = None  # what the bubble says, to take it down by replace
         self._shut = False
 
     # -- connection ---------------------------------------------------------------------------
@@ -86,17 +73,18 @@ class FreedesktopNotifier:
             raise BusUnavailable("notifier is shut down")
         stack = ExitStack()
         try:
-            router = _open_router(stack)
+            router = open_router(stack)
             # Subscribe before the first Notify, or a fast click would be missed.
-            rule = signal_rule()
-            stack.enter_context(router.filter(rule, queue=self._signals))
-            Proxy(message_bus, router, timeout=CALL_TIMEOUT).AddMatch(rule)
+            bus = Proxy(message_bus, router, timeout=CALL_TIMEOUT)
+            for rule in (signal_rule(), owner_changed_rule()):
+                stack.enter_context(router.filter(rule, queue=self._signals))
+                bus.AddMatch(rule)
         except BusUnavailable:
             stack.close()
             raise
         except Exception as exc:
             stack.close()
-            raise BusUnavailable(f"cannot subscribe to notification signals: {exc!r}") from exc
+            raise BusUnavailable(f"cannot subscribe to notification signals: {exc}") from exc
         self._stack, self._router = stack, router
         if self._dispatcher is None:
             self._dispatcher = threading.Thread(
@@ -107,28 +95,38 @@ class FreedesktopNotifier:
 
     def _drop_connection(self) -> None:
         stack, self._stack, self._router = self._stack, None, None
+        self._server = None
         if stack is not None:
             try:
                 stack.close()
             except Exception:  # a connection that already broke may fail to close; it is gone
                 logger.debug("closing a broken bus connection failed", exc_info=True)
 
+    def _server_info(self, router: DBusRouter) -> ServerInfo:
+        if self._server is None:
+            self._server = query_server(router)
+            logger.debug("notification server: %s", self._server.describe())
+        return self._server
+
     def server_present(self) -> bool:
-        """Whether something owns org.freedesktop.Notifications right now. Never raises."""
+        """Whether a server owns org.freedesktop.Notifications or the bus would start one.
+        Never raises."""
         with self._lock:
             for _attempt in range(2):
                 try:
-                    router = self._ensure_router()
-                    proxy = Proxy(message_bus, router, timeout=CALL_TIMEOUT)
-                    return bool(proxy.NameHasOwner(BUS_NAME)[0])
+                    return server_present(self._ensure_router())
                 except BusUnavailable:
                     return False
-                except (OSError, RouterClosed, KeyError):
+                except _LOST:
                     self._drop_connection()  # the bus went away under us: try a fresh one
-                except Exception:
-                    logger.debug("probing for a notification server failed", exc_info=True)
+                except Exception as exc:
+                    logger.debug("probing for a notification server failed: %s", exc)
                     return False
             return False
+
+    def server(self) -> ServerInfo | None:
+        """The server in use, as last asked; None before the first reminder."""
+        return self._server
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -138,39 +136,47 @@ class FreedesktopNotifier:
             for attempt in range(2):
                 try:
                     router = self._ensure_router()
-                    capabilities = _call(router, new_get_capabilities())[0]
-                    with_actions = "actions" in capabilities
+                    server = self._server_info(router)
                     msg = new_notify(
                         reminder,
                         app_name=self._app_name,
                         replaces_id=self._id,
-                        with_actions=with_actions,
+                        with_actions=server.actions,
+                        markup=server.markup,
+                        icon=self._icon,
                     )
-                    self._id = int(_call(router, msg)[0])
+                    self._id = int(call(router, msg)[0])
                     self._keys = (
                         frozenset(key for key, _ in reminder.actions)
-                        if with_actions
+                        if server.actions
                         else frozenset()
                     )
+                    self._shown = reminder
                     return True
                 except BusUnavailable as exc:
                     logger.info("no session bus for notifications: %s", exc)
                     return False
                 except DBusErrorResponse as exc:
                     # Typically ServiceUnknown: nothing owns the name and activation is not set up.
-                    logger.info("notification server error: %s", exc)
+                    logger.info("notification server error: %s", exc.name)
+                    self._server = None
                     return False
-                except (OSError, RouterClosed, KeyError) as exc:
-                    # KeyError: jeepney's reply bookkeeping when the receiver dies mid-call.
+                except TimeoutError:
+                    # A hung server: the connection is fine; ask who serves again next time.
+                    logger.info("the notification server did not answer in %s s", CALL_TIMEOUT)
+                    self._server = None
+                    return False
+                except _LOST as exc:
                     # The connection dropped (the socket broke, or the bus restarted): reconnect
                     # once. Keep the id: replacing the bubble from the new connection takes it
                     # over, answers included; a new bus or server just hands out a new id.
-                    logger.info("session bus connection lost (%s); reconnecting", exc)
+                    logger.info("session bus connection lost (%s); reconnecting", exc or "closed")
                     self._drop_connection()
                     if attempt:
                         return False
-                except Exception:
-                    logger.warning("unexpected failure sending a notification", exc_info=True)
+                except Exception as exc:
+                    logger.warning("unexpected failure sending a notification: %s", exc)
+                    logger.debug("the failure", exc_info=True)
                     return False
             return False
 
@@ -182,15 +188,29 @@ class FreedesktopNotifier:
     def close(self) -> None:
         with self._lock:
             notification_id, self._id, self._keys = self._id, 0, frozenset()
+            shown, self._shown = self._shown, None
             if notification_id and self._router is not None:
-                self._close_bubble(notification_id)
+                self._close_bubble(notification_id, shown)
 
-    def _close_bubble(self, notification_id: int) -> None:
-        router = self._router
+    def _close_bubble(self, notification_id: int, shown: Reminder | None) -> None:
+        router, server = self._router, self._server
         if router is None:
             return
         try:
-            _call(router, new_close_notification(notification_id))
+            if server is not None and server.ignores_close and shown is not None:
+                # notification-daemon answers CloseNotification and leaves the bubble up; a
+                # replacement that expires at once takes it down.
+                vanish = replace(shown, timeout=_VANISH, actions=())
+                msg = new_notify(
+                    vanish,
+                    app_name=self._app_name,
+                    replaces_id=notification_id,
+                    with_actions=False,
+                    markup=server.markup,
+                    icon=self._icon,
+                )
+                call(router, msg)
+            call(router, new_close_notification(notification_id))
         except Exception as exc:  # the bubble may already be gone; nothing to do about it
             logger.debug("CloseNotification(%s) failed: %s", notification_id, exc)
 
@@ -211,20 +231,34 @@ class FreedesktopNotifier:
             msg = self._signals.get()
             if msg is _STOP:
                 return
-            with self._lock:
-                answer = read_signal(msg, self._id, self._keys)
-                if answer is None:
-                    continue
-                answered_id = self._id
-                if answer.finished:
-                    self._id, self._keys = 0, frozenset()
-                if answer.close_bubble:
-                    self._close_bubble(answered_id)
-            if answer.key is not None:
+            key = self._answer(msg)
+            if key is not None:
                 try:
-                    self._on_action(answer.key)
+                    self._on_action(key)
                 except Exception:
-                    logger.exception("on_action(%r) failed", answer.key)
+                    logger.exception("on_action(%r) failed", key)
+
+    def _answer(self, msg: Message) -> str | None:
+        with self._lock:
+            if is_owner_change(msg):
+                _name, _old, new_owner = msg.body
+                if self._server is not None and new_owner != self._server.owner:
+                    # Another server (or none): what we knew of the old one no longer holds,
+                    # and its bubble went with it. (The start of the server we just asked is
+                    # announced too, and changes nothing.)
+                    self._server = None
+                    self._id, self._keys, self._shown = 0, frozenset(), None
+                return None
+            owner = self._server.owner if self._server is not None else None
+            answer = read_signal(msg, self._id, self._keys, owner)
+            if answer is None:
+                return None
+            answered_id, shown = self._id, self._shown
+            if answer.finished:
+                self._id, self._keys, self._shown = 0, frozenset(), None
+            if answer.close_bubble:
+                self._close_bubble(answered_id, shown)
+            return answer.key
 
 
 def open_freedesktop(on_action: ActionCallback, app_name: str = "standup") -> FreedesktopNotifier:
@@ -233,13 +267,12 @@ def open_freedesktop(on_action: ActionCallback, app_name: str = "standup") -> Fr
 
 
 def server_info() -> dict[str, Any] | None:
-    """Name, vendor, version, spec version and capabilities of the notification server, or None."""
+    """Name, vendor, version, spec version and capabilities of the notification server, or None.
+
+    Starts the server when it is activatable, as the first reminder would."""
     try:
         with ExitStack() as stack:
-            router = _open_router(stack)
-            info = _call(router, new_get_server_information())
-            capabilities = _call(router, new_get_capabilities())[0]
-            return parse_server_information(info, capabilities)
+            return query_server(open_router(stack)).as_dict()
     except Exception as exc:
         logger.debug("no notification server information: %s", exc)
         return None

@@ -10,9 +10,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MatchRule,
+    Message,
+    MessageFlag,
+    MessageType,
+    new_method_call,
+)
 
 from .base import DISMISSED, Reminder
+from .text import clean_line, clean_text, escape_markup
 
 BUS_NAME = "org.freedesktop.Notifications"
 OBJECT_PATH = "/org/freedesktop/Notifications"
@@ -20,6 +29,9 @@ INTERFACE = "org.freedesktop.Notifications"
 NOTIFICATIONS = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
 
 URGENCY_BYTE = {"low": 0, "normal": 1, "critical": 2}
+
+# The desktop file (standup.desktop) that names us: GNOME keys its per-app settings by it.
+DESKTOP_ENTRY = "standup"
 
 # NotificationClosed reasons from the spec. Only the user's own dismissal is an answer.
 CLOSED_EXPIRED, CLOSED_DISMISSED, CLOSED_BY_CALL, CLOSED_UNDEFINED = 1, 2, 3, 4
@@ -41,17 +53,36 @@ def flatten_actions(actions: tuple[tuple[str, str], ...]) -> list[str]:
 
 
 def notify_args(
-    reminder: Reminder, *, app_name: str, replaces_id: int, with_actions: bool
+    reminder: Reminder,
+    *,
+    app_name: str,
+    replaces_id: int,
+    with_actions: bool,
+    markup: bool = True,
+    icon: str = "",
 ) -> tuple[Any, ...]:
-    """The Notify arguments (signature susssasa{sv}i) for `reminder`."""
-    hints = {"urgency": ("y", URGENCY_BYTE[reminder.urgency])}
-    actions = flatten_actions(reminder.actions) if with_actions else []
+    """The Notify arguments (signature susssasa{sv}i) for `reminder`.
+
+    Control characters never go out (a NUL gets the client disconnected); where the server
+    parses the body as markup, the body is escaped so it shows exactly as written. The spec
+    keeps the summary plain text.
+    """
+    hints: dict[str, tuple[str, Any]] = {
+        "urgency": ("y", URGENCY_BYTE[reminder.urgency]),
+        "desktop-entry": ("s", DESKTOP_ENTRY),
+    }
+    body = clean_text(reminder.body)
+    actions = (
+        flatten_actions(tuple((key, clean_line(label)) for key, label in reminder.actions))
+        if with_actions
+        else []
+    )
     return (
         app_name,
         replaces_id,
-        "",  # app_icon: the server's default
-        reminder.title,
-        reminder.body,
+        icon,
+        clean_line(reminder.title),
+        escape_markup(body) if markup else body,
         actions,
         hints,
         expire_timeout_ms(reminder.timeout),
@@ -59,16 +90,31 @@ def notify_args(
 
 
 def new_notify(
-    reminder: Reminder, *, app_name: str, replaces_id: int = 0, with_actions: bool = True
+    reminder: Reminder,
+    *,
+    app_name: str,
+    replaces_id: int = 0,
+    with_actions: bool = True,
+    markup: bool = True,
+    icon: str = "",
 ) -> Message:
     args = notify_args(
-        reminder, app_name=app_name, replaces_id=replaces_id, with_actions=with_actions
+        reminder,
+        app_name=app_name,
+        replaces_id=replaces_id,
+        with_actions=with_actions,
+        markup=markup,
+        icon=icon,
     )
     return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", args)
 
 
 def new_close_notification(notification_id: int) -> Message:
-    return new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,))
+    """CloseNotification, never starting a server to deliver it: a server the session has
+    just stopped has no bubble of ours to close, and must not come back for it."""
+    msg = new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,))
+    msg.header.flags |= MessageFlag.no_auto_start
+    return msg
 
 
 def new_get_capabilities() -> Message:
@@ -97,12 +143,20 @@ class Answer:
     finished: bool  # the bubble is gone or answered: forget its id
 
 
-def read_signal(msg: Message, our_id: int, our_keys: frozenset[str]) -> Answer | None:
-    """Interpret a Notifications signal for the bubble `our_id`; None when it is not ours."""
-    if msg.header.message_type is not MessageType.signal or not our_id:
+def read_signal(
+    msg: Message, our_id: int, our_keys: frozenset[str], server: str | None
+) -> Answer | None:
+    """Interpret a Notifications signal for the bubble `our_id`; None when it is not ours.
+
+    `server` is the unique bus name of the server that showed the bubble: any program on the
+    session bus can emit a signal that looks like ActionInvoked, only the server's counts.
+    """
+    if msg.header.message_type is not MessageType.signal or not our_id or not server:
         return None
     fields = msg.header.fields
     if fields.get(HeaderFields.interface) != INTERFACE:
+        return None
+    if fields.get(HeaderFields.sender) != server:
         return None
     member = fields.get(HeaderFields.member)
     body = msg.body

@@ -1,0 +1,91 @@
+"""Who serves org.freedesktop.Notifications, and what it can do: asked once per server.
+
+The answer is kept per owner (the server's unique bus name) and forgotten when the name changes
+hands, which the bus announces with NameOwnerChanged: nothing is asked while waiting, and
+nothing twice for the same server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jeepney import MatchRule, Message
+from jeepney.bus_messages import message_bus
+from jeepney.io.threading import DBusRouter
+
+from .connection import call
+from .message import BUS_NAME, new_get_capabilities, new_get_server_information
+
+# Servers that answer CloseNotification but leave the bubble up: (name, vendor).
+IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    owner: str  # the unique name (":1.42") that sends this server's signals
+    name: str
+    vendor: str
+    version: str
+    spec_version: str
+    capabilities: frozenset[str]
+
+    @property
+    def actions(self) -> bool:
+        return "actions" in self.capabilities
+
+    @property
+    def markup(self) -> bool:
+        """Whether the server parses the body as markup, so our text must be escaped."""
+        return "body-markup" in self.capabilities
+
+    @property
+    def ignores_close(self) -> bool:
+        return (self.name, self.vendor) in IGNORES_CLOSE
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}".strip() if self.version else self.name
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "vendor": self.vendor,
+            "version": self.version,
+            "spec_version": self.spec_version,
+            "capabilities": sorted(self.capabilities),
+        }
+
+
+def query_server(router: DBusRouter) -> ServerInfo:
+    """Ask the server (starting it when it is activatable) who it is and what it offers."""
+    capabilities = call(router, new_get_capabilities())[0]  # first: this call activates it
+    (owner,) = call(router, message_bus.GetNameOwner(BUS_NAME))
+    name, vendor, version, spec = call(router, new_get_server_information())
+    return ServerInfo(owner, name, vendor, version, spec, frozenset(capabilities))
+
+
+def server_present(router: DBusRouter) -> bool:
+    """Something owns the name, or the bus starts a server on the first call."""
+    if call(router, message_bus.NameHasOwner(BUS_NAME))[0]:
+        return True
+    return BUS_NAME in call(router, message_bus.ListActivatableNames())[0]
+
+
+def owner_changed_rule() -> MatchRule:
+    """NameOwnerChanged for org.freedesktop.Notifications: the server started, stopped or was
+    replaced, so what we know of it is stale."""
+    rule = MatchRule(
+        type="signal",
+        sender="org.freedesktop.DBus",
+        interface="org.freedesktop.DBus",
+        member="NameOwnerChanged",
+        path="/org/freedesktop/DBus",
+    )
+    rule.add_arg_condition(0, BUS_NAME)
+    return rule
+
+
+def is_owner_change(msg: Message) -> bool:
+    return owner_changed_rule().matches(msg)
+
+
+__all__ = ["ServerInfo", "is_owner_change", "owner_changed_rule", "query_server", "server_present"]
