@@ -11,9 +11,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from standup.notify.text import quote_bounded
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 _MAX_ERRORS = 3
+_MAX_LINE = 300  # a message quoting a 20 MB value must still fit a bubble and a status reply
 
 
 AllowedKeys = Callable[[tuple[str, ...]], list[str]]
@@ -22,7 +25,10 @@ AllowedKeys = Callable[[tuple[str, ...]], list[str]]
 def describe_validation_error(
     error: ValidationError, origins: Mapping[tuple[str, ...], str], allowed: AllowedKeys
 ) -> str:
-    lines = [_describe_one(item, origins, allowed) for item in error.errors()[:_MAX_ERRORS]]
+    lines = [
+        quote_bounded(_describe_one(item, origins, allowed), _MAX_LINE)
+        for item in error.errors()[:_MAX_ERRORS]
+    ]
     more = error.error_count() - _MAX_ERRORS
     if more > 0:
         lines.append(f"(and {more} more)")
@@ -72,10 +78,12 @@ def _where(loc: tuple[Any, ...], origins: Mapping[tuple[str, ...], str]) -> str:
 
 
 def _toml_value(value: Any) -> str:
+    """The bad value as TOML would write it, cut to a bounded prefix."""
     try:
-        return json.dumps(value, ensure_ascii=False, default=str)
+        text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
-        return repr(value)
+        text = repr(value)
+    return quote_bounded(text, 60)
 
 
 def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:

@@ -15,6 +15,9 @@ _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 HELP = 'a duration like "50m", "1h30m", "90s" or a whole number of seconds'
 # Longer than anyone sits, short enough that adding it to any date stays in range.
 LONGEST = timedelta(days=366)
+# No real duration is longer; a longer text is refused before any parsing (which would take
+# quadratic time on a long run of digits).
+LONGEST_TEXT = 64
 
 
 def parse_duration(value: object) -> timedelta:
@@ -40,8 +43,10 @@ def _seconds(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected {HELP}")
     text = value.strip().replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+", text):
+    if re.fullmatch(r"[+-]?\d{1,4000}", text):
         return float(int(text))
+    if len(text) > LONGEST_TEXT:
+        raise ValueError(f"too long for a duration; expected {HELP}")
     sign = -1 if text.startswith("-") else 1
     body = text.lstrip("+-")
     parts = _PART.findall(body)

@@ -215,3 +215,13 @@ def test_a_variable_does_not_hide_a_mistake_in_the_file(xdg_dirs, monkeypatch) -
     with pytest.raises(ConfigError) as caught:
         load_config()
     assert str(caught.value).startswith(f'{path}, line 2: schedule.sit = "fifty"')
+
+
+def test_a_huge_bad_value_is_quoted_only_in_part(xdg_dirs, tmp_path) -> None:
+    path = write(tmp_path / "bad.toml", f'[schedule]\nsit = "{"9" * 1_000_000}x"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "line 2: schedule.sit = " in message
+    assert "…" in message
+    assert len(message) < 1_000

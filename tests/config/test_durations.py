@@ -73,3 +73,8 @@ def test_a_fraction_of_a_second_is_refused_rather_than_cut() -> None:
 )  # fmt: skip
 def test_common_spellings_of_the_units(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+def test_a_very_long_text_is_refused_at_once() -> None:
+    with pytest.raises(ValueError, match="too long for a duration"):
+        parse_duration("9" * 1_000_000 + "x")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from .base import Reminder
+from .text import clean_line
 
 logger = logging.getLogger("standup.notify")
 
@@ -12,9 +13,10 @@ logger = logging.getLogger("standup.notify")
 def log_line(reminder: Reminder) -> str:
     """`Reminder: <title> — <the whole body on one line>`: when the log is all the user has,
     the steps and the safety cue must be there too."""
-    lines = [line.strip() for line in reminder.body.splitlines() if line.strip()]
-    body = " / ".join(lines)
-    return f"Reminder: {reminder.title} — {body}" if body else f"Reminder: {reminder.title}"
+    lines = [clean_line(line) for line in reminder.body.splitlines()]
+    body = " / ".join(line for line in lines if line)
+    title = clean_line(reminder.title)
+    return f"Reminder: {title} — {body}" if body else f"Reminder: {title}"
 
 
 class LogNotifier:

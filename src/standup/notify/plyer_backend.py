@@ -18,6 +18,7 @@ from typing import Any
 
 from .base import Reminder
 from .log import LogNotifier
+from .text import clean_line, clean_text
 
 logger = logging.getLogger("standup.notify")
 
@@ -94,8 +95,8 @@ class PlyerNotifier:
             return False
         try:
             self._notify(
-                title=reminder.title,
-                message=reminder.body,
+                title=clean_line(reminder.title),
+                message=clean_text(reminder.body),
                 app_name=self._app_name,
                 timeout=plyer_timeout(reminder.timeout),
             )
