@@ -27,6 +27,8 @@ class BusyOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     do_not_disturb: bool = True
+    # mako's do-not-disturb is a mode; any of these names active counts.
+    dnd_modes: list[str] = ["do-not-disturb"]
     fullscreen: bool = True
     microphone: bool = True
     camera: bool = True
@@ -119,6 +121,9 @@ def _default_probes() -> Probes:
 def busy_reasons(options: BusyOptions, probes: Probes | None = None) -> list[str]:
     """Why the user is busy now; [] means not busy. Never raises."""
     probes = probes or _default_probes()
+    dnd = probes.do_not_disturb
+    if hasattr(dnd, "modes"):  # the real probe: reads mako's modes by these names
+        dnd.modes = tuple(options.dnd_modes)
     return [
         reason for name, reason in REASONS.items() if getattr(options, name) and probes.run(name)
     ]

@@ -10,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from standup.busy import BusyOptions, Probes, busy_reasons, open_probes
-from standup.busy_dnd import unwrap_variants
 from standup.busy_proc import camera_in_use, microphone_in_use
 from standup.busy_x11 import is_fullscreen
 
@@ -126,12 +125,6 @@ def test_a_failing_probe_is_not_busy_and_logged_once(caplog: pytest.LogCaptureFi
 def test_options_forbid_unknown_keys() -> None:
     with pytest.raises(ValidationError, match="extra"):
         BusyOptions.model_validate({"microphone": False, "meetings": True})
-
-
-def test_portal_values_lose_all_their_variant_wrappers() -> None:
-    assert unwrap_variants(("v", ("b", False))) is False  # Read()
-    assert unwrap_variants(("b", True)) is True  # ReadOne()
-    assert unwrap_variants(False) is False
 
 
 def test_fullscreen_needs_an_active_window_with_the_state() -> None:
