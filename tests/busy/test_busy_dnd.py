@@ -79,7 +79,7 @@ def test_xfce_reads_xfconf_without_starting_it() -> None:
     })  # fmt: skip
     assert DoNotDisturbProbe(bus)() is True  # type: ignore[arg-type]
     unset = _bus("Xfce Notify Daemon", "Xfce", answers={
-        ("org.xfce.Xfconf", "GetProperty"): BusFailure("x", "org.xfce.Xfconf.Error.PropertyNotFound"),
+        ("org.xfce.Xfconf", "GetProperty"): BusFailure("x", "PropertyNotFound"),
     })  # fmt: skip
     assert DoNotDisturbProbe(unset)() is False  # type: ignore[arg-type]
 
