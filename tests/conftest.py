@@ -67,11 +67,13 @@ class XdgDirs:
     state_home: Path
     runtime_dir: Path
     config_dirs: Path
+    data_home: Path
 
 
 @pytest.fixture(autouse=True)
 def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
-    """Fresh XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR (0700) and XDG_CONFIG_DIRS.
+    """Fresh XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR (0700) and
+    XDG_CONFIG_DIRS.
 
     For every test: no test may read or write the real user's config, state or socket, and
     no test may see what another one left there."""
@@ -81,8 +83,9 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
         state_home=base / "state",
         runtime_dir=base / "runtime",
         config_dirs=base / "etc-xdg",
+        data_home=base / "data",
     )
-    for path in (dirs.config_home, dirs.state_home, dirs.config_dirs):
+    for path in (dirs.config_home, dirs.state_home, dirs.config_dirs, dirs.data_home):
         path.mkdir(parents=True)
     dirs.runtime_dir.mkdir(mode=0o700)
     dirs.runtime_dir.chmod(0o700)  # mkdir's mode is filtered by the umask
@@ -90,6 +93,7 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
     monkeypatch.setenv("XDG_STATE_HOME", str(dirs.state_home))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(dirs.runtime_dir))
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(dirs.config_dirs))
+    monkeypatch.setenv("XDG_DATA_HOME", str(dirs.data_home))
     # Our own overrides would win over the XDG variables; keep them out of the way.
     for var in ("STANDUP_CONFIG", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR"):
         monkeypatch.delenv(var, raising=False)

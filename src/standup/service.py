@@ -18,6 +18,7 @@ from pathlib import Path
 
 from standup import paths
 from standup.errors import StandupError
+from standup.service_identity import identity_files, identity_paths
 
 UNIT_NAME = "standup.service"
 LAUNCHD_LABEL = "org.standup"
@@ -109,6 +110,8 @@ class Plan:
     advice: list[str] = field(default_factory=list)  # printed, not run
     tolerate_failure: frozenset[int] = frozenset()  # indexes of commands that may fail
     run_after_file: int = 0  # commands[:run_after_file] run before the file is touched
+    # The desktop file and icon, written (content) or removed (None) with the unit.
+    extra: tuple[tuple[Path, bytes | None], ...] = ()
 
 
 def current_platform() -> str:
@@ -170,7 +173,9 @@ def _systemd_install(now: bool, python: str | None) -> Plan:
     if now:
         commands.append(_systemctl("start", UNIT_NAME))
     advice = [] if now else [f"start it now with: systemctl --user start {UNIT_NAME}"]
-    return Plan("linux", unit_path(), render_unit(exec_start), commands, advice)
+    now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
+    extra = tuple((path, data) for path, data in identity_files(now_line))
+    return Plan("linux", unit_path(), render_unit(exec_start), commands, advice, extra=extra)
 
 
 def _systemd_uninstall() -> Plan:
@@ -180,7 +185,10 @@ def _systemd_uninstall() -> Plan:
         _systemctl("daemon-reload"),
     ]
     # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
-    return Plan("linux", unit_path(), None, commands, [], frozenset({0, 1}), run_after_file=2)
+    extra = tuple((path, None) for path in identity_paths())
+    return Plan(
+        "linux", unit_path(), None, commands, [], frozenset({0, 1}), run_after_file=2, extra=extra
+    )
 
 
 # -- launchd (macOS) -------------------------------------------------------------------------
@@ -283,9 +291,12 @@ def describe(plan: Plan) -> list[str]:
 def _describe_file(plan: Plan) -> list[str]:
     if plan.path is None:
         return []
+    extra = [
+        f"would {'write' if data is not None else 'remove'} {path}" for path, data in plan.extra
+    ]
     if plan.content is None:
-        return [f"would remove {plan.path}"]
-    return [f"would write {plan.path}:", plan.content.rstrip("\n"), ""]
+        return [f"would remove {plan.path}", *extra]
+    return [f"would write {plan.path}:", plan.content.rstrip("\n"), "", *extra]
 
 
 def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
@@ -317,12 +328,21 @@ def _touch_file(plan: Plan, echo: Callable[[str], None]) -> None:
             echo(f"removed {plan.path}")
         except FileNotFoundError:
             echo(f"{plan.path} was not there")
-        return
-    plan.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = plan.path.with_name(plan.path.name + ".tmp")
-    tmp.write_text(plan.content, encoding="utf-8")
-    os.replace(tmp, plan.path)
-    echo(f"wrote {plan.path}")
+    else:
+        _write(plan.path, plan.content.encode("utf-8"))
+        echo(f"wrote {plan.path}")
+    for path, data in plan.extra:
+        if data is None:
+            path.unlink(missing_ok=True)  # the desktop file and icon: gone either way
+        else:
+            _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _run_step(

@@ -34,7 +34,11 @@ def verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     unit = tmp_path / "units" / "standup.service"
     unit.parent.mkdir(exist_ok=True)
     unit.write_text(unit_text)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    # Only systemd's own user units beside ours: the notification servers the desktop matrix
+    # installs ship user units of their own (mako and swaync both claim the notification bus
+    # name), and verify would warn about those.
+    search = ":".join(str(p) for p in (unit.parent, Path("/usr/lib/systemd/user")))
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "SYSTEMD_UNIT_PATH": search}
     return subprocess.run(
         [systemd_analyze(), "--user", "verify", str(unit)],
         env=env,
@@ -178,6 +182,22 @@ def test_install_writes_the_unit_then_reloads_enables_and_starts(
     out = capsys.readouterr().out
     assert f"wrote {unit}" in out
     assert "$ systemctl --user start standup.service" in out
+
+
+def test_install_gives_standup_its_desktop_file_and_icon_and_uninstall_takes_them(
+    run_main, xdg_dirs, fake_systemctl
+) -> None:
+    desktop = xdg_dirs.data_home / "applications/standup.desktop"
+    icon = xdg_dirs.data_home / "icons/hicolor/scalable/apps/standup.svg"
+    assert run_main(["service", "install"]) == 0
+    text = desktop.read_text()
+    assert "NoDisplay=true\n" in text
+    assert "Icon=standup\n" in text
+    assert f"Exec={service.exec_line([sys.executable])} -m standup now\n" in text
+    assert icon.read_bytes().startswith(b"<?xml") and b"<svg" in icon.read_bytes()
+    assert run_main(["service", "uninstall"]) == 0
+    assert not desktop.exists()
+    assert not icon.exists()
 
 
 def test_uninstall_stops_disables_removes_and_reloads(

@@ -29,7 +29,14 @@ from .base import ActionCallback, Reminder
 from .connection import CALL_TIMEOUT, BusUnavailable, call, open_router
 from .log import LogNotifier
 from .message import new_close_notification, new_notify, read_signal, signal_rule
-from .server import ServerInfo, is_owner_change, owner_changed_rule, query_server, server_present
+from .server import (
+    EXCESS,
+    ServerInfo,
+    is_owner_change,
+    owner_changed_rule,
+    query_server,
+    server_present,
+)
 
 logger = logging.getLogger("standup.notify")
 
@@ -137,6 +144,9 @@ class FreedesktopNotifier:
                 try:
                     router = self._ensure_router()
                     server = self._server_info(router)
+                    if self._id and server.replace_drops_actions and server.actions:
+                        old_id, self._id = self._id, 0
+                        self._close_bubble(old_id, None)
                     msg = new_notify(
                         reminder,
                         app_name=self._app_name,
@@ -145,7 +155,12 @@ class FreedesktopNotifier:
                         markup=server.markup,
                         icon=self._icon,
                     )
-                    self._id = int(call(router, msg)[0])
+                    try:
+                        self._id = int(call(router, msg)[0])
+                    except DBusErrorResponse as exc:
+                        if not (exc.name == EXCESS and self._id):
+                            raise
+                        # Plasma: the bubble already shows exactly this; it stays ours.
                     self._keys = (
                         frozenset(key for key, _ in reminder.actions)
                         if server.actions

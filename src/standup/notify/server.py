@@ -18,6 +18,12 @@ from .message import BUS_NAME, new_get_capabilities, new_get_server_information
 
 # Servers that answer CloseNotification but leave the bubble up: (name, vendor).
 IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
+# Servers whose banner loses its buttons when replaced while on screen (GNOME Shell 43): a
+# re-shown reminder there is a new notification, the old one closed first.
+REPLACE_DROPS_ACTIONS = frozenset({("gnome-shell", "GNOME")})
+# Plasma refuses a Notify identical to the one before within a second; for a replace that
+# means the bubble already says exactly this.
+EXCESS = "org.freedesktop.Notifications.Error.ExcessNotificationGeneration"
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,10 @@ class ServerInfo:
     @property
     def ignores_close(self) -> bool:
         return (self.name, self.vendor) in IGNORES_CLOSE
+
+    @property
+    def replace_drops_actions(self) -> bool:
+        return (self.name, self.vendor) in REPLACE_DROPS_ACTIONS
 
     def describe(self) -> str:
         return f"{self.name} {self.version}".strip() if self.version else self.name
