@@ -110,6 +110,20 @@ def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
             continue
 
 
+def _gone(pid: int) -> bool:
+    """No such process, or only its zombie: a forked daemon (dbus-daemon --fork) is reaped by
+    PID 1, which may take its time, and a zombie answers kill(pid, 0) like a live process."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+
 def _kill_pid(pid: int | None) -> None:
     if pid is None:
         return
@@ -120,11 +134,32 @@ def _kill_pid(pid: int | None) -> None:
             return
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if _gone(pid):
                 return
             time.sleep(0.01)
+
+
+def start_xvfb(size: str = "1024x768x24") -> tuple[subprocess.Popen[bytes], str]:
+    """A virtual X server on a free display, in its own session: (process, ":N")."""
+    read_fd, write_fd = os.pipe()
+    os.set_inheritable(write_fd, True)
+    try:
+        proc = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", size],
+            pass_fds=(write_fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    finally:
+        os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()  # Xvfb writes the number once it accepts clients
+    if not number:
+        _kill_group(proc)
+        raise RigError("Xvfb did not report a display number")
+    return proc, f":{number}"
 
 
 class Rig:
@@ -200,33 +235,7 @@ class Rig:
         self.bus_address, self._bus_pid = lines[0], int(lines[1])
 
     def _start_xvfb(self) -> None:
-        read_fd, write_fd = os.pipe()
-        os.set_inheritable(write_fd, True)
-        try:
-            self._xvfb = subprocess.Popen(
-                [
-                    "Xvfb",
-                    "-displayfd",
-                    str(write_fd),
-                    "-nolisten",
-                    "tcp",
-                    "-screen",
-                    "0",
-                    "1024x768x24",
-                ],
-                pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        finally:
-            os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()  # Xvfb writes the number once it accepts clients
-        if not number:
-            raise RigError("Xvfb did not report a display number")
-        self.display = f":{number}"
+        self._xvfb, self.display = start_xvfb()
 
     def _write_dunst_config(self) -> None:
         dmenu = self.dir / "dmenu.sh"

@@ -35,6 +35,8 @@ from jeepney.wrappers import unwrap_msg
 
 from desktop_rigs.base import Bubble, PrivateBus, RigError, ServerRig, activation_file, wait_until
 
+from rig import _kill_group
+
 DCONF_SERVICE = "/usr/libexec/dconf-service"
 # GNOME 43 does not own org.freedesktop.Notifications itself: this gjs service does, and
 # forwards each call to the shell's /org/freedesktop/Notifications object (bus name
@@ -199,21 +201,6 @@ _JS_STATE = (
 })
 """
 )
-
-
-def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=3)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _gone(pid: int) -> bool:

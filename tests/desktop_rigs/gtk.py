@@ -41,6 +41,8 @@ from jeepney.wrappers import unwrap_msg
 
 from desktop_rigs.base import Bubble, PrivateBus, RigError, ServerRig, activation_file, wait_until
 
+from rig import _kill_group, start_xvfb
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 AT_SPI_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
@@ -123,21 +125,6 @@ for a in range(desktop.get_child_count()):
         print(f"skipped {app!r}: {exc}", file=sys.stderr)
 print(json.dumps(windows))
 """
-
-
-def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=3)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _kill_bus_group(pid: int | None) -> None:
@@ -367,32 +354,7 @@ class GtkX11Rig(ServerRig):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _start_xvfb(self) -> None:
-        read_fd, write_fd = os.pipe()
-        try:
-            self._xvfb = subprocess.Popen(
-                [
-                    "Xvfb",
-                    "-displayfd",
-                    str(write_fd),
-                    "-nolisten",
-                    "tcp",
-                    "-screen",
-                    "0",
-                    "1024x768x24",
-                ],
-                pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        finally:
-            os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()  # written once Xvfb accepts clients
-        if not number:
-            raise RigError("Xvfb did not report a display number")
-        self.display = f":{number}"
+        self._xvfb, self.display = start_xvfb()
 
     def _server_env(self) -> dict[str, str]:
         """What the bus hands to the services it activates (the server among them)."""

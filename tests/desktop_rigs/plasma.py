@@ -53,7 +53,7 @@ from jeepney.low_level import Message
 from jeepney.wrappers import DBusErrorResponse, new_method_return, unwrap_msg
 
 from .base import Bubble, PrivateBus, RigError, ServerRig, activation_file, wait_until
-from rig import _kill_group
+from rig import _kill_group, start_xvfb
 
 _KAMD = "/usr/lib/x86_64-linux-gnu/libexec/kactivitymanagerd"
 _A11Y_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -326,21 +326,7 @@ class PlasmaRig(ServerRig):
                 return
 
     def _start_xvfb(self) -> None:
-        read_fd, write_fd = os.pipe()
-        try:
-            self._xvfb = subprocess.Popen(
-                ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                 "-screen", "0", "1280x800x24"],
-                pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        finally:
-            os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        if not number:
-            raise RigError("Xvfb did not report a display number")
-        self.display = f":{number}"
+        self._xvfb, self.display = start_xvfb("1280x800x24")
 
     def _server_env(self) -> dict[str, str]:
         return {

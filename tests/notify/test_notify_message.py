@@ -133,7 +133,8 @@ def test_the_body_goes_as_written_to_a_server_without_markup() -> None:
 
 def test_control_characters_never_reach_the_server() -> None:
     reminder = Reminder(
-        "Lunge\x00 stretch\x1b[31m", "Step 1\x00\tnow\r\nStep 2\x7f\x85",
+        "Lunge\x00 stretch\x1b[31m",
+        "Step 1\x00\tnow\r\nStep 2\x7f\x85",
         actions=(("done", "Do\x00ne"),),
     )
     msg = new_notify(reminder, app_name="standup")
