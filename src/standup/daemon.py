@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup import core, paths
 from standup.config import LoadedConfig, Settings
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon_activity import ActivityMonitor, sample_interval
+from standup.daemon_clock import (
+    ClockSetWatch,
+    MonotonicWatchdog,
+    StepAwareScheduler,
+    open_clock_watch,
+)
 from standup.daemon_commands import CommandHandler
 from standup.daemon_config import LiveConfig
 from standup.daemon_persist import Persistence
@@ -45,7 +50,6 @@ Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
 PRUNE_JOB = "prune"
-WATCHDOG_JOB = "watchdog"
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
@@ -68,11 +72,14 @@ class Daemon:
         self._tz = tz if tz is not None else local_zone()
         self.policy = loaded.settings.policy(self._tz)
         self._clock = clock
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = StepAwareScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults=JOB_DEFAULTS,
             timezone=UTC,
+            on_step=self._clock_moved,
         )
+        self._clock_watch: ClockSetWatch | None = None
+        self._watchdog_pinger: MonotonicWatchdog | None = None
         self.state: State = core.initial(clock())
         self.desk = ReminderDesk(notifier_factory)
         self.memory = Persistence(store_path)
@@ -180,6 +187,16 @@ class Daemon:
 
         self.feed(sample_event)
         self._heartbeat()
+
+    def _clock_moved(self) -> None:
+        """The wall clock was set (seen by the scheduler or the kernel): re-plan at once, so no
+        wait grows by a backwards step. Any thread."""
+        self.submit(self._after_clock_step)
+
+    def _after_clock_step(self) -> None:
+        self.count_wakeup("clock")
+        self._sampling_due = True  # the sample job was planned on the old wall clock
+        self.feed(self._tick_event)
 
     def _reschedule(self) -> None:
         wake = core.next_wakeup(self.state, self.policy, self._clock())
@@ -349,6 +366,7 @@ class Daemon:
         self._watch_config()
         self._open_idle()
         self.activity.watch_sleep(lambda: self.submit(self.feed, self._tick_event))
+        self._clock_watch = open_clock_watch(self._clock_moved)
         self.scheduler.start()
         # Generous: the first step may show a reminder while the desktop is still starting.
         self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen), timeout=60)
@@ -365,10 +383,14 @@ class Daemon:
         self.config.watch(lambda: self.submit(self.reload_quietly, "config_change"))
         interval = watchdog_interval()
         if interval is not None:
-            # Pinged from the worker, so a hung worker stops the pings and systemd restarts us.
-            self.scheduler.add_job(
-                self._watchdog, "interval", seconds=interval, id=WATCHDOG_JOB, replace_existing=True
-            )
+            # Timed on the monotonic clock, sent from the worker: a hung worker stops the pings
+            # and systemd restarts us; a wall clock set back does not.
+            self._watchdog_pinger = MonotonicWatchdog(interval, self._ping_from_worker)
+            self._watchdog_pinger.start()
+
+    def _ping_from_worker(self, timeout: float) -> None:
+        with contextlib.suppress(Exception):  # a worker that does not answer gets no ping
+            self.call(self._watchdog, timeout=timeout)
 
     def reload_quietly(self, why: str) -> None:
         """A reload nobody waits for (file change, SIGHUP): errors are reported, not raised."""
@@ -395,6 +417,10 @@ class Daemon:
         """Save and close everything, on the worker, so no job runs against a closed part."""
         sd_notify("STOPPING=1")
         self.commands.stop_server()  # no new commands
+        if self._watchdog_pinger is not None:
+            self._watchdog_pinger.stop()
+        if self._clock_watch is not None:
+            self._clock_watch.close()
         try:
             self.call(self._save_and_close, timeout=2.0)
         except Exception as error:  # stopping must not hang or fail on a broken part
