@@ -84,7 +84,7 @@ class ScheduleOptions(_Section):
 
 
 IdleSourceName = Literal[
-    "auto", "mutter", "screensaver", "logind", "x11", "macos", "windows", "none"
+    "auto", "mutter", "wayland", "screensaver", "logind", "x11", "macos", "windows", "none"
 ]
 
 

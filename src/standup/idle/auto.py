@@ -11,12 +11,23 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .base import CombinedSource, IdleError, IdleSource, NoneSource
 
 logger = logging.getLogger("standup.idle")
 
-IDLE_CHOICES = ("auto", "mutter", "screensaver", "logind", "x11", "macos", "windows", "none")
+IDLE_CHOICES = (
+    "auto",
+    "mutter",
+    "wayland",
+    "screensaver",
+    "logind",
+    "x11",
+    "macos",
+    "windows",
+    "none",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class Environment:
     session_type: str = ""  # XDG_SESSION_TYPE: x11, wayland, tty
     desktop: str = ""  # XDG_CURRENT_DESKTOP, e.g. "ubuntu:GNOME"
     display: str = ""  # DISPLAY
+    wayland_display: str = ""  # WAYLAND_DISPLAY
 
     @classmethod
     def current(cls) -> Environment:
@@ -35,6 +47,7 @@ class Environment:
             session_type=os.environ.get("XDG_SESSION_TYPE", "").lower(),
             desktop=os.environ.get("XDG_CURRENT_DESKTOP", ""),
             display=os.environ.get("DISPLAY", ""),
+            wayland_display=os.environ.get("WAYLAND_DISPLAY", ""),
         )
 
     def desktops(self) -> list[str]:
@@ -66,6 +79,9 @@ def candidates(env: Environment) -> list[str]:
     order: list[str] = []
     if env.gnome:
         order.append("mutter")
+    elif env.wayland_display:
+        # The compositor's own idle protocol; Mutter offers none, so GNOME is left out.
+        order.append("wayland")
     order.append("screensaver")
     # Under Wayland an X display is XWayland, which sees input to X clients only: wrong idle.
     if env.display and env.session_type != "wayland":
@@ -77,7 +93,9 @@ def candidates(env: Environment) -> list[str]:
 Opener = Callable[[Environment], tuple[IdleSource, str]]
 
 
-def _with_logind_lock(source: IdleSource) -> IdleSource:
+def _with_logind_lock(
+    source: IdleSource, combine: type[CombinedSource] = CombinedSource
+) -> IdleSource:
     """Pair a source that cannot see the lock with logind, when logind knows our session."""
     from .logind import LogindSource
 
@@ -88,7 +106,7 @@ def _with_logind_lock(source: IdleSource) -> IdleSource:
         logger.debug("no logind session for lock state: %s", exc)
         helper.close()
         return source
-    return CombinedSource(source, helper)
+    return combine(source, helper)
 
 
 def _open_mutter(env: Environment) -> tuple[IdleSource, str]:
@@ -101,6 +119,20 @@ def _open_mutter(env: Environment) -> tuple[IdleSource, str]:
         source.close()
         raise
     return source, "org.gnome.Mutter.IdleMonitor answers"
+
+
+class _LockedWayland(CombinedSource):
+    """CombinedSource that passes watch() options (the timeout) on to the Wayland source."""
+
+    def watch(self, on_change: Callable[[], None], **options: Any) -> bool:
+        return bool(self.primary.watch(on_change, **options))  # type: ignore[call-arg]
+
+
+def _open_wayland(env: Environment) -> tuple[IdleSource, str]:
+    from .wayland import open_wayland_source
+
+    source = open_wayland_source(env.wayland_display or None)
+    return _with_logind_lock(source, _LockedWayland), f"{source.protocol} on {source.path}"
 
 
 def _open_screensaver(env: Environment) -> tuple[IdleSource, str]:
@@ -154,6 +186,7 @@ def _open_none(env: Environment) -> tuple[IdleSource, str]:
 
 OPENERS: Mapping[str, Opener] = {
     "mutter": _open_mutter,
+    "wayland": _open_wayland,
     "screensaver": _open_screensaver,
     "x11": _open_x11,
     "logind": _open_logind,

@@ -1,0 +1,294 @@
+"""Wayland compositors (sway, Hyprland, niri, labwc, KWin, COSMIC...): idle pushed by the
+compositor over its own socket, through ext-idle-notify-v1 or, where that is absent, KDE's
+org_kde_kwin_idle (sway 1.7, wlroots up to 0.15).
+
+Both protocols take a timeout and then send "idle" once that much time has passed without
+input, and "resumed" at the next input. One thread blocks on the socket for them, so waiting
+costs no wake-ups. Idle time is known only from the "idle" event on: timeout plus the time
+since it came (monotonic); before it, 0. Both requests used here honour idle inhibitors (a
+video playing, a presentation): while one is held the compositor does not count the time, so
+sitting in front of a film still counts as sitting.
+
+The wire format lives in `wayland_wire`; this module is the socket and the thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .base import IdleError, IdleSample
+from .wayland_wire import DISPLAY_ID, Event, MessageBuffer, Objects, WireError
+
+logger = logging.getLogger("standup.idle")
+
+# Until watch() names the daemon's natural break, a short timeout keeps sample() within this
+# many seconds of the truth for a caller that samples (doctor, a daemon that does not watch).
+SAMPLE_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 2.0  # for the handshake only; afterwards the socket blocks without a timer
+_MAX_TIMEOUT_MS = 2**32 - 1
+
+# Preference order: the standard protocol first, KDE's older one where it is all there is.
+EXT_IDLE = "ext_idle_notifier_v1"
+KDE_IDLE = "org_kde_kwin_idle"
+
+
+def socket_path(display: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the compositor listens, by libwayland's rules: $WAYLAND_DISPLAY (default
+    "wayland-0"), an absolute path as is, else under $XDG_RUNTIME_DIR."""
+    env = os.environ if environ is None else environ
+    name = display or env.get("WAYLAND_DISPLAY") or "wayland-0"
+    if name.startswith("/"):
+        return Path(name)
+    base = env.get("XDG_RUNTIME_DIR")
+    if not base:
+        raise IdleError("wayland: XDG_RUNTIME_DIR is not set, so there is no Wayland socket")
+    return Path(base) / name
+
+
+def open_wayland_source(
+    display: str | None = None, timeout: float = SAMPLE_TIMEOUT
+) -> WaylandSource:
+    """Connect to the compositor and ask for idle notifications; raises IdleError."""
+    path = socket_path(display)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    sock.settimeout(CONNECT_TIMEOUT)
+    try:
+        sock.connect(str(path))
+    except OSError as exc:
+        sock.close()
+        raise IdleError(f"wayland: cannot connect to {path}: {exc.strerror or exc}") from None
+    return WaylandSource(sock, timeout, path=str(path))
+
+
+class WaylandSource:
+    name = "wayland"
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        timeout: float = SAMPLE_TIMEOUT,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        path: str = "",
+    ) -> None:
+        """Take over a connected socket: handshake, then a thread that waits for events."""
+        self._sock = sock
+        self._monotonic = monotonic
+        self._objects = Objects()
+        self._buffer = MessageBuffer()
+        self._lock = threading.Lock()  # guards the state below and writes to the socket
+        self._idle_at: float | None = None  # monotonic time of the last "idle" event
+        self._error: str | None = None
+        self._on_change: Callable[[], None] | None = None
+        self._closing = False
+        self._globals: dict[str, tuple[int, int]] = {}  # interface -> (name, version), first
+        self._synced: set[int] = set()
+        self.path = path
+        self.protocol = ""
+        self.timeout = timeout
+        self.events = 0  # idle/resumed events seen
+        self.wakeups = 0  # times the thread woke from recv(); waiting means none
+        self.thread_id: int | None = None  # the reader's native id, for tests that count switches
+        self._registry = self._seat = self._notifier = self._notification = 0  # object ids
+        try:
+            self._handshake()
+        except BaseException:
+            sock.close()
+            raise
+        sock.settimeout(None)
+        self._thread = threading.Thread(target=self._run, name="standup-wayland", daemon=True)
+        self._thread.start()
+
+    # -- handshake (on the caller's thread, with a timeout) --------------------------------
+
+    def _handshake(self) -> None:
+        self._registry = self._objects.new("wl_registry")
+        self._roundtrip(self._objects.request(DISPLAY_ID, "get_registry", self._registry))
+        if "wl_seat" not in self._globals:
+            raise IdleError("wayland: the compositor offers no wl_seat")
+        for protocol in (EXT_IDLE, KDE_IDLE):
+            if protocol in self._globals:
+                self.protocol = protocol
+                break
+        else:
+            raise IdleError(
+                "wayland: the compositor offers neither ext-idle-notify-v1 nor org_kde_kwin_idle"
+            )
+        self._seat = self._bind("wl_seat")
+        self._notifier = self._bind(self.protocol)
+        self._roundtrip(self._new_notification(self.timeout))
+        logger.debug("wayland: %s on %s, timeout %g s", self.protocol, self.path, self.timeout)
+
+    def _bind(self, interface: str) -> int:
+        name, _version = self._globals[interface]
+        object_id = self._objects.new(interface)
+        # Version 1 of each is all we use; the compositor must accept any version it offers.
+        request = self._objects.request(self._registry, "bind", name, interface, 1, object_id)
+        self._sock.sendall(request)
+        return object_id
+
+    def _new_notification(self, timeout: float) -> bytes:
+        """The request for a notification after `timeout` s; replaces self._notification."""
+        ms = min(max(round(timeout * 1000), 1), _MAX_TIMEOUT_MS)
+        if self.protocol == EXT_IDLE:
+            self._notification = self._objects.new("ext_idle_notification_v1")
+            # get_idle_notification, not get_input_idle_notification: the one that honours
+            # idle inhibitors.
+            return self._objects.request(
+                self._notifier, "get_idle_notification", self._notification, ms, self._seat
+            )
+        self._notification = self._objects.new("org_kde_kwin_idle_timeout")
+        return self._objects.request(
+            self._notifier, "get_idle_timeout", self._notification, self._seat, ms
+        )
+
+    def _roundtrip(self, request: bytes) -> None:
+        """Send `request` and a wl_display.sync; handle events until the sync is done."""
+        callback = self._objects.new("wl_callback")
+        self._sock.sendall(request + self._objects.request(DISPLAY_ID, "sync", callback))
+        while callback not in self._synced:
+            if self._error is not None:
+                raise IdleError(f"wayland: {self._error}")
+            try:
+                data = self._sock.recv(4096)
+            except OSError as exc:  # includes the handshake's timeout
+                raise IdleError(f"wayland: no answer from the compositor: {exc}") from None
+            if not data:
+                raise IdleError("wayland: the compositor closed the connection")
+            self._feed(data)
+        if self._error is not None:  # an error in the same read as the sync's answer
+            raise IdleError(f"wayland: {self._error}")
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _feed(self, data: bytes) -> bool:
+        """Handle what arrived; True when the idle state changed."""
+        changed = False
+        try:
+            for message in self._buffer.feed(data):
+                event = self._objects.decode(message)
+                if event is not None:
+                    changed |= self._handle(event)
+        except WireError as exc:
+            self._fail(f"garbled message from the compositor: {exc}")
+            return True
+        return changed
+
+    def _handle(self, event: Event) -> bool:
+        kind = (event.interface, event.name)
+        if kind == ("wl_display", "error"):
+            obj, code, message = event.args
+            name = self._objects.interface(int(obj or 0)) or f"object {obj}"
+            self._fail(f"protocol error {code} on {name}: {message}")
+            return True
+        if kind == ("wl_display", "delete_id"):
+            self._objects.forget(int(event.args[0] or 0))
+        elif kind == ("wl_callback", "done"):
+            self._synced.add(event.object_id)
+        elif kind == ("wl_registry", "global"):
+            name, interface, version = event.args
+            self._globals.setdefault(str(interface), (int(name or 0), int(version or 0)))
+        elif kind == ("wl_registry", "global_remove"):
+            gone = int(event.args[0] or 0)
+            for interface in ("wl_seat", self.protocol):
+                if self._globals.get(interface, (0, 0))[0] == gone and self._notification:
+                    self._fail(f"the compositor removed {interface}")
+                    return True
+        elif event.object_id == self._notification and event.name in ("idled", "idle"):
+            with self._lock:
+                self._idle_at = self._monotonic()
+            self.events += 1
+            return True
+        elif event.object_id == self._notification and event.name == "resumed":
+            with self._lock:
+                self._idle_at = None
+            self.events += 1
+            return True
+        return False
+
+    def _fail(self, reason: str) -> None:
+        with self._lock:
+            if self._error is None:
+                self._error = reason
+                logger.debug("wayland: %s", reason)
+
+    def _run(self) -> None:
+        self.thread_id = threading.get_native_id()
+        while True:
+            try:
+                data = self._sock.recv(4096)
+            except OSError as exc:
+                data = b""
+                if not self._closing:
+                    self._fail(f"the connection failed: {exc}")
+            self.wakeups += 1
+            if self._closing:
+                return
+            if not data:
+                self._fail("the compositor closed the connection")
+                self._notify()  # so the daemon samples now, sees the error and falls back
+                return
+            if self._feed(data):
+                self._notify()
+            if self._error is not None:
+                return
+
+    def _notify(self) -> None:
+        callback = self._on_change
+        if callback is None:
+            return
+        try:
+            callback()
+        except Exception:
+            logger.exception("idle watch callback failed")
+
+    # -- the IdleSource interface ------------------------------------------------------------
+
+    def sample(self) -> IdleSample:
+        with self._lock:
+            if self._error is not None:
+                raise IdleError(f"wayland: {self._error}")
+            idle_at, timeout = self._idle_at, self.timeout
+        idle = 0.0 if idle_at is None else timeout + max(0.0, self._monotonic() - idle_at)
+        # Lock state is not on this socket; inhibition is already applied by the compositor.
+        return IdleSample(idle, locked=None, inhibited=None)
+
+    def watch(self, on_change: Callable[[], None], idle_after: float | None = None) -> bool:
+        """Call `on_change` (on the reader thread) when the user has been idle `idle_after`
+        seconds and when they come back. False once the connection is gone."""
+        self._on_change = on_change
+        if idle_after is not None and idle_after != self.timeout:
+            self._rearm(idle_after)
+        with self._lock:
+            return self._error is None
+
+    def _rearm(self, timeout: float) -> None:
+        """A new notification with another timeout: what the old one knew is not carried over
+        (the new one starts counting now, so it would not send "resumed" for it)."""
+        with self._lock:
+            if self._error is not None:
+                return
+            old = self._notification
+            done = "destroy" if self.protocol == EXT_IDLE else "release"
+            request = self._objects.request(old, done) + self._new_notification(timeout)
+            self.timeout, self._idle_at = timeout, None
+            try:
+                self._sock.sendall(request)
+            except OSError as exc:
+                self._error = f"the connection failed: {exc}"
+
+    def close(self) -> None:
+        self._closing = True
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the reader's recv()
+        thread = getattr(self, "_thread", None)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+        self._sock.close()
