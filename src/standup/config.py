@@ -10,8 +10,10 @@ error can name the file, the line, the key, the bad value and what is allowed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -173,7 +175,7 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     files, user, named = candidate_files(explicit)
     if named and user.is_dir():
         raise ConfigError(f"config file {user} is a directory", hint="name a TOML file")
-    if named and not user.is_file():
+    if named and not user.exists():
         raise ConfigError(
             f"config file {user} does not exist",
             hint="create it with `standup config init`, or point --config at an existing file",
@@ -239,17 +241,38 @@ def _is_list_field(key: tuple[str, ...]) -> bool:
     return getattr(model, "__origin__", None) is list
 
 
+# Far beyond any real config; a larger "file" (a link to /dev/zero, a log) is not read.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def read_config_text(path: Path) -> str | None:
     """The file's text, line endings kept; None when it does not exist; ConfigError when it
-    cannot be read."""
+    cannot be read or is not a regular file of reasonable size."""
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: a FIFO put in place of the file must not block the daemon in open().
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise ConfigError(f"config file {path} is a directory") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ConfigError(f"config file {path} is a symlink loop") from None
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(f"config file {path} is a directory")
+        if not stat.S_ISREG(mode):
+            raise ConfigError(
+                f"config file {path} is not a regular file", hint="make it a plain TOML file"
+            )
+        try:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -266,6 +289,8 @@ def read_toml(path: Path) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as error:
         # The message already reads "... (at line 3, column 7)".
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _deep_merge(
@@ -301,9 +326,10 @@ def allowed_keys(table: tuple[str, ...]) -> list[str]:
 
 def key_line(path: Path, key: tuple[str | int, ...]) -> int | None:
     try:
-        return find_key_line(path.read_text(encoding="utf-8"), key)
-    except OSError:
+        text = read_config_text(path)
+    except ConfigError:
         return None
+    return find_key_line(text, key) if text is not None else None
 
 
 def defaults() -> Settings:

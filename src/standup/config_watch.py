@@ -179,7 +179,10 @@ class ConfigWatcher:
         for path in self.paths:
             targets.setdefault(path.parent, set()).add(path.name)
             if path.is_symlink():
-                real = path.resolve()
+                try:
+                    real = path.resolve()
+                except (RuntimeError, OSError):  # a symlink loop: watch the link's directory
+                    continue
                 targets.setdefault(real.parent, set()).add(real.name)
         return targets
 

@@ -225,3 +225,39 @@ def test_a_huge_bad_value_is_quoted_only_in_part(xdg_dirs, tmp_path) -> None:
     assert "line 2: schedule.sit = " in message
     assert "…" in message
     assert len(message) < 1_000
+
+
+def test_a_fifo_in_place_of_the_config_is_refused_without_blocking(xdg_dirs, tmp_path) -> None:
+    import os
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="is not a regular file"):
+        load_config(fifo)  # no writer ever comes: a blocking open would hang here
+
+
+def test_a_link_to_an_endless_device_is_refused(xdg_dirs, tmp_path) -> None:
+    link = tmp_path / "config.toml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ConfigError, match="is not a regular file"):
+        load_config(link)
+
+
+def test_a_huge_file_is_refused_unread(xdg_dirs, tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# " + "x" * (2 * 1024 * 1024) + "\n")
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_config(path)
+
+
+def test_deeply_nested_toml_is_a_config_error(xdg_dirs, tmp_path) -> None:
+    path = write(tmp_path / "deep.toml", "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(path)
+
+
+def test_a_symlink_loop_is_a_config_error(xdg_dirs, tmp_path) -> None:
+    loop = tmp_path / "config.toml"
+    loop.symlink_to(loop)
+    with pytest.raises(ConfigError, match=r"symlink loop|does not exist"):
+        load_config(loop)

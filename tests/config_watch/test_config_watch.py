@@ -224,3 +224,13 @@ def test_a_symlinked_config_follows_edits_of_its_target(tmp_path: Path, backend)
         assert settled(calls, 1) in (1, 2)
     finally:
         watcher.stop()
+
+
+def test_a_symlink_loop_does_not_kill_the_watcher(tmp_path: Path, watch) -> None:
+    config = tmp_path / "config.toml"
+    config.symlink_to(config)  # a loop, as the watcher (re-)arms
+    watcher, calls = watch(config)
+    assert watcher._targets() == {tmp_path: {"config.toml"}}
+    config.unlink()
+    config.write_text("a = 2\n")  # later edits are still seen
+    assert calls.wait_for(1), "the watcher died on the symlink loop"
