@@ -103,7 +103,7 @@ def _seconds(args: dict[str, Any], key: str) -> timedelta | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RequestError(f"{key} must be a number of seconds, not {value!r}")
-    if not 0 < value <= _MAX_SECONDS:
+    if not 1 <= value <= _MAX_SECONDS:
         raise RequestError(f"{key} must be between 1 second and a year, not {value}")
     return timedelta(seconds=value)
 
@@ -120,4 +120,6 @@ def _instant(args: dict[str, Any], key: str) -> datetime | None:
         raise RequestError(f"{key} must be an ISO 8601 time with a zone, not {value!r}") from None
     if instant.tzinfo is None:
         raise RequestError(f"{key} must carry a time zone: {value!r}")
+    if not 2000 <= instant.year <= 9000:
+        raise RequestError(f"{key} is out of range: {value!r}")
     return instant

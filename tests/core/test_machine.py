@@ -238,3 +238,22 @@ def test_clock_going_backwards_is_clamped_not_bunched() -> None:
     assert back.effects == ()
     assert back.state.reminder_shown_at == at(20)
     assert next_wakeup(back.state, POLICY) == at(25)
+
+
+def test_a_pause_longer_than_a_year_is_rejected() -> None:
+    state = initial(T0)
+    result = step(state, Pause(at(1), until=at(1) + timedelta(days=367)), POLICY)
+    assert result.state == state
+    assert kinds(result.effects) == ["Reject"]
+    ok = step(state, Pause(at(1), until=at(1) + timedelta(days=365)), POLICY)
+    assert ok.state.phase is Phase.PAUSED
+
+
+def test_snoozes_ahead_cannot_stack_beyond_a_year() -> None:
+    state = initial(T0)
+    for _ in range(2):
+        result = step(state, Snooze(at(1), timedelta(days=200)), POLICY)
+        state = result.state
+    assert kinds(result.effects) == ["Reject"]
+    assert state.snoozed_until is not None
+    assert state.snoozed_until - at(1) <= timedelta(days=366)

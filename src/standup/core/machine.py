@@ -55,6 +55,10 @@ from standup.core.model import (
 
 Rule = Callable[[State, Event, Policy], Transition]
 _AT_DESK = (Phase.SITTING, Phase.REMINDING)
+# The furthest a pause or snoozes may push the next reminder: one far-future pause must not
+# disable the daemon (or overflow the scheduler's dates), nor may snoozes stack without end.
+MAX_POSTPONE = timedelta(days=366)
+_TOO_FAR = Reject("standup postpones a reminder by a year at most")
 
 
 def initial(now: datetime) -> State:
@@ -266,6 +270,8 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     else:
         # Nothing showing yet: postpone the upcoming reminder by the duration.
         until = max(due_at(state, policy), event.now) + duration
+    if until - event.now > MAX_POSTPONE:
+        return Transition(state, (_TOO_FAR,))
     snoozed = replace(
         state,
         phase=Phase.SITTING,
@@ -285,6 +291,8 @@ def _snooze_ahead(state: State, event: Snooze, policy: Policy) -> Transition:
     if duration <= timedelta(0):
         return Transition(state, (Reject("a snooze must be longer than zero"),))
     until = max(due_at(state, policy), event.now) + duration
+    if until - event.now > MAX_POSTPONE:
+        return Transition(state, (_TOO_FAR,))
     detail = {"until": until.isoformat(), "ahead": True}
     return Transition(replace(state, snoozed_until=until), (Record("snoozed", event.now, detail),))
 
@@ -324,6 +332,8 @@ def _pause(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Pause)
     if event.until is not None and event.until <= event.now:
         return Transition(state, (Reject("the pause must end in the future"),))
+    if event.until is not None and event.until - event.now > MAX_POSTPONE:
+        return Transition(state, (_TOO_FAR,))
     detail: dict[str, object] = {"until": event.until.isoformat() if event.until else None}
     if state.phase in _AT_DESK:
         detail["sat_seconds"] = _sat_seconds(state, event.now)

@@ -43,4 +43,8 @@ def _time(value: object) -> datetime | None:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("timestamp must carry a zone")
+    # A saved time near the ends of the calendar (a state from before pauses were bounded)
+    # would overflow the scheduler at every start: such a state is not trusted.
+    if not 2000 <= parsed.year <= 9000:
+        raise ValueError("timestamp out of range")
     return parsed
