@@ -37,14 +37,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def _cmd_install(args: argparse.Namespace) -> int:
     from standup import service
 
-    plan = service.plan_install(now=args.now)
+    plan = service.plan_install(now=args.now, facts=_facts())
     return _carry_out(plan, args.dry_run)
+
+
+def _facts():  # -> ManagerFacts | None; asked only on Linux, where a user manager may run
+    from standup import service, service_systemd
+
+    return service_systemd.gather() if service.current_platform() == "linux" else None
 
 
 def _cmd_uninstall(args: argparse.Namespace) -> int:
     from standup import service
 
-    return _carry_out(service.plan_uninstall(), args.dry_run)
+    return _carry_out(service.plan_uninstall(facts=_facts()), args.dry_run)
 
 
 def _carry_out(plan: Plan, dry_run: bool) -> int:
@@ -76,10 +82,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
             print(f"enabled:   {info.enabled}")
         if info.active is not None:
             print(f"active:    {info.active}")
+        if info.failure:
+            print(f"           {info.failure}")
     if info.daemon is None:
         print("daemon:    not running")
     else:
         print(f"daemon:    running ({info.daemon.get('state', 'unknown state')})")
+    if info.display_warning:
+        print(f"warning:   {info.display_warning}")
     return 0
 
 

@@ -261,10 +261,14 @@ def _daemon() -> Check:
     return Check("daemon", "ok", f"running, pid {pid}", details={"pid": pid, "socket": str(socket)})
 
 
-def _systemd(query: Callable[..., tuple[str | None, str | None]] | None = None) -> Check:
-    from standup import service
+def _systemd(
+    query: Callable[..., tuple[str | None, str | None]] | None = None,
+    environment: Callable[[], dict[str, str] | None] | None = None,
+) -> Check:
+    from standup import service, service_systemd
 
     query = query or service.systemctl_query
+    environment = environment or service_systemd.manager_environment
     if shutil.which("systemctl") is None:
         return Check(
             "systemd", "warn", "systemctl not found", "start `standup run` from your autostart"
@@ -278,7 +282,8 @@ def _systemd(query: Callable[..., tuple[str | None, str | None]] | None = None) 
             "log in to a graphical session, or `loginctl enable-linger $USER`; "
             "without systemd, start `standup run` from your autostart",
         )
-    unit = service.unit_path()
+    manager_env = environment()
+    unit = service.unit_path(service_systemd.ManagerFacts(manager_env, None))
     enabled, _ = query("is-enabled", service.UNIT_NAME)
     active, _ = query("is-active", service.UNIT_NAME)
     details = {
@@ -295,4 +300,8 @@ def _systemd(query: Callable[..., tuple[str | None, str | None]] | None = None) 
     if enabled != "enabled" or active != "active":
         hint = f"systemctl --user enable --now {service.UNIT_NAME}"
         return Check("systemd", "warn", finding, hint, details)
+    warning = service_systemd.display_warning(manager_env, os.environ)
+    if warning:
+        hint = f"{service_systemd.display_fix(os.environ)}, then restart {service.UNIT_NAME}"
+        return Check("systemd", "warn", f"{finding}; {warning}", hint, details)
     return Check("systemd", "ok", finding, details=details)

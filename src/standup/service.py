@@ -19,6 +19,19 @@ from pathlib import Path
 from standup import paths
 from standup.errors import StandupError
 from standup.service_identity import identity_files, identity_paths
+from standup.service_systemd import (
+    ManagerFacts,
+    Runner,
+    display_warning,
+    failure_reason,
+    gather,
+    install_notes,
+    manager_unit_dir,
+    run,
+    systemctl,
+    unit_state,
+)
+from standup.service_systemd import systemctl_query as systemctl_query
 
 # Re-exported (`X as X`): callers and tests know these as standup.service.X.
 from standup.service_unit import TEMPLATE_EXEC_START as TEMPLATE_EXEC_START
@@ -30,7 +43,6 @@ from standup.service_unit import systemd_quote as systemd_quote
 
 LAUNCHD_LABEL = "org.standup"
 
-Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
 
 _NO_USER_MANAGER_HINT = (
     "no systemd user manager answers here. Log in to a graphical session (or run "
@@ -88,35 +100,45 @@ def run_argv(platform: str | None = None, python: str | None = None) -> list[str
 # -- systemd ---------------------------------------------------------------------------------
 
 
-def unit_path() -> Path:
-    return paths.config_home() / "systemd" / "user" / UNIT_NAME
+def unit_path(facts: ManagerFacts | None = None) -> Path:
+    """Where the manager reads the unit: its own $XDG_CONFIG_HOME (or $HOME/.config), which
+    may not be the shell's; the shell's when no manager answered."""
+    folder = manager_unit_dir(facts.env) if facts else None
+    return (folder or paths.config_home() / "systemd" / "user") / UNIT_NAME
 
 
-def _systemctl(*args: str) -> list[str]:
-    return ["systemctl", "--user", *args]
-
-
-def _systemd_install(now: bool, python: str | None) -> Plan:
+def _systemd_install(now: bool, python: str | None, facts: ManagerFacts | None) -> Plan:
     exec_start = exec_line(run_argv("linux", python))
-    commands = [_systemctl("daemon-reload"), _systemctl("enable", UNIT_NAME)]
+    commands = [systemctl("daemon-reload"), systemctl("enable", UNIT_NAME)]
     if now:
-        commands.append(_systemctl("start", UNIT_NAME))
-    advice = [] if now else [f"start it now with: systemctl --user start {UNIT_NAME}"]
+        # restart, not start: a running daemon must pick up the unit just written.
+        commands.append(systemctl("restart", UNIT_NAME))
+    path = unit_path(facts)
+    advice = install_notes(path, unit_path(), facts, os.environ) if facts else []
+    if not now:
+        advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
     now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
     extra = tuple((path, data) for path, data in identity_files(now_line))
-    return Plan("linux", unit_path(), render_unit(exec_start), commands, advice, extra=extra)
+    return Plan("linux", path, render_unit(exec_start), commands, advice, extra=extra)
 
 
-def _systemd_uninstall() -> Plan:
+def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
     commands = [
-        _systemctl("stop", UNIT_NAME),
-        _systemctl("disable", UNIT_NAME),
-        _systemctl("daemon-reload"),
+        systemctl("stop", UNIT_NAME),
+        systemctl("disable", UNIT_NAME),
+        systemctl("daemon-reload"),
     ]
     # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
     extra = tuple((path, None) for path in identity_paths())
     return Plan(
-        "linux", unit_path(), None, commands, [], frozenset({0, 1}), run_after_file=2, extra=extra
+        "linux",
+        unit_path(facts),
+        None,
+        commands,
+        [],
+        frozenset({0, 1}),
+        run_after_file=2,
+        extra=extra,
     )
 
 
@@ -188,22 +210,28 @@ def _windows_uninstall() -> Plan:
 # -- planning and doing ----------------------------------------------------------------------
 
 
-def plan_install(now: bool = False, platform: str | None = None, python: str | None = None) -> Plan:
+def plan_install(
+    now: bool = False,
+    platform: str | None = None,
+    python: str | None = None,
+    facts: ManagerFacts | None = None,
+) -> Plan:
+    """`facts` from the systemd user manager (service_systemd.gather()), when one answers."""
     platform = platform or current_platform()
     if platform == "darwin":
         return _launchd_install(python)
     if platform == "win32":
         return _windows_install(python)
-    return _systemd_install(now, python)
+    return _systemd_install(now, python, facts)
 
 
-def plan_uninstall(platform: str | None = None) -> Plan:
+def plan_uninstall(platform: str | None = None, facts: ManagerFacts | None = None) -> Plan:
     platform = platform or current_platform()
     if platform == "darwin":
         return _launchd_uninstall()
     if platform == "win32":
         return _windows_uninstall()
-    return _systemd_uninstall()
+    return _systemd_uninstall(facts)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -230,7 +258,7 @@ def _describe_file(plan: Plan) -> list[str]:
 
 def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
     """Carry out `plan`, echoing each step; ServiceError when a step fails."""
-    runner = runner or _run
+    runner = runner or run
     if plan.commands and shutil.which(plan.commands[0][0]) is None:
         if plan.content is None:  # uninstalling: removing the file is still worth doing
             _touch_file(plan, echo)
@@ -298,10 +326,6 @@ def _no_user_manager(text: str) -> bool:
     return any(marker in text for marker in markers)
 
 
-def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=False)
-
-
 # -- status ----------------------------------------------------------------------------------
 
 
@@ -314,6 +338,8 @@ class ServiceStatus:
     active: str | None
     manager_error: str | None  # why systemctl --user could not answer
     daemon: dict[str, object] | None  # the daemon's own status, None when it does not answer
+    failure: str | None = None  # why the unit failed, when it did
+    display_warning: str | None = None  # the manager has no DISPLAY or WAYLAND_DISPLAY
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -324,22 +350,9 @@ class ServiceStatus:
             "active": self.active,
             "manager_error": self.manager_error,
             "daemon": self.daemon,
+            "failure": self.failure,
+            "display_warning": self.display_warning,
         }
-
-
-def systemctl_query(*args: str, runner: Runner | None = None) -> tuple[str | None, str | None]:
-    """`systemctl --user ARGS`' first output line, and an error when no manager answered."""
-    if shutil.which("systemctl") is None:
-        return None, "systemctl not found"
-    try:
-        done = (runner or _run)(_systemctl(*args))
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return None, str(error)
-    out = done.stdout.strip().splitlines()
-    err = done.stderr.strip().splitlines()
-    if not out and err:  # is-enabled/is-active print their word even when exiting non-zero
-        return None, err[-1]
-    return (out[0] if out else None), None
 
 
 def status(platform: str | None = None, runner: Runner | None = None) -> ServiceStatus:
@@ -356,9 +369,19 @@ def status(platform: str | None = None, runner: Runner | None = None) -> Service
         return ServiceStatus(platform, path, path.is_file(), None, None, None, daemon)
     if platform == "win32":
         return ServiceStatus(platform, None, False, None, None, None, daemon)
-    path = unit_path()
+    facts = gather(runner)
+    path = unit_path(facts)
     enabled, error = systemctl_query("is-enabled", UNIT_NAME, runner=runner)
     active, active_error = systemctl_query("is-active", UNIT_NAME, runner=runner)
+    failure = failure_reason(unit_state(runner)) if active in ("failed", "activating") else None
     return ServiceStatus(
-        platform, path, path.is_file(), enabled, active, error or active_error, daemon
+        platform,
+        path,
+        path.is_file(),
+        enabled,
+        active,
+        error or active_error,
+        daemon,
+        failure,
+        display_warning(facts.env, os.environ),
     )

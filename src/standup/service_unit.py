@@ -24,7 +24,10 @@ Type=notify
 # `standup service install` replaces this line with the interpreter that has standup installed:
 # ExecStart=/path/to/python -m standup run
 ExecStart={exec_start}
-ExecReload=/bin/kill -HUP $MAINPID
+# Reload through the control socket: it exits 2 when the new config is refused (the running
+# one stays), so `systemctl --user reload` fails too. A bare SIGHUP returns before the daemon
+# has read anything.
+ExecReload={exec_reload}
 Restart=on-failure
 RestartSec=5s
 # Exit status 2 is a bad config: restarting cannot fix it. `standup config check` says what
@@ -40,8 +43,10 @@ TimeoutStopSec=15s
 # strace, `standup run` (control socket, SQLite, reload, a reminder through dunst on a private
 # bus) and the X11/inotify ctypes bindings make only system calls that
 # `systemd-analyze syscall-filter @system-service` allows, open only AF_UNIX sockets, and run
-# with W^X enforced by prctl(PR_SET_MDWE) (libffi 3.4 builds ctypes callbacks from static
-# trampolines, so even callbacks would not need a writable and executable page).
+# with W^X enforced. Under systemd 252 MemoryDenyWriteExecute= is a seccomp filter that
+# refuses mmap/mprotect of memory both writable and executable (252 has no PR_SET_MDWE code:
+# the prctl reads 0 in the unit; later releases use it where the kernel has it). libffi 3.4
+# builds ctypes callbacks from static trampolines: even callbacks need no such page.
 NoNewPrivileges=yes
 LockPersonality=yes
 RestrictRealtime=yes
@@ -85,4 +90,6 @@ def exec_line(argv: Sequence[str]) -> str:
 
 
 def render_unit(exec_start: str) -> str:
-    return UNIT_TEMPLATE.format(exec_start=exec_start)
+    """The unit for `exec_start`, "<command> run"; ExecReload= is "<command> reload"."""
+    command = exec_start.removesuffix(" run")
+    return UNIT_TEMPLATE.format(exec_start=exec_start, exec_reload=f"{command} reload")

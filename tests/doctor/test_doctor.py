@@ -168,11 +168,37 @@ def test_systemd_without_a_user_manager_and_with_the_unit_running(bare, monkeypa
     unit.parent.mkdir(parents=True)
     unit.write_text("[Service]\n")
     answers = {"is-system-running": "running", "is-enabled": "enabled", "is-active": "active"}
-    running = doctor._systemd(lambda *a: (answers[a[0]], None))
+    manager = {"HOME": "/nonexistent", "XDG_CONFIG_HOME": str(bare.config_home), "DISPLAY": ":0"}
+    running = doctor._systemd(lambda *a: (answers[a[0]], None), lambda: manager)
     assert (running.status, running.finding) == (
         "ok",
         "user manager running; standup.service enabled, active",
     )
+
+
+def test_systemd_warns_when_the_manager_has_no_display(bare, monkeypatch) -> None:
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setenv("DISPLAY", ":0")
+    unit = bare.config_home / "systemd/user/standup.service"
+    unit.parent.mkdir(parents=True)
+    unit.write_text("[Service]\n")
+    answers = {"is-system-running": "running", "is-enabled": "enabled", "is-active": "active"}
+    manager = {"HOME": "/nonexistent", "XDG_CONFIG_HOME": str(bare.config_home)}
+    check = doctor._systemd(lambda *a: (answers[a[0]], None), lambda: manager)
+    assert check.status == "warn"
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in check.finding
+    assert check.hint == "systemctl --user import-environment DISPLAY, then restart standup.service"
+
+
+def test_systemd_finds_the_unit_where_the_manager_reads(bare, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: f"/usr/bin/{name}")
+    unit = tmp_path / "theirs/systemd/user/standup.service"
+    unit.parent.mkdir(parents=True)
+    unit.write_text("[Service]\n")
+    answers = {"is-system-running": "running", "is-enabled": "enabled", "is-active": "active"}
+    manager = {"HOME": "/x", "XDG_CONFIG_HOME": str(tmp_path / "theirs"), "DISPLAY": ":0"}
+    check = doctor._systemd(lambda *a: (answers[a[0]], None), lambda: manager)
+    assert (check.status, check.details["unit_file"]) == ("ok", str(unit))
 
 
 def test_other_platforms_skip_the_bus_and_systemd(bare) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import plistlib
 import shutil
@@ -55,9 +56,10 @@ def test_the_shipped_unit_is_the_template_with_the_default_command() -> None:
 
 def test_the_unit_verifies_without_a_single_warning(tmp_path: Path) -> None:
     text = UNIT.read_text()
-    # verify insists that the executable exists.
-    text = text.replace(f"ExecStart={service.TEMPLATE_EXEC_START}", f"ExecStart={sys.executable}")
-    assert f"ExecStart={sys.executable}\n" in text
+    # verify insists that the executables exist.
+    text = text.replace(service.TEMPLATE_EXEC_START.removesuffix(" run"), sys.executable)
+    assert f"ExecStart={sys.executable} run\n" in text
+    assert f"ExecReload={sys.executable} reload\n" in text
     done = verify(text, tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
 
@@ -116,7 +118,9 @@ def run_in(python: Path, argv: list[str], env: dict[str, str]) -> subprocess.Com
     )
 
 
-def test_dry_run_for_a_venv_install_uses_that_venvs_python(tmp_path: Path, xdg_dirs) -> None:
+def test_dry_run_for_a_venv_install_uses_that_venvs_python(
+    tmp_path: Path, xdg_dirs, fake_systemctl
+) -> None:
     venv = tmp_path / "a venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60
@@ -137,35 +141,69 @@ def test_dry_run_for_a_venv_install_uses_that_venvs_python(tmp_path: Path, xdg_d
     assert not unit.exists()
 
 
-def test_dry_run_in_process(run_main, xdg_dirs, capsys) -> None:
+def test_dry_run_in_process(run_main, xdg_dirs, fake_systemctl, capsys) -> None:
     assert run_main(["service", "install", "--now", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert f"ExecStart={service.exec_line([sys.executable])} -m standup run" in out
-    assert out.index("daemon-reload") < out.index("enable") < out.index("start standup")
+    assert out.index("daemon-reload") < out.index("enable") < out.index("restart standup")
     assert not (xdg_dirs.config_home / "systemd").exists()
 
 
 @pytest.fixture
-def fake_systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A `systemctl` on PATH that appends its argv to a log; FAIL_ON=<verb> makes it fail."""
+def fake_systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg_dirs) -> Path:
+    """A `systemctl` on PATH that appends its argv to a log; FAIL_ON=<verb> makes it fail.
+
+    It answers from fake.json beside the log (see `fake_manager`): the manager's environment
+    (by default the shell's XDG_CONFIG_HOME and a DISPLAY), `is-active` words, `show` state."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "systemctl.log"
+    fake_manager(log, env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(xdg_dirs.config_home),
+                           "DISPLAY": ":99"})  # fmt: skip
     script = bin_dir / "systemctl"
     script.write_text(
         f"#!{sys.executable}\n"
-        "import os, sys\n"
+        "import json, os, sys\n"
         f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        f"fake = json.load(open({str(log.with_name('fake.json'))!r}))\n"
         "if os.environ.get('FAIL_ON') in sys.argv:\n"
         "    print('Failed to connect to bus: No medium found', file=sys.stderr)\n"
         "    sys.exit(1)\n"
-        "if 'is-enabled' in sys.argv: print('enabled')\n"
-        "if 'is-active' in sys.argv: print('inactive'); sys.exit(3)\n"
+        "verb = sys.argv[2]\n"
+        "if verb == 'show-environment':\n"
+        "    print('\\n'.join(f'{k}={v}' for k, v in fake['env'].items()))\n"
+        "if verb == 'show': print('\\n'.join(f'{k}={v}' for k, v in fake['show'].items()))\n"
+        "if verb == 'is-enabled': print('enabled')\n"
+        "if verb == 'is-active':\n"
+        "    word = fake['active'].get(sys.argv[3], 'inactive'); print(word)\n"
+        "    sys.exit(0 if word == 'active' else 3)\n"
     )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(service, "current_platform", lambda: "linux")
     return log
+
+
+def actions(log: Path) -> list[str]:
+    """What the fake systemctl was told to do, without the questions it was asked."""
+    queries = ("show-environment", "show", "is-active", "is-enabled", "is-system-running")
+    return [line for line in log.read_text().splitlines() if line.split()[1] not in queries]
+
+
+def fake_manager(log: Path, **answers: object) -> None:
+    """Change what the fake systemctl answers: env=, active= (unit -> word), show=."""
+    path = log.with_name("fake.json")
+    fake = json.loads(path.read_text()) if path.exists() else {}
+    fake = {"env": {}, "active": {"graphical-session.target": "active"}, "show": {}, **fake}
+    fake.update(answers)
+    path.write_text(json.dumps(fake))
+
+
+def test_dry_run_with_a_manager(run_main, xdg_dirs, fake_systemctl, capsys) -> None:
+    assert run_main(["service", "install", "--now", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"would write {xdg_dirs.config_home}/systemd/user/standup.service:" in out
+    assert "warning" not in out and "note" not in out
 
 
 def test_install_writes_the_unit_then_reloads_enables_and_starts(
@@ -174,14 +212,15 @@ def test_install_writes_the_unit_then_reloads_enables_and_starts(
     assert run_main(["service", "install", "--now"]) == 0
     unit = xdg_dirs.config_home / "systemd/user/standup.service"
     assert f"ExecStart={service.exec_line([sys.executable])} -m standup run\n" in unit.read_text()
-    assert fake_systemctl.read_text().splitlines() == [
+    assert actions(fake_systemctl) == [
         "--user daemon-reload",
         "--user enable standup.service",
-        "--user start standup.service",
+        # restart, not start: a daemon already running must take up the unit just written
+        "--user restart standup.service",
     ]
     out = capsys.readouterr().out
     assert f"wrote {unit}" in out
-    assert "$ systemctl --user start standup.service" in out
+    assert "$ systemctl --user restart standup.service" in out
 
 
 def test_install_gives_standup_its_desktop_file_and_icon_and_uninstall_takes_them(
@@ -207,7 +246,7 @@ def test_uninstall_stops_disables_removes_and_reloads(
     fake_systemctl.unlink()
     assert run_main(["service", "uninstall"]) == 0
     assert not (xdg_dirs.config_home / "systemd/user/standup.service").exists()
-    assert fake_systemctl.read_text().splitlines() == [
+    assert actions(fake_systemctl) == [
         "--user stop standup.service",
         "--user disable standup.service",
         "--user daemon-reload",
@@ -221,7 +260,7 @@ def test_uninstall_carries_on_when_the_unit_is_not_loaded(
     monkeypatch.setenv("FAIL_ON", "stop")
     assert run_main(["service", "uninstall"]) == 0
     assert "carrying on" in capsys.readouterr().out
-    assert fake_systemctl.read_text().splitlines()[-1] == "--user daemon-reload"
+    assert actions(fake_systemctl)[-1] == "--user daemon-reload"
 
 
 def test_no_user_manager_says_what_to_do(
@@ -311,3 +350,107 @@ def test_status_without_the_unit_says_how_to_install_it(run_main, monkeypatch, c
     out = capsys.readouterr().out
     assert "standup service install --now" in out
     assert "Failed to get unit file state" not in out
+
+
+# -- what the real user manager showed (tests/service/test_user_manager_e2e.py) --------------
+
+
+def test_reload_goes_through_the_control_socket_so_a_refused_config_fails_it() -> None:
+    unit = service.render_unit(service.exec_line([sys.executable, "-m", "standup", "run"]))
+    assert f"ExecReload={sys.executable} -m standup reload\n" in unit
+    assert "kill -HUP" not in UNIT.read_text()
+
+
+def test_the_unit_goes_where_the_manager_reads_and_install_says_so(
+    run_main, xdg_dirs, fake_systemctl, tmp_path, capsys
+) -> None:
+    theirs = tmp_path / "manager-config"
+    fake_manager(fake_systemctl, env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(theirs),
+                                      "DISPLAY": ":0"})  # fmt: skip
+    assert run_main(["service", "install", "--now"]) == 0
+    assert (theirs / "systemd/user/standup.service").is_file()
+    assert not (xdg_dirs.config_home / "systemd").exists()
+    out = capsys.readouterr().out
+    assert f"reads units from {theirs}/systemd/user, not {xdg_dirs.config_home}" in out
+    assert f"reads its config from {theirs}/standup/config.toml" in out
+    # ... and uninstall takes it from there.
+    assert run_main(["service", "uninstall"]) == 0
+    assert not (theirs / "systemd/user/standup.service").exists()
+
+
+def test_without_xdg_config_home_the_manager_reads_its_homes_config(
+    fake_systemctl, tmp_path
+) -> None:
+    from standup import service_systemd
+
+    fake_manager(fake_systemctl, env={"HOME": str(tmp_path / "h")})
+    facts = service_systemd.gather()
+    assert service.unit_path(facts) == tmp_path / "h/.config/systemd/user/standup.service"
+
+
+def test_install_warns_when_the_manager_has_no_display(
+    run_main, fake_systemctl, monkeypatch, capsys
+) -> None:
+    fake_manager(fake_systemctl, env={"HOME": "/home/x", "XDG_CONFIG_HOME": os.environ[
+        "XDG_CONFIG_HOME"]})  # fmt: skip
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert run_main(["service", "install", "--now"]) == 0
+    out = capsys.readouterr().out
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in out
+    assert "run: systemctl --user import-environment WAYLAND_DISPLAY && systemctl" in out
+    assert "dbus-update-activation-environment --systemd DISPLAY WAYLAND_DISPLAY" in out
+
+
+def test_status_warns_about_the_display_and_says_why_the_unit_failed(
+    run_main, fake_systemctl, capsys
+) -> None:
+    fake_manager(
+        fake_systemctl,
+        env={"HOME": "/home/x"},
+        active={"standup.service": "failed"},
+        show={"ActiveState": "failed", "SubState": "failed", "Result": "exit-code",
+              "ExecMainCode": "1", "ExecMainStatus": "2"},
+    )  # fmt: skip
+    assert run_main(["service", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "active:    failed" in out
+    assert "exited with status 2: the config is not valid" in out
+    assert "standup config check" in out
+    assert "warning:   the systemd user manager has neither DISPLAY" in out
+
+
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [
+        ({"Result": "signal", "ExecMainCode": "2", "ExecMainStatus": "31"}, "SIGSYS: a system"),
+        ({"Result": "watchdog", "ExecMainCode": "2", "ExecMainStatus": "6"}, "the watchdog"),
+        ({"Result": "exit-code", "ExecMainCode": "1", "ExecMainStatus": "203"}, "could not"),
+        ({"Result": "start-limit-hit"}, "reset-failed"),
+    ],
+)
+def test_failure_reasons(state: dict[str, str], words: str) -> None:
+    from standup.service_systemd import failure_reason
+
+    assert words in (failure_reason({"ActiveState": "failed", **state}) or "")
+    assert failure_reason({"ActiveState": "active", "SubState": "running", **state}) is None
+
+
+@pytest.mark.parametrize(
+    ("desktop", "config", "prefix"),
+    [("sway", "sway/config", "exec "), ("Hyprland", "hypr/hyprland.conf", "exec-once = ")],
+)
+def test_a_wlroots_session_without_a_session_target_gets_the_lines_for_its_config(
+    run_main, xdg_dirs, fake_systemctl, monkeypatch, capsys, desktop, config, prefix
+) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", desktop)
+    fake_manager(fake_systemctl, active={"graphical-session.target": "inactive"})
+    assert run_main(["service", "install"]) == 0
+    out = capsys.readouterr().out
+    assert f"Add these lines to {xdg_dirs.config_home}/{config}:" in out
+    assert f"\n  {prefix}systemctl --user import-environment DISPLAY WAYLAND_DISPLAY " in out
+    assert f"\n  {prefix}systemctl --user start standup.service\n" in out
+    # With the target active (a session manager, uwsm, or the lines above) nothing is said.
+    fake_manager(fake_systemctl, active={"graphical-session.target": "active"})
+    assert run_main(["service", "install"]) == 0
+    assert "Add these lines" not in capsys.readouterr().out
