@@ -88,6 +88,9 @@ class Daemon:
         self.ready = threading.Event()  # set once the saved state is restored and running
         self.stopped = threading.Event()
         self._systemd_status = ""
+        # The status after the last step, for commands when the worker is held up (a hung
+        # notification server): read from other threads, replaced whole, never changed.
+        self.last_status: dict[str, Any] | None = None
         self._sampling_due = False
         self._last_heartbeat: datetime | None = None
         # Why the worker woke up, by source: the benchmark reads these to prove we sleep.
@@ -210,13 +213,14 @@ class Daemon:
                 self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
             )
         self._reschedule_sampling()
+        self.last_status = self.status()
         self._tell_systemd()
 
     def _tell_systemd(self, *fields: str) -> None:
         """READY=1 and friends, plus STATUS= when it changed (for `systemctl status`)."""
         if not os.environ.get("NOTIFY_SOCKET"):
             return
-        line = status_line(self.status())
+        line = status_line(self.last_status or self.status())
         if line != self._systemd_status or fields:
             self._systemd_status = line
             sd_notify(*fields, f"STATUS={line}")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("standup")
 
+STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
 _MAX_SECONDS = 366 * 86400
 _READY_TIMEOUT = 10.0
@@ -61,7 +62,14 @@ class CommandHandler:
     def _dispatch(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         daemon = self._daemon
         if cmd == "status":
-            return daemon.call(daemon.status)
+            try:
+                return daemon.call(daemon.status, timeout=STATUS_WAIT)
+            except TimeoutError:
+                # The worker is held up (a notification server that does not answer): the
+                # state as of the last step, rather than no answer.
+                if daemon.last_status is None:
+                    raise
+                return {**daemon.last_status, "stale": True}
         if cmd == "reload":
             try:
                 message = daemon.call(daemon.reload)

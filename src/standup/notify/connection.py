@@ -25,7 +25,9 @@ from jeepney.wrappers import unwrap_msg
 
 logger = logging.getLogger("standup.notify")
 
-CALL_TIMEOUT = 5.0  # seconds; a hung notification server must not hang the daemon
+# Seconds; a notification server answers in milliseconds, and a hung one must not hold the
+# daemon's worker for long.
+CALL_TIMEOUT = 2.0
 
 
 class BusUnavailable(Exception):

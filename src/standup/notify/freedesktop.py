@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import timedelta
@@ -41,6 +42,10 @@ from .server import (
 logger = logging.getLogger("standup.notify")
 
 _STOP = object()
+# After a server let a call time out, leave it alone this long (seconds): every reminder
+# would otherwise hold the worker for the whole timeout again.
+HUNG_BACKOFF = 60.0
+_CLOSE_TIMEOUT = 1.0
 # How long a bubble lingers when taken down by replacement (servers that ignore Close).
 _VANISH = timedelta(milliseconds=1)
 # Errors that mean the connection itself broke. KeyError: jeepney's reply bookkeeping when the
@@ -70,6 +75,7 @@ class FreedesktopNotifier:
         self._keys: frozenset[str] = frozenset()
         self._shown: Reminder | None = None  # what the bubble says, to take it down by replace
         self._shut = False
+        self._hung_until = 0.0  # monotonic time until which the server counts as hung
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -140,6 +146,9 @@ class FreedesktopNotifier:
     def try_show(self, reminder: Reminder) -> bool:
         """Show or replace the bubble; False (after logging why) when the server cannot."""
         with self._lock:
+            if time.monotonic() < self._hung_until:
+                logger.debug("the notification server is still taken to be hung")
+                return False
             for attempt in range(2):
                 try:
                     router = self._ensure_router()
@@ -177,9 +186,16 @@ class FreedesktopNotifier:
                     self._server = None
                     return False
                 except TimeoutError:
-                    # A hung server: the connection is fine; ask who serves again next time.
-                    logger.info("the notification server did not answer in %s s", CALL_TIMEOUT)
+                    # A hung server: the connection is fine; ask who serves again next time,
+                    # and not before a while.
+                    logger.warning(
+                        "the notification server did not answer in %s s; reminders go to the "
+                        "log for the next %d s",
+                        CALL_TIMEOUT,
+                        HUNG_BACKOFF,
+                    )
                     self._server = None
+                    self._hung_until = time.monotonic() + HUNG_BACKOFF
                     return False
                 except _LOST as exc:
                     # The connection dropped (the socket broke, or the bus restarted): reconnect
@@ -209,7 +225,7 @@ class FreedesktopNotifier:
 
     def _close_bubble(self, notification_id: int, shown: Reminder | None) -> None:
         router, server = self._router, self._server
-        if router is None:
+        if router is None or time.monotonic() < self._hung_until:
             return
         try:
             if server is not None and server.ignores_close and shown is not None:
@@ -224,8 +240,8 @@ class FreedesktopNotifier:
                     markup=server.markup,
                     icon=self._icon,
                 )
-                call(router, msg)
-            call(router, new_close_notification(notification_id))
+                call(router, msg, _CLOSE_TIMEOUT)
+            call(router, new_close_notification(notification_id), _CLOSE_TIMEOUT)
         except Exception as exc:  # the bubble may already be gone; nothing to do about it
             logger.debug("CloseNotification(%s) failed: %s", notification_id, exc)
 
@@ -257,6 +273,7 @@ class FreedesktopNotifier:
         with self._lock:
             if is_owner_change(msg):
                 _name, _old, new_owner = msg.body
+                self._hung_until = 0.0  # a server that (re)started deserves a try
                 if self._server is not None and new_owner != self._server.owner:
                     # Another server (or none): what we knew of the old one no longer holds,
                     # and its bubble went with it. (The start of the server we just asked is
