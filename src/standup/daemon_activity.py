@@ -13,6 +13,8 @@ from standup.idle import IdleError, IdleSource, open_idle_source, watch_sleep
 from standup.idle.clocks import ClockWatch
 
 log = logging.getLogger("standup")
+# Sources that tell us when the user has been idle a given time and when they are back.
+PUSHING_SOURCES = ("mutter", "wayland")
 
 # Sample at most this often, and at least three times per natural break, so a break is seen
 # within a third of its length.
@@ -47,7 +49,8 @@ class ActivityMonitor:
     ) -> None:
         """(Re)open the idle source; the choice and the reason go to the log and the status.
 
-        Where the source can push (GNOME's idle monitor), `on_change` is called when the user
+        Where the source can push (GNOME's idle monitor, a Wayland compositor's idle
+        protocol), `on_change` is called when the user
         has been idle `idle_after` and when they come back, and `pushes` is True: no sampling
         is needed then."""
         self.close_source()
@@ -56,7 +59,7 @@ class ActivityMonitor:
         self.source_name = self.source.name
         self._failing = False
         self.pushes = False
-        if on_change is not None and self.source_name == "mutter":
+        if on_change is not None and self.source_name in PUSHING_SOURCES:
             watch: Any = self.source.watch
             self.pushes = bool(watch(on_change, idle_after=idle_after.total_seconds()))
         log.info("idle source %s%s", self.reason, " (pushes changes)" if self.pushes else "")

@@ -212,8 +212,12 @@ class PushingIdle(FakeIdle):
         return True
 
 
-def test_a_pushing_source_is_sampled_only_while_away(harness: Harness, monkeypatch) -> None:
+@pytest.mark.parametrize("name", ["mutter", "wayland"])
+def test_a_pushing_source_is_sampled_only_while_away(
+    harness: Harness, monkeypatch, name: str
+) -> None:
     pushing = PushingIdle()
+    pushing.name = name
     monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (pushing, "pushes"))
     daemon = harness.start()
     assert daemon.activity.pushes
