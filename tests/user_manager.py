@@ -193,7 +193,10 @@ class UserManager:
         version = f"python{sys.version_info.major}.{sys.version_info.minor}"
         system = shutil.which(version, path="/usr/bin:/usr/local/bin")
         site = [p for p in _python_paths()[3:] if p.name == "site-packages"]
-        if system and site and not unreadable_paths(site):
+        if system and site:
+            if unreadable_paths(site) or unreadable_paths(_python_paths()[2:3]):
+                # A clone under a private folder (root's home): copies the user can read.
+                site = self._readable_copies(site)
             venv = self.dir / "venv"
             subprocess.run([system, "-m", "venv", "--without-pip", str(venv)], check=True,
                            timeout=60)  # fmt: skip
@@ -209,6 +212,24 @@ class UserManager:
             f"by others: {', '.join(unreadable) or 'nothing found'}. chmod o+rX them, or put "
             "the clone, its venv and its Python where others may read"
         )
+
+    def _readable_copies(self, site: list[Path]) -> list[Path]:
+        """standup's sources and the site-packages, copied into the rig's readable folder;
+        the sources first, so they win over an editable install's unreadable path."""
+        import standup
+
+        top = self.dir / "copies"
+        src = top / "src"
+        shutil.copytree(Path(standup.__file__).resolve().parent, src / "standup",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        copies = [src]
+        for index, path in enumerate(site):
+            copy = top / f"site-{index}"
+            shutil.copytree(path, copy, ignore=shutil.ignore_patterns("__pycache__"))
+            copies.append(copy)
+        for folder in [top, *top.rglob("*")]:
+            folder.chmod(0o755 if folder.is_dir() else 0o644)
+        return copies
 
     # -- environments -----------------------------------------------------------------------
 
