@@ -108,7 +108,9 @@ def run(
 
 def list_rows(options: ExerciseOptions, *, show_all: bool = False) -> list[ExerciseRow]:
     """Every exercise that can come up, or with `show_all` every one, in catalogue order."""
-    rows = [_row(e, options) for e in options.catalogue()]
+    explain = _lib().explainer(options)
+    custom = {e.id for e in options.custom}
+    rows = [ExerciseRow(e, explain(e), e.id in custom) for e in options.catalogue()]
     return rows if show_all else [row for row in rows if row.eligible]
 
 

@@ -23,6 +23,7 @@ from standup.exercises_options import (
     ExerciseOptions,
     eligible,
     explain_ineligible,
+    explainer,
 )
 from standup.exercises_rotation import STORE_KEY, Rotation, load_rotation
 
@@ -41,6 +42,7 @@ __all__ = [
     "builtin_catalogue",
     "eligible",
     "explain_ineligible",
+    "explainer",
     "load_rotation",
     "parse_catalogue",
     "pick",

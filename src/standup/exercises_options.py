@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -128,8 +129,9 @@ class ExerciseOptions(BaseModel):
         if "custom" not in info.data:
             return value  # custom entries are invalid; that error is reported on its own
         known = [e.id for e in builtin_catalogue()] + [e.id for e in info.data["custom"]]
+        known_set = set(known)  # a set: many ids against many custom entries stays linear
         for exercise_id in value:
-            if exercise_id not in known:
+            if exercise_id not in known_set:
                 close = difflib.get_close_matches(exercise_id, known, n=1)
                 guess = f" (did you mean {close[0]!r}?)" if close else ""
                 raise _invalid(
@@ -159,38 +161,75 @@ class ExerciseOptions(BaseModel):
         return next((e for e in self.catalogue() if e.id == exercise_id), None)
 
 
-def _filter_reasons(exercise: Exercise, options: ExerciseOptions) -> list[str]:
-    reasons = []
-    if options.include_only and exercise.id not in options.include_only:
-        reasons.append("not in include_only")
-    if exercise.id in options.exclude:
-        reasons.append("excluded")
-    if exercise.position not in options.positions:
-        reasons.append(_POSITION_REASON[exercise.position])
-    missing = [_EQUIPMENT_NAME[e] for e in exercise.needs if e not in options.equipment]
-    if missing:
-        reasons.append("needs " + " and ".join(missing))
-    return reasons
+class _Filters:
+    """The options' filters, as sets built once: a check per exercise must not scan the
+    exclude or include_only lists, or thousands of custom entries make listing quadratic."""
+
+    def __init__(self, options: ExerciseOptions) -> None:
+        self.options = options
+        self.include = frozenset(options.include_only)
+        self.exclude = frozenset(options.exclude)
+        self.positions = frozenset(options.positions)
+        self.equipment = frozenset(options.equipment)
+        self.weights = options.category_weights()
+        self._usable = self.equipment | {"none"}
+
+    def passes(self, exercise: Exercise) -> bool:
+        """`explain(exercise) is None`, without building the reasons: eligible() runs this on
+        the whole catalogue before every reminder."""
+        return (
+            (not self.include or exercise.id in self.include)
+            and exercise.id not in self.exclude
+            and exercise.position in self.positions
+            and self._usable.issuperset(exercise.equipment)
+            and self.weights.get(exercise.category, 0.0) > 0
+        )
+
+    def reasons(self, exercise: Exercise) -> list[str]:
+        """Why the filters (not the weights) leave this exercise out."""
+        reasons = []
+        if self.include and exercise.id not in self.include:
+            reasons.append("not in include_only")
+        if exercise.id in self.exclude:
+            reasons.append("excluded")
+        if exercise.position not in self.positions:
+            reasons.append(_POSITION_REASON[exercise.position])
+        missing = [_EQUIPMENT_NAME[e] for e in exercise.needs if e not in self.equipment]
+        if missing:
+            reasons.append("needs " + " and ".join(missing))
+        return reasons
+
+    def explain(self, exercise: Exercise) -> str | None:
+        """Why this exercise will not come up, or None when it can."""
+        reasons = self.reasons(exercise)
+        category = exercise.category
+        if not reasons and self.weights.get(category, 0.0) <= 0:
+            if category in self.options.weights:
+                reasons.append(f"{category} has weight 0 in [exercises.weights]")
+            else:
+                reasons.append(f"{category} has weight 0 for focus {self.options.focus}")
+        return "; ".join(reasons) or None
+
+
+def explainer(options: ExerciseOptions) -> Callable[[Exercise], str | None]:
+    """`explain_ineligible` for many exercises under the same options, in linear time."""
+    return _Filters(options).explain
 
 
 def explain_ineligible(exercise: Exercise, options: ExerciseOptions) -> str | None:
     """Why this exercise will not come up under these options, or None when it can."""
-    reasons = _filter_reasons(exercise, options)
-    if not reasons and options.category_weights().get(exercise.category, 0.0) <= 0:
-        if exercise.category in options.weights:
-            reasons.append(f"{exercise.category} has weight 0 in [exercises.weights]")
-        else:
-            reasons.append(f"{exercise.category} has weight 0 for focus {options.focus}")
-    return "; ".join(reasons) or None
+    return _Filters(options).explain(exercise)
 
 
 def eligible(options: ExerciseOptions) -> list[Exercise]:
     """The exercises that can come up: they pass every filter and their category weighs > 0."""
-    return [e for e in options.catalogue() if explain_ineligible(e, options) is None]
+    passes = _Filters(options).passes
+    return [e for e in options.catalogue() if passes(e)]
 
 
 def _nothing_eligible_message(options: ExerciseOptions) -> str:
-    passing = [e for e in options.catalogue() if not _filter_reasons(e, options)]
+    checks = _Filters(options)
+    passing = [e for e in options.catalogue() if not checks.reasons(e)]
     if passing:
         categories = sorted({e.category for e in passing})
         return (

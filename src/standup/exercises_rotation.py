@@ -55,10 +55,9 @@ class Rotation:
 
     def next(self, eligible: Sequence[Exercise], weights: Mapping[str, float]) -> Exercise:
         """Pick the next exercise from `eligible` under the category `weights`, and advance."""
-        pool = _pool(eligible, weights)
+        pool, by_id = _pool(eligible, weights)
         rng = random.Random(self.seed)
         self._sync(pool, rng)
-        by_id = {e.id: e for exercises in pool.values() for e in exercises}
         target, category = self._choose(pool, weights)
         self._pay(target, category, pool, weights)
         bag = self.bags[category]
@@ -74,17 +73,20 @@ class Rotation:
         """What `next` would return with the same arguments, without changing this state."""
         return Rotation.from_json(self.to_json()).next(eligible, weights)
 
-    def _sync(self, pool: dict[str, list[Exercise]], rng: random.Random) -> None:
+    def _sync(self, pool: dict[str, list[str]], rng: random.Random) -> None:
         """Bring the bags in line with the eligible set; refill empty ones."""
         self.bags = {c: self.bags.get(c, _Bag()) for c in sorted(pool)}
         targets = {_target(c) for c in pool}
         self.target_credit = {t: self.target_credit.get(t, 0.0) for t in sorted(targets)}
         for category, bag in self.bags.items():
-            ids = [e.id for e in pool[category]]
-            bag.queue = [i for i in dict.fromkeys(bag.queue) if i in ids]
-            bag.seen = [i for i in dict.fromkeys(bag.seen) if i in ids and i not in bag.queue]
-            for new in (i for i in ids if i not in bag.queue and i not in bag.seen):
-                bag.queue.insert(rng.randint(0, len(bag.queue)), new)
+            # Sets, not list scans: a catalogue of many thousand custom entries must stay linear.
+            ids = pool[category]
+            present = set(ids)
+            bag.queue = [i for i in dict.fromkeys(bag.queue) if i in present]
+            queued = set(bag.queue)
+            bag.seen = [i for i in dict.fromkeys(bag.seen) if i in present and i not in queued]
+            known = queued.union(bag.seen)
+            bag.queue = _insert_at_random(bag.queue, [i for i in ids if i not in known], rng)
             if not bag.queue:
                 bag.queue = ids[:]
                 rng.shuffle(bag.queue)
@@ -93,9 +95,7 @@ class Rotation:
                     swap = rng.randrange(1, len(bag.queue))
                     bag.queue[0], bag.queue[swap] = bag.queue[swap], bag.queue[0]
 
-    def _choose(
-        self, pool: dict[str, list[Exercise]], weights: Mapping[str, float]
-    ) -> tuple[str, str]:
+    def _choose(self, pool: dict[str, list[str]], weights: Mapping[str, float]) -> tuple[str, str]:
         """The richest (target, category) after this round's credit whose pick is not a repeat."""
         target_weight = _target_weights(pool, weights)
         targets = sorted(
@@ -115,7 +115,7 @@ class Rotation:
         self,
         target: str,
         category: str,
-        pool: dict[str, list[Exercise]],
+        pool: dict[str, list[str]],
         weights: Mapping[str, float],
     ) -> None:
         """Smooth weighted round-robin bookkeeping at both levels for the chosen pair."""
@@ -181,21 +181,37 @@ def load_rotation(text: str | None) -> Rotation | None:
         return None
 
 
+def _insert_at_random(queue: list[str], new: list[str], rng: random.Random) -> list[str]:
+    """`queue` with `new` at random places, in linear time: each arrangement that keeps the
+    queue's order is equally likely, as if each new id were inserted at a random index."""
+    if not new:
+        return queue
+    size = len(queue) + len(new)
+    slots = set(rng.sample(range(size), len(new)))
+    rng.shuffle(new)
+    fresh, old = iter(new), iter(queue)
+    return [next(fresh) if index in slots else next(old) for index in range(size)]
+
+
 def _target(category: str) -> str:
     return category.partition(".")[0]
 
 
-def _pool(eligible: Sequence[Exercise], weights: Mapping[str, float]) -> dict[str, list[Exercise]]:
-    """Eligible exercises grouped by category, keeping only categories with a positive weight."""
-    pool: dict[str, list[Exercise]] = {}
-    seen: set[str] = set()
+def _pool(
+    eligible: Sequence[Exercise], weights: Mapping[str, float]
+) -> tuple[dict[str, list[str]], dict[str, Exercise]]:
+    """Eligible ids grouped by category, keeping only categories with a positive weight, and
+    the exercises by id. One pass, each property read once: this runs on every pick."""
+    pool: dict[str, list[str]] = {}
+    by_id: dict[str, Exercise] = {}
     for exercise in eligible:
-        if exercise.id not in seen and weights.get(exercise.category, 0.0) > 0:
-            pool.setdefault(exercise.category, []).append(exercise)
-            seen.add(exercise.id)
+        exercise_id, category = exercise.id, exercise.category
+        if exercise_id not in by_id and weights.get(category, 0.0) > 0:
+            pool.setdefault(category, []).append(exercise_id)
+            by_id[exercise_id] = exercise
     if not pool:
         raise ValueError("no eligible exercise in a category with a positive weight")
-    return pool
+    return pool, by_id
 
 
 def _target_weights(pool: Mapping[str, Any], weights: Mapping[str, float]) -> dict[str, float]:

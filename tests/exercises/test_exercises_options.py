@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from counted_ids import CountedId, counted_pool
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from standup.exercises import (
@@ -12,6 +13,7 @@ from standup.exercises import (
     builtin_catalogue,
     eligible,
     explain_ineligible,
+    explainer,
 )
 
 CUSTOM = {
@@ -240,3 +242,33 @@ def test_weights_that_zero_out_every_eligible_category_are_an_error() -> None:
 def test_custom_exercises_can_be_excluded_and_included() -> None:
     options = ExerciseOptions.model_validate({"custom": [CUSTOM], "include_only": ["wall-sit"]})
     assert ids(options) == {"wall-sit"}
+
+
+def _filter_ops(n: int) -> int:
+    """Id operations to filter `n` custom entries of which every other one is excluded."""
+    pool = counted_pool(n)
+    options = ExerciseOptions.model_construct(custom=pool, exclude=[e.id for e in pool[::2]])
+    CountedId.reset(budget=100 * n)  # linear is a few per entry
+    kept = eligible(options)
+    explain = explainer(options)
+    reasons = [explain(e) for e in pool]
+    assert sum(isinstance(e.id, CountedId) for e in kept) == n // 2
+    assert reasons.count("excluded") == n // 2
+    return CountedId.ops
+
+
+def test_filtering_twenty_thousand_entries_with_a_long_exclude_list_is_linear() -> None:
+    small, large = _filter_ops(5_000), _filter_ops(20_000)
+    assert large / small < 6, (small, large)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"include_only": ["leg-swings", "couch-stretch"]}, {"equipment": ["chair"]}],
+)
+def test_eligible_agrees_with_the_explanations(data: dict[str, object]) -> None:
+    options = ExerciseOptions.model_validate(
+        {**data, "positions": ["standing", "seated", "floor"], "weights": {CATEGORIES[2]: 0}}
+    )
+    explain = explainer(options)
+    assert eligible(options) == [e for e in options.catalogue() if explain(e) is None]

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 import pytest
+from counted_ids import CountedId, counted_pool
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -215,3 +216,23 @@ def test_from_json_rejects_what_is_not_a_state() -> None:
 def test_a_fresh_rotation_gets_a_random_seed_and_keeps_it() -> None:
     assert Rotation().seed != Rotation().seed
     assert Rotation.from_json(Rotation(seed=9).to_json()).seed == 9
+
+
+def _pick_ops(n: int) -> int:
+    """Id operations for a pick sequence: a fresh rotation, a filter that widens mid-round
+    (new ids join the bags), later picks, and a peek."""
+    pool = counted_pool(n)
+    weights = FOCUS_WEIGHTS["balanced"]
+    CountedId.reset(budget=200 * n)  # linear is about 30 per entry
+    rotation = Rotation(seed=4)
+    rotation.next(pool[: n // 2], weights)
+    for _ in range(3):
+        rotation.next(pool, weights)
+    rotation.peek(pool, weights)
+    return CountedId.ops
+
+
+def test_a_pick_among_twenty_thousand_entries_is_not_quadratic() -> None:
+    small, large = _pick_ops(5_000), _pick_ops(20_000)
+    # Four times the entries: about four times the work when linear, sixteen when quadratic.
+    assert large / small < 6, (small, large)
