@@ -86,12 +86,15 @@ def _cmd_exercises(args: argparse.Namespace) -> int:
     from standup.store import Store
 
     settings = load_config(args.config).settings
-    rotation = None
+    rotation = snoozed = None
     store = Store.open_readonly()
     if store is not None:
         with store:
             rotation = store.get_value("rotation")
-    return cli_exercises.run(args, settings.exercises, rotation, sys.stdout)
+            snoozed = cli_exercises.snoozed_exercise(
+                store.get_value("core"), store.get_value("exercise")
+            )
+    return cli_exercises.run(args, settings.exercises, rotation, sys.stdout, snoozed=snoozed)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

@@ -72,9 +72,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(
-    args: argparse.Namespace, options: ExerciseOptions, rotation_json: str | None, out: TextIO
+    args: argparse.Namespace,
+    options: ExerciseOptions,
+    rotation_json: str | None,
+    out: TextIO,
+    *,
+    snoozed: str | None = None,
 ) -> int:
-    """Carry out `standup exercises ...` and print the result to `out`; returns the exit code."""
+    """Carry out `standup exercises ...` and print the result to `out`; returns the exit code.
+    `snoozed`: the id of the exercise a snoozed reminder will bring back, if any."""
     command = getattr(args, "exercises_command", None) or "list"
     as_json = bool(getattr(args, "json", False))
     if command == "list":
@@ -90,7 +96,8 @@ def run(
         else:
             _print_exercise(row, out)
     elif command == "next":
-        row = next_row(options, rotation_json)
+        back = show_row(options, snoozed) if snoozed and options.find(snoozed) else None
+        row = back or next_row(options, rotation_json)
         if as_json:
             _print_json(row.to_dict() if row else None, out)
         elif row is None:
@@ -101,6 +108,8 @@ def run(
             )
         else:
             _print_exercise(row, out, heading="Next: ")
+            if back is not None:
+                out.write("\n(the snoozed reminder comes back with this exercise)\n")
     else:
         raise UsageError(f"unknown exercises command {command!r}", hint="use list, show or next")
     return 0
@@ -126,6 +135,22 @@ def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
             hint=f"{guess}`standup exercises list --all` shows every id",
         )
     return _row(exercise, options)
+
+
+def snoozed_exercise(core_json: str | None, exercise_id: str | None) -> str | None:
+    """The exercise a snoozed reminder brings back, from what the daemon saved: a snooze keeps
+    the reminder's exercise, so the rotation's next pick is not what comes next."""
+    if not core_json or not exercise_id:
+        return None
+    from standup.core import Phase, state_from_dict
+
+    try:
+        state = state_from_dict(json.loads(core_json))
+    except ValueError:
+        return None
+    if state is None or state.phase is not Phase.SITTING or state.snoozes == 0:
+        return None
+    return exercise_id
 
 
 def next_row(options: ExerciseOptions, rotation_json: str | None) -> ExerciseRow | None:

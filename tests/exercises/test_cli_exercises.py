@@ -168,3 +168,69 @@ def test_next_without_a_stored_rotation_says_so(stored: str | None) -> None:
         f"{count} eligible exercises.\n"
     )
     assert json.loads(call(["next", "--json"], rotation=stored)) is None
+
+
+def _core(phase: str, snoozes: int) -> str:
+    since = "2026-03-02T09:00:00+00:00"
+    return json.dumps({"phase": phase, "snoozes": snoozes, "sitting_since": since})
+
+
+def test_next_names_the_snoozed_exercise_that_comes_back() -> None:
+    options = ExerciseOptions()
+    rotation = Rotation(seed=4)
+    shown = pick(rotation, options)
+    assert pick(rotation, options, advance=False) != shown
+    args = parser().parse_args(["exercises", "next"])
+    out = io.StringIO()
+    cli_exercises.run(args, options, rotation.to_json(), out, snoozed=shown.id)
+    assert out.getvalue().startswith(f"Next: {shown.name} [{shown.id}]\n")
+    assert "the snoozed reminder comes back with this exercise" in out.getvalue()
+    args = parser().parse_args(["exercises", "next", "--json"])
+    out = io.StringIO()
+    cli_exercises.run(args, options, rotation.to_json(), out, snoozed=shown.id)
+    assert json.loads(out.getvalue())["id"] == shown.id
+
+
+def test_a_snoozed_exercise_gone_from_the_config_falls_back_to_the_rotation() -> None:
+    rotation = Rotation(seed=4)
+    coming = pick(rotation, ExerciseOptions(), advance=False)
+    args = parser().parse_args(["exercises", "next", "--json"])
+    out = io.StringIO()
+    cli_exercises.run(args, ExerciseOptions(), rotation.to_json(), out, snoozed="retired-one")
+    assert json.loads(out.getvalue())["id"] == coming.id
+
+
+@pytest.mark.parametrize(
+    ("core", "exercise", "expected"),
+    [
+        (_core("sitting", 1), "leg-swings", "leg-swings"),
+        (_core("sitting", 0), "leg-swings", None),  # a new stretch: the rotation picks
+        (_core("reminding", 1), "leg-swings", None),
+        (_core("paused", 0), "leg-swings", None),
+        (_core("sitting", 2), "", None),
+        (None, "leg-swings", None),
+        ("not json", "leg-swings", None),
+    ],
+)
+def test_snoozed_exercise_reads_the_saved_state(
+    core: str | None, exercise: str, expected: str | None
+) -> None:
+    assert cli_exercises.snoozed_exercise(core, exercise) == expected
+
+
+def test_exercises_next_reads_the_snooze_from_the_database(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from standup.cli import main
+    from standup.store import Store
+
+    options = ExerciseOptions()
+    rotation = Rotation(seed=4)
+    shown = pick(rotation, options)
+    with Store.open() as store:
+        store.commit_state(
+            {"rotation": rotation.to_json(), "core": _core("sitting", 1), "exercise": shown.id},
+            [],
+        )
+    assert main(["exercises", "next", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == shown.id
