@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from pathlib import Path
@@ -16,6 +17,9 @@ log = logging.getLogger("standup")
 
 def run(config_path: Path | None = None) -> int:
     """Run until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config."""
+    # Everything the daemon creates (database, WAL and SHM files, socket) is for the user
+    # alone, also when started outside the unit (whose UMask=0077 does the same).
+    os.umask(0o077)
     daemon = Daemon(load_config(config_path), config_path=config_path)
     quit_requested = threading.Event()
 

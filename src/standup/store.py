@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -152,6 +153,7 @@ class Store:
                 f"cannot create the state directory {path.parent}: {exc.strerror or exc}",
                 hint="check that the directory is writable and the disk is not full",
             ) from exc
+        _refuse_foreign(path)
         try:
             conn = _open_checked(path)
         except _Corrupt as exc:
@@ -346,7 +348,30 @@ def _same_file(now: tuple[int, int, int] | None, opened: tuple[int, int, int] | 
 
 
 def _make_private_dir(directory: Path) -> None:
+    """The state directory, 0700: a wider one made earlier (or by hand) is tightened, so the
+    database and its WAL and SHM files are never readable by others."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = os.lstat(directory)
+    if st.st_uid == os.getuid() and stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
+        os.chmod(directory, 0o700)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """A link (perhaps to another program's SQLite file) or someone else's file is not ours to
+    open: opening it would switch it to WAL mode before any check could reject it."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
+        raise StoreError(
+            f"the database {path} is not a plain file",
+            hint="move it away; standup creates its own",
+        )
+    if st.st_uid != os.getuid():
+        raise StoreError(
+            f"the database {path} belongs to another user", hint="move it away and restart"
+        )
 
 
 def _open_checked(path: Path) -> sqlite3.Connection:

@@ -245,3 +245,22 @@ def test_negative_durations_reach_validation_instead_of_looking_like_options(env
     result = run_cli("config", "set", "schedule.sit", "-5m", env=env)
     assert result.returncode == 2
     assert 'schedule.sit = "-5m": must be longer than zero' in result.stderr
+
+
+def test_state_files_are_private_even_outside_the_unit(daemon, env, xdg_dirs) -> None:
+    import stat
+
+    state = xdg_dirs.state_home / "standup"
+    state.mkdir(mode=0o755)
+    state.chmod(0o755)  # made earlier by something with a looser umask
+    old = os.umask(0o022)  # what a shell usually has
+    try:
+        d = daemon()
+    finally:
+        os.umask(old)
+    run_cli("snooze", "5m", env=env)  # a write: the WAL and SHM files exist now
+    files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in state.iterdir()}
+    d.stop()
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    assert {"standup.db-wal", "standup.db-shm"} <= set(files), files
+    assert all(mode & 0o077 == 0 for mode in files.values()), files

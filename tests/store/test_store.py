@@ -327,3 +327,27 @@ def test_kill_9_during_writes_leaves_a_consistent_database(db: Path, seed: int) 
     # kv and history were written together: one history row per committed state.
     assert [e.detail["i"] for e in events] == list(range(value + 1))
     assert _aside(db) == []
+
+
+def test_a_wider_state_directory_is_tightened(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    state.chmod(0o755)
+    Store.open(state / "standup.db").close()
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+
+
+def test_a_database_that_is_a_link_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other-program.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    before = other.read_bytes()
+    link = tmp_path / "state" / "standup.db"
+    link.parent.mkdir()
+    link.symlink_to(other)
+    with pytest.raises(StoreError, match="not a plain file"):
+        Store.open(link)
+    assert other.read_bytes() == before  # not switched to WAL, not migrated
+    assert not (tmp_path / "other-program.sqlite-wal").exists()
