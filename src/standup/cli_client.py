@@ -187,7 +187,7 @@ def describe_status(info: dict[str, Any]) -> str:
 def _describe_state(info: dict[str, Any]) -> str:
     now = _local(info.get("now")) or datetime.now().astimezone()
     state = info.get("state")
-    sat = _human(info.get("sitting_seconds", 0))
+    sat = _human(info.get("sitting_seconds") or 0)  # null while not sitting
     nxt = _local(info.get("next_reminder_at"))
     if state == "paused":
         until = _local(info.get("paused_until"))
@@ -226,7 +226,7 @@ def waybar(info: dict[str, Any]) -> dict[str, Any]:
     """The object a waybar custom module with `return-type: json` expects."""
     state = info.get("state", "sitting")
     interval = max(1, int(info.get("interval_seconds", 1)))
-    sitting = int(info.get("sitting_seconds", 0))
+    sitting = int(info.get("sitting_seconds") or 0)  # null while not sitting
     percentage = min(100, round(100 * sitting / interval))
     if state in ("paused", "away", "off_hours"):
         text, percentage = state.replace("_", " "), 0

@@ -42,7 +42,9 @@ def snapshot(
         active_again = state.paused_until
     elif state.phase is Phase.OFF_HOURS:
         active_again = policy.hours.next_change(now)
-    elapsed = max(0, int((now - state.sitting_since).total_seconds())) if sitting else 0
+    # Not sitting (away, paused, off hours): no stretch runs, so null rather than a 0 that
+    # reads as "just sat down" (the README documents null).
+    elapsed = max(0, int((now - state.sitting_since).total_seconds())) if sitting else None
     return {
         "state": label,
         "now": _iso(now),
