@@ -328,7 +328,9 @@ class Daemon:
         ):
             self._open_idle()
         log.info("config reloaded")
-        self._reschedule()
+        # A step at once: new working hours may end (or begin) the stretch right now, and a
+        # shorter sit may make the reminder due.
+        self.feed(self._tick_event)
         return "config reloaded"
 
     @property

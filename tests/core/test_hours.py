@@ -11,6 +11,7 @@ from standup.core import (
     Notify,
     Phase,
     Policy,
+    Reject,
     RemindNow,
     Tick,
     Window,
@@ -116,10 +117,20 @@ def test_windows_across_midnight_keep_counting_over_midnight() -> None:
     assert result.state.phase is Phase.REMINDING
 
 
-def test_remind_now_works_outside_hours_when_asked() -> None:
+def test_remind_now_outside_hours_is_refused_rather_than_shown_unanswerable() -> None:
+    # Shown, it was withdrawn by the next event and neither Done nor the button answered it.
     off = step(initial(day(0, 8)), Tick(day(0, 8, 5)), POLICY).state
     result = step(off, RemindNow(day(0, 8, 6)), POLICY)
-    assert isinstance(result.effects[0], Notify)
+    assert result.state == off
+    [reject] = result.effects
+    assert isinstance(reject, Reject)
+    assert "outside working hours" in reject.message
+
+
+def test_remind_now_inside_hours_still_shows_at_once() -> None:
+    sitting = initial(day(0, 10))
+    result = step(sitting, RemindNow(day(0, 10, 1)), POLICY)
+    assert any(isinstance(e, Notify) for e in result.effects)
 
 
 SUMMER = timezone(timedelta(hours=2))

@@ -278,6 +278,22 @@ def test_a_shorter_sit_on_reload_fires_an_overdue_reminder_once(harness: Harness
     assert len(harness.notifier.shown) == 1
 
 
+def test_a_reload_that_ends_the_working_hours_takes_effect_at_once(harness: Harness) -> None:
+    daemon = harness.start()
+    assert harness.request("status")["state"] == "sitting"
+    local = harness.clock.now.astimezone(daemon._tz)
+    later = (local + timedelta(hours=3)).strftime("%H:00")
+    end = (local + timedelta(hours=4)).strftime("%H:00")
+    harness.config.write_text(f'[schedule]\nactive_hours = ["{later}-{end}"]\n')
+    harness.request("reload")
+    status = harness.request("status")
+    assert status["state"] == "off_hours"
+    assert status["active_again_at"] is not None
+    with pytest.raises(control.ControlError, match="outside working hours"):
+        harness.request("now")
+    assert harness.notifier.shown == []
+
+
 def _run_one_overdue_job(job_defaults: dict | None) -> tuple[list[int], list[int]]:
     """Schedule a date job an hour overdue; return (runs, missed events) once it is gone."""
     ran: list[int] = []

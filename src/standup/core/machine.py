@@ -323,7 +323,10 @@ def _dismissed(state: State, event: Event, policy: Policy) -> Transition:
 
 
 def _remind_now(state: State, event: Event, policy: Policy) -> Transition:
-    if state.phase in (Phase.AWAY, Phase.OFF_HOURS):
+    if state.phase is Phase.OFF_HOURS:
+        # A reminder now would be withdrawn by the very next event, and could not be answered.
+        return Transition(state, (Reject("outside working hours: no reminders until they begin"),))
+    if state.phase is Phase.AWAY:
         state = State(phase=Phase.SITTING, sitting_since=event.now)
     return _reminder(state, event.now, policy, new=True)
 
