@@ -11,13 +11,15 @@ import contextlib
 import errno
 import os
 import socket
+import struct
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standup import paths
 from standup.control_protocol import BAD_ARGS, FAILED, ProtocolError, decode_reply, encode_request
-from standup.errors import DaemonNotRunning, StandupError
+from standup.errors import DaemonNotRunning, RuntimeDirError, StandupError, UntrustedPeer
 
 if TYPE_CHECKING:
     from standup.control_server import ControlServer as ControlServer
@@ -56,6 +58,11 @@ def request(
 ) -> dict[str, Any]:
     """Send one command to the running daemon and return its result."""
     path = Path(path) if path is not None else paths.control_socket()
+    try:
+        paths.check_socket_path(path)
+    except RuntimeDirError as exc:  # no daemon can listen there: `standup run` refuses it too
+        raise DaemonNotRunning(f"standup is not running: {exc}", hint=exc.hint) from None
+    # Our own give-up time goes into the request: past it, the daemon must not carry it out.
     deadline = time.monotonic() + timeout
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -63,7 +70,7 @@ def request(
         try:
             _connect(sock, path, deadline)
         except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError):
-            raise DaemonNotRunning("standup is not running", hint=_NOT_RUNNING_HINT) from None
+            raise _not_running(path) from None
         except TimeoutError:
             raise ControlError(
                 f"standup did not accept a connection within {timeout:g} s",
@@ -71,11 +78,12 @@ def request(
             ) from None
         except OSError as exc:
             raise ControlError(f"cannot connect to {path}: {_reason(exc)}") from None
+        _check_server(sock, path)
         try:
             # A daemon that refuses us may reply and hang up before reading the request; its
             # reply is still worth reading.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                sock.sendall(encode_request(cmd, args))
+                sock.sendall(encode_request(cmd, args, deadline))
             line = _read_line(sock, deadline)
         except TimeoutError:
             raise ControlError(
@@ -102,6 +110,43 @@ def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:
     except StandupError:
         return None
     return pid if isinstance(pid, int) else None
+
+
+def _not_running(path: Path) -> DaemonNotRunning:
+    # Only on this slow path: say why when the directory itself is what keeps a daemon away.
+    problem = paths.runtime_dir_problem(path.parent)
+    if problem:
+        return DaemonNotRunning(
+            f"standup is not running: {problem}", hint=f"move {path.parent} away, then start it"
+        )
+    return DaemonNotRunning("standup is not running", hint=_NOT_RUNNING_HINT)
+
+
+def _check_server(sock: socket.socket, path: Path) -> None:
+    """Trust only a daemon running as us, as the daemon trusts only clients running as us."""
+    uid = peer_uid(sock)
+    if uid is not None and uid != os.getuid():
+        raise UntrustedPeer(
+            f"the control socket {path} is served by uid {uid}, not by you (uid {os.getuid()})",
+            hint="another user's program is listening there; `standup run` replaces it",
+        )
+
+
+def peer_uid(sock: socket.socket) -> int | None:
+    """The uid of the process at the other end, or None where the system cannot tell."""
+    if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid_t pid; uid_t uid; gid_t gid}
+        creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        return int(struct.unpack("3i", creds)[1])
+    if sys.platform == "darwin" or "bsd" in sys.platform:
+        # struct xucred {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
+        # at level SOL_LOCAL (0), option LOCAL_PEERCRED (1); the module may not name them.
+        option = getattr(socket, "LOCAL_PEERCRED", 1)
+        try:
+            creds = sock.getsockopt(0, option, struct.calcsize("IIh16I"))
+        except OSError:
+            return None
+        return int(struct.unpack_from("II", creds)[1])
+    return None  # the 0700 directory is the only guard left
 
 
 def _connect(sock: socket.socket, path: Path, deadline: float) -> None:

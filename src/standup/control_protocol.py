@@ -1,13 +1,23 @@
 """The control protocol as data: one JSON object per line each way. No sockets here.
 
-Request: {"v": 1, "cmd": "status", "args": {...}}
+Request: {"v": 1, "cmd": "status", "args": {...}, "deadline": 12345.6}
 Reply:   {"v": 1, "ok": true, "result": {...}}
      or  {"v": 1, "ok": false, "error": "<message>", "code": "<one of ERROR_CODES>"}
+
+"deadline" (optional) is when the client stops waiting, in seconds of CLOCK_MONOTONIC, the clock
+Python's time.monotonic() reads on Linux and macOS. It is system-wide: every process on the
+machine reads the same value (one exception: a process in another time namespace, which a
+same-user client of a session daemon does not use). Neither the wall clock (it steps) nor a
+relative timeout (counted from when the daemon reads the request, so it would not see that a
+stopped daemon kept the request waiting) would do. A request past its deadline is not carried
+out: its client has already told the user it failed. Without one, the daemon waits its own
+default. A client that hangs up before its reply loses its request the same way.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
@@ -22,8 +32,19 @@ BAD_VERSION = "bad_version"
 FORBIDDEN = "forbidden"
 FAILED = "failed"
 BAD_CONFIG = "bad_config"  # `reload` found the config file invalid and kept the running one
+EXPIRED = "expired"  # the client gave up before the daemon got to it; nothing was done
 ERROR_CODES = frozenset(
-    {BAD_JSON, TOO_LARGE, UNKNOWN_COMMAND, BAD_ARGS, BAD_VERSION, FORBIDDEN, FAILED, BAD_CONFIG}
+    {
+        BAD_JSON,
+        TOO_LARGE,
+        UNKNOWN_COMMAND,
+        BAD_ARGS,
+        BAD_VERSION,
+        FORBIDDEN,
+        FAILED,
+        BAD_CONFIG,
+        EXPIRED,
+    }
 )
 
 
@@ -33,6 +54,14 @@ class ProtocolError(Exception):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Request(NamedTuple):
+    """A decoded request; `deadline` is on the monotonic clock, None when the client set none."""
+
+    cmd: str
+    args: dict[str, Any]
+    deadline: float | None = None
 
 
 class Reply(NamedTuple):
@@ -49,8 +78,13 @@ def _dump(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-def encode_request(cmd: str, args: dict[str, Any] | None = None) -> bytes:
-    return _dump({"v": VERSION, "cmd": cmd, "args": args or {}})
+def encode_request(
+    cmd: str, args: dict[str, Any] | None = None, deadline: float | None = None
+) -> bytes:
+    request: dict[str, Any] = {"v": VERSION, "cmd": cmd, "args": args or {}}
+    if deadline is not None:
+        request["deadline"] = round(deadline, 6)
+    return _dump(request)
 
 
 def encode_result(result: dict[str, Any]) -> bytes:
@@ -75,8 +109,8 @@ def _load_object(line: bytes, what: str) -> dict[str, Any]:
     return obj
 
 
-def decode_request(line: bytes, commands: Collection[str]) -> tuple[str, dict[str, Any]]:
-    """Parse and validate one request line (without its newline); return (cmd, args)."""
+def decode_request(line: bytes, commands: Collection[str]) -> Request:
+    """Parse and validate one request line (without its newline)."""
     if len(line) > MAX_LINE:
         raise ProtocolError(f"the request is larger than {MAX_LINE} bytes", TOO_LARGE)
     obj = _load_object(line, "request")
@@ -95,7 +129,21 @@ def decode_request(line: bytes, commands: Collection[str]) -> tuple[str, dict[st
     args = obj.get("args", {})
     if not isinstance(args, dict):
         raise ProtocolError(f'"args" must be a JSON object, got {type(args).__name__}', BAD_ARGS)
-    return cmd, args
+    return Request(cmd, args, _deadline(obj.get("deadline")))
+
+
+def _deadline(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer beyond any float
+            seconds = math.inf
+        if math.isfinite(seconds):
+            return seconds
+    shown = repr(value)[:40]  # bounded: the value may be a 60 KB string
+    raise ProtocolError(f'"deadline" must be seconds on the monotonic clock, not {shown}', BAD_ARGS)
 
 
 def decode_reply(line: bytes) -> Reply:

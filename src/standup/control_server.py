@@ -3,61 +3,46 @@
 It blocks in `select()` with no timeout while no client is connected; with clients, the timeout
 is the nearest idle deadline, so a silent client is dropped without a timer ticking otherwise.
 Handler calls run on that thread, one at a time (the daemon's handler hands work to its own
-thread and waits). A lock file next to the socket (flock) makes the daemon single-instance
-without races; a socket left by a crashed daemon is then known to be stale and is replaced.
+thread and waits). A lock file next to the socket (flock, `control_lock`) makes the daemon
+single-instance without races; a socket left by a crashed daemon (or planted by someone else:
+the client trusts only a server of its own uid) is then known to be stale and is replaced.
+Each request carries a ticket (`control_deadline`): one its client gave up on is not carried
+out. The limits on output and on clients are in `control_conns`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import selectors
 import socket
-import stat
-import struct
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from standup.control import RequestError, ping
+from standup import control_deadline, paths
+from standup.control import RequestError, peer_uid, ping
+from standup.control_conns import OUTPUT_CAP, Conn, OnceLog, longest_idle
+from standup.control_lock import claim_lock, clear_socket_path
 from standup.control_protocol import (
+    EXPIRED,
     FAILED,
     FORBIDDEN,
-    LineBuffer,
     ProtocolError,
+    Request,
     decode_request,
     encode_error,
     encode_result,
 )
-from standup.errors import AlreadyRunning, StandupError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 _LINGER = 1.0  # seconds to wait for a client to hang up after our final reply
-
-
-class _Conn:
-    """One client connection: buffers, deadline, and whether to close once the reply is out."""
-
-    __slots__ = ("closing", "deadline", "events", "inbuf", "outbuf", "shut", "sock")
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        self.sock = sock
-        self.inbuf = LineBuffer()
-        self.outbuf = bytearray()
-        self.deadline = deadline
-        self.closing = False
-        self.shut = False
-        self.events = selectors.EVENT_READ
-
-
 _LISTENER = object()
 _WAKE = object()
 
@@ -91,9 +76,12 @@ class ControlServer:
         self._wake_r = self._wake_w = -1
         self._lock_fd = -1
         self._socket_id: tuple[int, int] | None = None
-        self._conns: dict[socket.socket, _Conn] = {}
+        self._conns: dict[socket.socket, Conn] = {}
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._full_log = OnceLog()
+        self._unread_log = OnceLog()
+        self._expired_log = OnceLog()
 
     @property
     def lock_path(self) -> Path:
@@ -104,7 +92,9 @@ class ControlServer:
     def start(self) -> None:
         """Claim the socket (or raise AlreadyRunning), bind it privately, start serving."""
         self._stopping = False
-        _private_dir(self.path.parent)
+        paths.check_socket_path(self.path)
+        if paths.ensure_private_dir(self.path.parent):
+            log.warning("tightened the permissions of %s to 0700", self.path.parent)
         self._claim()
         try:
             self._bind()
@@ -142,36 +132,12 @@ class ControlServer:
         self.stop()
 
     def _claim(self) -> None:
-        import fcntl  # Unix only; imported here so the client also imports on other systems
-
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._lock_fd = claim_lock(self.lock_path, lambda: ping(self.path))
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            pid = ping(self.path) or _read_pid(self.lock_path)
-            raise _already_running(pid) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._lock_fd = fd
-        try:
-            st = os.lstat(self.path)
-        except FileNotFoundError:
-            return
-        # We hold the lock, so no standup holds this socket; still, never steal a live one.
-        pid = ping(self.path)
-        if pid is not None:
+            clear_socket_path(self.path)
+        except BaseException:
             self._release_lock()
-            raise _already_running(pid)
-        if not stat.S_ISSOCK(st.st_mode):
-            self._release_lock()
-            raise StandupError(
-                f"{self.path} exists and is not a socket", hint="move it away and start again"
-            )
-        log.warning("removing stale control socket %s left by a previous run", self.path)
-        self.path.unlink(missing_ok=True)
+            raise
 
     def _bind(self) -> None:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -261,7 +227,7 @@ class ControlServer:
 
     def _accept(self) -> None:
         assert self._listener is not None and self._selector is not None
-        while len(self._conns) < self.max_clients:
+        while True:
             try:
                 sock, _ = self._listener.accept()
             except (BlockingIOError, InterruptedError):
@@ -273,10 +239,14 @@ class ControlServer:
                     return
                 break
             sock.setblocking(False)
-            conn = _Conn(sock, time.monotonic() + self.idle_timeout)
+            conn = Conn(sock, time.monotonic() + self.idle_timeout)
             self._conns[sock] = conn
             self._selector.register(sock, selectors.EVENT_READ, conn)
-            uid = _peer_uid(sock)
+            if len(self._conns) > self.max_clients:
+                self._make_room(conn)
+            elif len(self._conns) <= self.max_clients // 2:
+                self._full_log.clear()
+            uid = peer_uid(sock)
             if uid is not None and uid != self._allowed_uid:
                 log.warning("refused a control client running as uid %d", uid)
                 self._reply(conn, encode_error("permission denied: not your daemon", FORBIDDEN))
@@ -284,7 +254,17 @@ class ControlServer:
                 self._flush(conn)
         self._set_accepting(False)
 
-    def _read(self, conn: _Conn) -> None:
+    def _make_room(self, newcomer: Conn) -> None:
+        victim = longest_idle(self._conns, newcomer)
+        self._full_log.warn(
+            "control socket: %d clients connected, the most allowed; closing the longest idle "
+            "one for each newcomer",
+            self.max_clients,
+        )
+        if victim is not None:
+            self._close(victim)
+
+    def _read(self, conn: Conn) -> None:
         try:
             data = conn.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -297,63 +277,94 @@ class ControlServer:
                 self._close(conn)
             return  # input after our final reply is read and dropped
         if not data:
-            # End of input: a final request may lack its newline.
+            # End of input: a final request may lack its newline. (No complete line is left:
+            # we read only while none is waiting.)
             rest = conn.inbuf.rest()
             if rest.strip():
                 self._handle_line(conn, rest)
             conn.closing = True
         else:
             conn.inbuf.feed(data)
-            while not conn.closing:
-                try:
-                    line = conn.inbuf.next_line()
-                except ProtocolError as exc:
-                    self._reply(conn, encode_error(str(exc), exc.code))
-                    conn.closing = True
-                    break
-                if line is None:
-                    break
-                if line.strip():
-                    self._handle_line(conn, line)
+            self._handle_lines(conn)
         self._flush(conn)
 
-    def _handle_line(self, conn: _Conn, line: bytes) -> None:
+    def _handle_lines(self, conn: Conn) -> None:
+        """Answer the complete lines received, while the client's unsent replies stay small."""
+        while not conn.closing:
+            if conn.over_cap:
+                # Read no more from a client that does not read: its requests wait in the
+                # kernel until it does, or until the idle timeout closes it.
+                conn.held = True
+                self._unread_log.warn(
+                    "a control client is not reading its replies; not reading its requests "
+                    "while more than %d KiB of replies wait for it",
+                    OUTPUT_CAP // 1024,
+                )
+                return
+            try:
+                line = conn.inbuf.next_line()
+            except ProtocolError as exc:
+                self._reply(conn, encode_error(str(exc), exc.code))
+                conn.closing = True
+                return
+            if line is None:
+                return
+            if line.strip():
+                self._handle_line(conn, line)
+
+    def _handle_line(self, conn: Conn, line: bytes) -> None:
         try:
-            cmd, args = decode_request(line, self._commands)
+            request = decode_request(line, self._commands)
         except ProtocolError as exc:
             self._reply(conn, encode_error(str(exc), exc.code))
             conn.closing = True
             return
-        self._reply(conn, self._dispatch(cmd, args))
+        now = time.monotonic()
+        deadline = request.deadline
+        ticket = control_deadline.Ticket(
+            now + control_deadline.DEFAULT_WAIT if deadline is None else deadline, conn.hung_up
+        )
+        reason = ticket.why_not()
+        if reason:
+            # Its client has told the user it failed; doing it now would be a lie.
+            self._expired_log.warn("control: not doing %r: %s", request.cmd, reason)
+            self._reply(conn, encode_error(reason, EXPIRED))
+        else:
+            self._reply(conn, self._dispatch(request, ticket))
         conn.deadline = time.monotonic() + self.idle_timeout
 
-    def _dispatch(self, cmd: str, args: dict[str, Any]) -> bytes:
+    def _dispatch(self, request: Request, ticket: control_deadline.Ticket) -> bytes:
+        cmd, args = request.cmd, request.args
         if cmd == "ping":
             return encode_result({"pid": os.getpid()})
         try:
-            result = self._handler(cmd, args)
+            with control_deadline.handing(ticket):
+                result = self._handler(cmd, args)
             if not isinstance(result, dict):
                 raise TypeError(f"handler returned {type(result).__name__}, not a dict")
             return encode_result(result)
         except RequestError as exc:
             return encode_error(str(exc), exc.code)
+        except control_deadline.Abandoned as exc:
+            self._expired_log.warn("control: not doing %r: %s", cmd, exc)
+            return encode_error(str(exc), EXPIRED)
         except Exception as exc:
             log.exception("control command %r failed", cmd)
             return encode_error(f"{cmd} failed: {exc}", FAILED)
 
-    def _reply(self, conn: _Conn, data: bytes) -> None:
+    def _reply(self, conn: Conn, data: bytes) -> None:
         conn.outbuf += data
 
-    def _flush(self, conn: _Conn) -> None:
-        while conn.outbuf:
-            try:
-                sent = conn.sock.send(conn.outbuf)
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError:
+    def _flush(self, conn: Conn) -> None:
+        while True:
+            if not conn.send():
                 self._close(conn)
                 return
-            del conn.outbuf[:sent]
+            if not conn.held or conn.over_cap:
+                break
+            # The client read enough: answer the requests we held back, then read again.
+            conn.held = False
+            self._handle_lines(conn)
         if not conn.outbuf and conn.closing and not conn.shut:
             # Closing now with the client's bytes unread would reset the connection, and the
             # client could lose our reply. Send EOF instead and read until the client hangs up.
@@ -364,12 +375,12 @@ class ControlServer:
             except OSError:
                 self._close(conn)
                 return
-        wanted = selectors.EVENT_READ | (selectors.EVENT_WRITE if conn.outbuf else 0)
+        wanted = conn.wanted_events()
         if wanted != conn.events and self._selector is not None:
             self._selector.modify(conn.sock, wanted, conn)
             conn.events = wanted
 
-    def _close(self, conn: _Conn) -> None:
+    def _close(self, conn: Conn) -> None:
         if self._conns.pop(conn.sock, None) is None:
             return
         if self._selector is not None:
@@ -379,57 +390,9 @@ class ControlServer:
             self._set_accepting(True)
 
 
-def _already_running(pid: int | None) -> AlreadyRunning:
-    which = f" (pid {pid})" if pid else ""
-    return AlreadyRunning(
-        f"standup is already running{which}",
-        hint="talk to it with `standup status`, or stop it with `systemctl --user stop standup`",
-    )
-
-
-def _private_dir(directory: Path) -> None:
-    """Create the socket directory 0700, tighten it if wider, refuse one owned by someone else."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = os.lstat(directory)
-    if not stat.S_ISDIR(st.st_mode):
-        raise StandupError(f"{directory} is not a directory", hint="move it away and start again")
-    if st.st_uid != os.getuid():
-        raise StandupError(
-            f"{directory} belongs to uid {st.st_uid}, not to you (uid {os.getuid()})",
-            hint="set XDG_RUNTIME_DIR to a directory of your own",
-        )
-    if stat.S_IMODE(st.st_mode) & 0o077:
-        log.warning("tightening permissions of %s to 0700", directory)
-        os.chmod(directory, 0o700)
-
-
-def _read_pid(lock_path: Path) -> int | None:
-    try:
-        return int(lock_path.read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
 def _drain(fd: int) -> None:
     try:
         while os.read(fd, 4096):
             pass
     except BlockingIOError:
         pass
-
-
-def _peer_uid(sock: socket.socket) -> int | None:
-    """The uid of the process at the other end, or None where the system cannot tell."""
-    if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid_t pid; uid_t uid; gid_t gid}
-        creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        return struct.unpack("3i", creds)[1]
-    if sys.platform == "darwin" or "bsd" in sys.platform:
-        # struct xucred {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
-        # at level SOL_LOCAL (0), option LOCAL_PEERCRED (1); the module may not name them.
-        option = getattr(socket, "LOCAL_PEERCRED", 1)
-        try:
-            creds = sock.getsockopt(0, option, struct.calcsize("IIh16I"))
-        except OSError:
-            return None
-        return struct.unpack_from("II", creds)[1]
-    return None  # the 0700 directory is the only guard left

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from standup import core
+from standup import control_deadline, core
 from standup.control import ControlServer, RequestError
 from standup.errors import ConfigError
 
@@ -44,26 +44,35 @@ class CommandHandler:
     def handle(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs on the control thread: validate here, then do the work on the worker."""
         daemon = self._daemon
+        ticket = control_deadline.current()  # the client's deadline, and whether it hung up
         # The socket listens from the start (it guards against a second daemon), but commands
         # wait until the saved state is restored, or they would see and change a stale one.
-        if not daemon.ready.wait(_READY_TIMEOUT):
+        if not daemon.ready.wait(min(_READY_TIMEOUT, ticket.remaining())):
             raise RequestError("standup is still starting; try again", code="failed")
         daemon.count_wakeup("control")
         unknown = set(args) - _ARGS.get(cmd, set())
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
         try:
-            return self._dispatch(cmd, args)
+            return self._dispatch(cmd, args, ticket)
         except TimeoutError:
-            raise RequestError(
-                f"standup is busy; `{cmd}` will still be done", code="failed"
-            ) from None
+            # A command that has not started is called off for good: its client gives up now.
+            done = "was not done" if ticket.abandon() else "is under way"
+            raise RequestError(f"standup is busy; `{cmd}` {done}", code="failed") from None
 
-    def _dispatch(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _dispatch(
+        self, cmd: str, args: dict[str, Any], ticket: control_deadline.Ticket
+    ) -> dict[str, Any]:
         daemon = self._daemon
+
+        def call(fn: Callable[..., Any], *fn_args: Any, wait: float = 5.0) -> Any:
+            # On the worker, the ticket runs fn only while the client still waits for it.
+            wait = min(wait, ticket.remaining())
+            return daemon.call(ticket.run, fn, *fn_args, timeout=wait)
+
         if cmd == "status":
             try:
-                return daemon.call(daemon.status, timeout=STATUS_WAIT)
+                return call(daemon.status, wait=STATUS_WAIT)
             except TimeoutError:
                 # The worker is held up (a notification server that does not answer): the
                 # state as of the last step, rather than no answer.
@@ -72,17 +81,17 @@ class CommandHandler:
                 return {**daemon.last_status, "stale": True}
         if cmd == "reload":
             try:
-                message = daemon.call(daemon.reload)
+                message = call(daemon.reload)
             except ConfigError as error:
                 raise RequestError(f"config not reloaded: {error}", code="bad_config") from None
-            return {"message": message, "status": daemon.call(daemon.status)}
+            return {"message": message, "status": call(daemon.status)}
         make = self._event_maker(cmd, args)
-        rejections = daemon.call(daemon.feed, make)
+        rejections = call(daemon.feed, make)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
         if cmd in ("done", "skip", "snooze"):
             log.info("answered from the command line: %s", cmd)
-        return daemon.call(daemon.status)
+        return call(daemon.status)
 
     def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:
         if cmd == "snooze":

@@ -35,3 +35,15 @@ class AlreadyRunning(StandupError):
     """A second daemon was started for the same user."""
 
     exit_code = 1
+
+
+class RuntimeDirError(StandupError):
+    """The runtime directory, or a file in it, cannot be used or trusted; the hint says how."""
+
+    exit_code = 1
+
+
+class UntrustedPeer(StandupError):
+    """The process at the other end of the control socket does not run as this user."""
+
+    exit_code = 1

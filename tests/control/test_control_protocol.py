@@ -24,11 +24,18 @@ def test_request_round_trip_is_one_line() -> None:
     line = encode_request("snooze", {"for": "10m", "note": "a\nb ü"})
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert json.loads(line) == {"v": 1, "cmd": "snooze", "args": {"for": "10m", "note": "a\nb ü"}}
-    assert decode_request(line[:-1], COMMANDS) == ("snooze", {"for": "10m", "note": "a\nb ü"})
+    assert decode_request(line[:-1], COMMANDS) == ("snooze", {"for": "10m", "note": "a\nb ü"}, None)
 
 
 def test_args_default_to_empty() -> None:
-    assert decode_request(b'{"v": 1, "cmd": "status"}', COMMANDS) == ("status", {})
+    assert decode_request(b'{"v": 1, "cmd": "status"}', COMMANDS) == ("status", {}, None)
+
+
+def test_deadline_round_trip() -> None:
+    line = encode_request("status", None, deadline=12345.6789012)
+    assert json.loads(line)["deadline"] == 12345.678901
+    assert decode_request(line[:-1], COMMANDS).deadline == 12345.678901
+    assert decode_request(b'{"v":1,"cmd":"status","deadline":7}', COMMANDS).deadline == 7.0
 
 
 @pytest.mark.parametrize(
@@ -44,6 +51,11 @@ def test_args_default_to_empty() -> None:
         (b'{"v": 1, "cmd": "dance"}', "unknown_command", "'dance'; known commands: snooze"),
         (b'{"v": 1, "cmd": "status", "args": [1]}', "bad_args", '"args" must be'),
         (b" " * (MAX_LINE + 1), "too_large", "larger than"),
+        (b'{"v": 1, "cmd": "status", "deadline": "soon"}', "bad_args", '"deadline" must be'),
+        (b'{"v": 1, "cmd": "status", "deadline": true}', "bad_args", '"deadline" must be'),
+        (b'{"v": 1, "cmd": "status", "deadline": NaN}', "bad_args", '"deadline" must be'),
+        (b'{"v": 1, "cmd": "status", "deadline": 1e999}', "bad_args", '"deadline" must be'),
+        (b'{"v": 1, "cmd": "status", "deadline": 1' + b"0" * 400 + b"}", "bad_args", "must be"),
     ],
 )
 def test_bad_requests_name_the_problem(line: bytes, code: str, words: str) -> None:
