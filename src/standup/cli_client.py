@@ -11,6 +11,10 @@ from typing import Any
 
 from standup.durations import describe, parse_positive_duration
 from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
+from standup.localtime import local_now, to_local
+
+# A status bar shows a tooltip, not a page: longer error texts are cut to this.
+_TOOLTIP_LIMIT = 300
 
 # The commands that only talk to the daemon (stats reads the database itself).
 CLIENT_COMMANDS = frozenset(
@@ -46,7 +50,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "`standup resume`. Nothing counts as sitting meanwhile.",
     )
     pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
-    pause.add_argument("--until", metavar="HH:MM", help="pause until this local time")
+    pause.add_argument(
+        "--until",
+        metavar="HH:MM",
+        help="pause until this local time (or HH:MM+05:00, HH:MMZ for another UTC offset)",
+    )
     pause.set_defaults(runner=_cmd_pause, client=True)
 
     for name, text in (
@@ -79,42 +87,59 @@ def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    try:
-        info = _request("status")
-    except DaemonNotRunning:
-        if args.waybar:
-            # For a bar this is a state to show, not a failure: waybar hides a module whose
-            # command exits non-zero or prints no text.
-            stopped = {"text": "off", "tooltip": "standup is not running", "class": "stopped"}
-            print(json.dumps(stopped))
-            return 0
-        raise
+    if args.waybar:
+        print(waybar_line())
+        return 0
+    info = _request("status")
     if args.json:
         print(json.dumps(info, indent=2))
-    elif args.waybar:
-        print(json.dumps(waybar(info)))
     else:
         print(describe_status(info))
     return 0
 
 
+def waybar_line() -> str:
+    """The bar's JSON line, whatever happens: waybar hides a module whose command exits
+    non-zero or prints no text, and a hidden module says nothing about why."""
+    try:
+        return json.dumps(waybar(_request("status")))
+    except DaemonNotRunning:
+        line = {"text": "off", "tooltip": "standup is not running", "class": "stopped"}
+    except StandupError as error:  # no answer in time, a refused or unreadable reply
+        line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
+    except Exception as error:  # a reply of an unexpected shape: the bar still gets its line
+        line = {"text": "error", "tooltip": f"standup status failed: {error!r}", "class": "error"}
+    line["tooltip"] = _bounded(line["tooltip"])
+    return json.dumps(line)
+
+
+def _bounded(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _cmd_snooze(args: argparse.Namespace) -> int:
     request_args = {}
-    if args.duration:
+    if args.duration is not None:  # an empty argument is a mistake, not the default
         request_args["duration"] = _duration_seconds(args.duration)
     print(describe_status(_request("snooze", request_args)))
     return 0
 
 
 def _cmd_pause(args: argparse.Namespace) -> int:
-    if args.duration and args.until:
+    if args.duration is not None and args.until is not None:
         raise UsageError("give a duration or --until, not both")
     request_args: dict[str, Any] = {}
-    if args.duration:
+    note = ""
+    if args.duration is not None:
         request_args["duration"] = _duration_seconds(args.duration)
-    elif args.until:
-        request_args["until"] = next_local_time(args.until, datetime.now().astimezone()).isoformat()
-    print(describe_status(_request("pause", request_args)))
+    elif args.until is not None:
+        now = local_now()
+        until = next_local_time(args.until, now)
+        request_args["until"] = until.isoformat()
+        if until.date() != now.astimezone(until.tzinfo).date():
+            # Said aloud: "--until 9:00" typed at 9:30 must not pass for a short pause.
+            note = f"{args.until} has passed today: pausing until tomorrow, {_day(until)}.\n"
+    print(note + describe_status(_request("pause", request_args)))
     return 0
 
 
@@ -139,6 +164,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _duration_seconds(text: str) -> float:
+    if not text.strip():
+        raise UsageError("an empty duration", hint='give one like "10m", or none for the default')
     try:
         return parse_positive_duration(text).total_seconds()
     except ValueError as error:
@@ -146,22 +173,34 @@ def _duration_seconds(text: str) -> float:
 
 
 def next_local_time(text: str, now: datetime) -> datetime:
-    """The next moment the local clock shows HH:MM (today, or tomorrow if already past)."""
+    """The next moment the clock shows `text` (today, or tomorrow if already past): local
+    time, or the clock of the UTC offset given with it (`12:30+05:00`, `12:30Z`)."""
+    example = "like 14:30, or 14:30+05:00 for another UTC offset"
+    if not text.strip():
+        raise UsageError("--until needs a time", hint=f"give one {example}")
     try:
-        wanted = time.fromisoformat(text)
+        wanted = time.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--until wants a time like 14:30, not {text!r}") from None
-    candidate = now.replace(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
-    if candidate <= now:
+        raise UsageError(f"--until wants a time {example}, not {text!r}") from None
+    clock = now.astimezone(wanted.tzinfo) if wanted.tzinfo is not None else now
+    candidate = clock.replace(
+        hour=wanted.hour, minute=wanted.minute, second=wanted.second, microsecond=0
+    )
+    if candidate <= clock:
         candidate += timedelta(days=1)
     return candidate
+
+
+def _day(moment: datetime) -> str:
+    """ "Tue 3 Mar 12:30": a date and time that need no year."""
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
 
 
 # ---- formatting -------------------------------------------------------------------------
 
 
 def _local(iso: str | None) -> datetime | None:
-    return datetime.fromisoformat(iso).astimezone() if iso else None
+    return to_local(datetime.fromisoformat(iso)) if iso else None
 
 
 def _human(seconds: float) -> str:
@@ -179,13 +218,14 @@ def describe_status(info: dict[str, Any]) -> str:
     and a second one when the config file was refused."""
     line = _describe_state(info)
     if info.get("config_error"):
-        first = str(info["config_error"]).splitlines()[0]
+        # Bounded: a reply from a daemon that quotes a huge bad value whole must not flood.
+        first = _bounded(str(info["config_error"]).splitlines()[0])
         line += f"\nConfig not reloaded (the running settings stay): {first}"
     return line
 
 
 def _describe_state(info: dict[str, Any]) -> str:
-    now = _local(info.get("now")) or datetime.now().astimezone()
+    now = _local(info.get("now")) or local_now()
     state = info.get("state")
     sat = _human(info.get("sitting_seconds") or 0)  # null while not sitting
     nxt = _local(info.get("next_reminder_at"))
@@ -193,7 +233,8 @@ def _describe_state(info: dict[str, Any]) -> str:
         until = _local(info.get("paused_until"))
         if until is None:
             return "Paused until you run `standup resume`."
-        return f"Paused until {until:%H:%M} (in {_until(until, now)})."
+        when = f"{until:%H:%M}" if until.date() == now.date() else _day(until)
+        return f"Paused until {when} (in {_until(until, now)})."
     if state == "away":
         return "Away from the desk: the next sitting stretch starts when you are back."
     if state == "off_hours":

@@ -1,0 +1,184 @@
+"""The daemon's client commands: arguments refused before a request, and what they print."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from standup import cli_client
+from standup.cli import main
+from standup.control import ControlError
+from standup.errors import DaemonNotRunning
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
+
+
+def _status(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "state": "sitting",
+        "now": NOW.isoformat(),
+        "sitting_seconds": 600,
+        "interval_seconds": 3000,
+        "next_reminder_at": (NOW + timedelta(minutes=40)).isoformat(),
+    }
+    return {**base, **fields}
+
+
+@pytest.fixture
+def requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """The requests sent, each answered with a sitting status (or a paused one for pause)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def answer(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        sent.append((cmd, args or {}))
+        if cmd == "pause" and args and "until" in args:
+            return _status(state="paused", sitting_seconds=None, paused_until=args["until"])
+        return _status()
+
+    monkeypatch.setattr(cli_client, "_request", answer)
+    monkeypatch.setattr(cli_client, "local_now", lambda: NOW)
+    return sent
+
+
+# ---- status --waybar: always a line, always exit 0 ----------------------------------------
+
+
+def _raise(error: BaseException) -> Any:
+    def request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise error
+
+    return request
+
+
+@pytest.mark.parametrize(
+    ("error", "css", "text"),
+    [
+        (DaemonNotRunning("standup is not running"), "stopped", "off"),
+        (ControlError("reply larger than 16777216 bytes"), "error", "error"),
+        (ControlError("standup did not answer 'status' within 5 s"), "error", "error"),
+        (ControlError("x" * 20_000_000), "error", "error"),
+        (RuntimeError("boom"), "error", "error"),
+    ],
+)
+def test_waybar_prints_its_line_whatever_fails(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    css: str,
+    text: str,
+) -> None:
+    monkeypatch.setattr(cli_client, "_request", _raise(error))
+    assert main(["status", "--waybar"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    line = json.loads(out)
+    assert (line["class"], line["text"]) == (css, text)
+    assert 0 < len(line["tooltip"]) <= 300
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"state": "sitting", "interval_seconds": "soon"},
+        {"state": "paused", "paused_until": "not a time"},
+        {"state": "sitting", "sitting_seconds": "ten"},
+        ["not", "an", "object"],
+    ],
+)
+def test_waybar_survives_a_reply_of_the_wrong_shape(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], reply: Any
+) -> None:
+    monkeypatch.setattr(cli_client, "_request", lambda cmd, args=None: reply)
+    assert main(["status", "--waybar"]) == 0
+    assert json.loads(capsys.readouterr().out)["class"] == "error"
+
+
+def test_a_huge_config_error_is_shown_bounded() -> None:
+    text = cli_client.describe_status(_status(config_error="sit: bad value " + "9" * 20_000_000))
+    assert text.startswith("Sitting for 10 min")
+    assert len(text) < 500
+    line = cli_client.waybar(_status(config_error="x" * 20_000_000))
+    assert len(json.dumps(line)) < 1_000
+
+
+# ---- empty arguments are mistakes, not defaults -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["snooze", ""],
+        ["snooze", "  "],
+        ["pause", ""],
+        ["pause", "--until", ""],
+        ["pause", "--until="],
+    ],
+)
+def test_an_empty_argument_is_a_usage_error(
+    requests: list[Any], capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert main(argv) == 1
+    assert requests == []
+    assert "standup: " in capsys.readouterr().err
+
+
+# ---- pause --until ------------------------------------------------------------------------
+
+
+def test_until_a_time_past_today_says_it_means_tomorrow(
+    requests: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pause", "--until", "09:30"]) == 0
+    until = datetime.fromisoformat(requests[0][1]["until"])
+    assert until == NOW.replace(hour=9, minute=30) + timedelta(days=1)
+    out = capsys.readouterr().out
+    assert out.startswith("09:30 has passed today: pausing until tomorrow, Tue 3 Mar 09:30.\n")
+    assert "Paused until Tue 3 Mar 09:30" in out
+
+
+def test_until_later_today_says_no_date(
+    requests: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pause", "--until", "12:30"]) == 0
+    assert datetime.fromisoformat(requests[0][1]["until"]) == NOW.replace(hour=12, minute=30)
+    assert capsys.readouterr().out.startswith("Paused until 12:30 (in 2 h 30 min).")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 12:30 at +05:00 is 07:30 UTC, already past at 10:00 UTC: tomorrow.
+        ("12:30+05:00", datetime(2026, 3, 3, 7, 30, tzinfo=UTC)),
+        ("12:30Z", datetime(2026, 3, 2, 12, 30, tzinfo=UTC)),
+        ("12:30-02:00", datetime(2026, 3, 2, 14, 30, tzinfo=UTC)),
+        ("12:30", datetime(2026, 3, 2, 12, 30, tzinfo=UTC)),
+    ],
+)
+def test_until_honours_a_utc_offset(text: str, expected: datetime) -> None:
+    until = cli_client.next_local_time(text, NOW)
+    assert until == expected
+    assert until.utcoffset() is not None
+
+
+def test_until_keeps_the_offset_it_was_given_on_the_wire(requests: list[Any]) -> None:
+    assert main(["pause", "--until", "12:30+05:00"]) == 0
+    sent = datetime.fromisoformat(requests[0][1]["until"])
+    assert sent.utcoffset() == timedelta(hours=5)
+    assert (sent.hour, sent.minute) == (12, 30)
+
+
+@pytest.mark.parametrize("text", ["25:00", "noon", "12:30+24:00", "12:30 +05:00 x"])
+def test_until_refuses_what_is_not_a_time(text: str) -> None:
+    with pytest.raises(cli_client.UsageError, match="--until wants a time"):
+        cli_client.next_local_time(text, NOW)
+
+
+def test_until_reads_the_clock_of_the_offset_given() -> None:
+    # 23:00 at -10:00 is 09:00 UTC tomorrow; it has not passed there (02:00 at -10:00 now).
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    until = cli_client.next_local_time("23:00-10:00", now)
+    assert until.astimezone(UTC) == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert until.tzinfo == timezone(timedelta(hours=-10))
