@@ -116,8 +116,27 @@ def _set(args: argparse.Namespace) -> int:
 _ARRAYS_OF_TABLES = {("exercises", "custom")}
 
 
-def _edit(args: argparse.Namespace) -> int:
+def _editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, else vi, split like a shell would; a value that cannot be
+    split, or is blank, is a usage error rather than a traceback."""
     import shlex
+
+    name = next((n for n in ("VISUAL", "EDITOR") if os.environ.get(n)), None)
+    if name is None:
+        return ["vi"]
+    value = os.environ[name]
+    shown = value if len(value) <= 80 else value[:79] + "\u2026"
+    hint = f"set ${name} to your editor's command, like `nano` or `code --wait`"
+    try:
+        command = shlex.split(value, posix=os.name != "nt")
+    except ValueError as error:  # an unclosed quote, a trailing backslash
+        raise UsageError(f"cannot read ${name}={shown!r}: {error}", hint=hint) from None
+    if not command:
+        raise UsageError(f"${name}={shown!r} names no command", hint=hint)
+    return command
+
+
+def _edit(args: argparse.Namespace) -> int:
     import subprocess
     import tempfile
     from importlib.resources import files
@@ -128,9 +147,7 @@ def _edit(args: argparse.Namespace) -> int:
     original = config.read_config_text(target)
     if original is None:
         original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
-    editor = shlex.split(
-        os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi", posix=os.name != "nt"
-    )
+    editor = _editor_command()
     fd, name = tempfile.mkstemp(prefix="standup-config-", suffix=".toml")
     copy = Path(name)
     try:

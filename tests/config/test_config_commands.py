@@ -297,3 +297,38 @@ def test_set_keeps_a_symlinked_config_a_symlink(user_file, tmp_path) -> None:
     assert main(["config", "set", "schedule.sit", "40m"]) == 0
     assert user_file.is_symlink()
     assert dotfiles.read_text() == '[schedule]\nsit = "40m"\n'
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('vim "x', "cannot read $EDITOR='vim \"x': No closing quotation"),
+        ("   ", "$EDITOR='   ' names no command"),
+        ("vim \\", "cannot read $EDITOR='vim \\\\'"),
+    ],
+)
+def test_edit_with_an_editor_that_cannot_be_split_is_a_usage_error(
+    user_file, monkeypatch, capsys, value: str, message: str
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", value)
+    assert main(["config", "edit"]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert "hint: set $EDITOR to your editor's command" in err
+    assert not user_file.exists()
+
+
+def test_edit_names_visual_when_it_is_the_one_used(user_file, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("VISUAL", " \t ")
+    monkeypatch.setenv("EDITOR", "nano")
+    assert main(["config", "edit"]) == 1
+    assert "$VISUAL=' \\t ' names no command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv", [["--config", "/dev/zero", "config", "check"], ["config", "check", "/dev/zero"]]
+)
+def test_check_refuses_a_device_at_once(argv: list[str], capsys) -> None:
+    assert main(argv) == 2
+    assert "config file /dev/zero is not a regular file" in capsys.readouterr().err
