@@ -232,7 +232,13 @@ class Daemon:
             and self.activity.source_name != "none"
             # A pushing source tells us when the user leaves; while away, sampling finds the
             # return even if a push is missed (a reopened source, a restart while away).
-            and (not self.activity.pushes or self.state.phase is Phase.AWAY)
+            # So too while idle is inhibited: the push came during the inhibition, and an
+            # absence after it ends would go unnoticed.
+            and (
+                not self.activity.pushes
+                or self.state.phase is Phase.AWAY
+                or self.state.inhibited_at is not None
+            )
         )
         job = self.scheduler.get_job(SAMPLE_JOB)
         if not wanted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from standup.core import (
@@ -61,7 +62,9 @@ def test_inhibited_idle_is_still_sitting() -> None:
     """A video plays: no input for twenty minutes is not a break."""
     state = initial(T0)
     result = step(state, idle(30, 20, inhibited=True), POLICY)
-    assert result.state == state
+    # Unchanged but for the note that idle was inhibited (for when the video ends).
+    assert replace(result.state, inhibited_at=None) == state
+    assert result.state.inhibited_at == at(30)
     assert step(state, idle(30, 20, inhibited=True, locked=True), POLICY).state.phase is (
         Phase.AWAY
     )
@@ -136,3 +139,36 @@ def test_done_while_away_counts_no_sitting() -> None:
     result = step(away, Done(at(80)), POLICY)
     assert result.effects == ()
     assert result.state == initial(at(80))
+
+
+# -- idle inhibitors: a break counts from the end of the inhibition ---------------------------
+
+
+def test_the_end_of_a_long_inhibition_is_not_a_break_dated_back_to_the_last_input() -> None:
+    from standup.core import Activity, Phase, initial, step
+
+    policy = POLICY
+    state = initial(T0)
+    # A film: no input for an hour, idle inhibited all along.
+    for minute in range(1, 61):
+        state = step(state, Activity(at(minute), idle=timedelta(minutes=minute),
+                                     inhibited=True), policy).state  # fmt: skip
+    assert state.phase is Phase.SITTING
+    # It ends; the next sample sees no inhibition and an hour without input: still sitting.
+    result = step(state, Activity(at(61), idle=timedelta(minutes=61)), policy)
+    assert result.state.phase is Phase.SITTING
+    assert result.effects == ()
+    # No input for a natural break after it ended: away, from the end of the inhibition.
+    later = step(result.state, Activity(at(66), idle=timedelta(minutes=66)), policy)
+    assert later.state.phase is Phase.AWAY
+    assert later.state.sitting_since == at(60)
+
+
+def test_input_after_an_inhibition_forgets_it() -> None:
+    from standup.core import Activity, initial, step
+
+    state = step(initial(T0), Activity(at(10), idle=timedelta(minutes=10), inhibited=True),
+                 POLICY).state  # fmt: skip
+    assert state.inhibited_at == at(10)
+    state = step(state, Activity(at(12), idle=timedelta(seconds=5)), POLICY).state
+    assert state.inhibited_at is None

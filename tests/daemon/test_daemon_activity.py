@@ -228,3 +228,15 @@ def test_a_pushing_source_is_sampled_only_while_away(
     assert status["state"] == "away"
     # Away: sample too, so a return is found even if the "back" push never comes.
     assert daemon.scheduler.get_job("sample") is not None
+
+
+def test_a_pushing_source_is_sampled_while_idle_is_inhibited(harness: Harness, monkeypatch) -> None:
+    """GNOME's idle watch fires once during a video; the absence after it must still be seen."""
+    pushing = PushingIdle()
+    monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (pushing, "pushes"))
+    daemon = harness.start()
+    assert daemon.scheduler.get_job("sample") is None
+    pushing.sample_value = IdleSample(idle_seconds=400, inhibited=True)
+    pushing.on_change()  # the watch fired, but a video plays
+    assert daemon.call(daemon.status)["state"] == "sitting"
+    assert daemon.scheduler.get_job("sample") is not None  # so the end of it is noticed

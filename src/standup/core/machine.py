@@ -213,12 +213,20 @@ def _tick_paused(state: State, event: Event, policy: Policy) -> Transition:
 
 def _activity(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Activity)
-    away = event.locked or (event.idle >= policy.natural_break and not event.inhibited)
+    quiet = max(event.idle, timedelta(0))
+    if event.inhibited and state.phase in _AT_DESK:
+        state = replace(state, inhibited_at=event.now)
+    elif state.inhibited_at is not None:
+        if quiet < event.now - state.inhibited_at:
+            state = replace(state, inhibited_at=None)  # input since: the inhibition is over
+        else:
+            quiet = event.now - state.inhibited_at  # no input since it ended: idle from then
+    away = event.locked or (quiet >= policy.natural_break and not event.inhibited)
     if state.phase is Phase.AWAY:
         return Transition(_new_stretch(event.now, policy)) if not away else Transition(state)
     if not away:
         return Transition(state)
-    left_at = max(state.sitting_since, event.now - max(event.idle, timedelta(0)))
+    left_at = max(state.sitting_since, event.now - quiet)
     reason = "locked" if event.locked else "idle"
     effects = _end_stretch(state, left_at, event.now, reason)
     return Transition(State(phase=Phase.AWAY, sitting_since=left_at), effects)

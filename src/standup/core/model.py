@@ -47,6 +47,9 @@ class State:
     paused_until: datetime | None = None  # None while paused: until resumed
     reminder_shown_at: datetime | None = None  # last time the reminder was (re)shown
     held_at: datetime | None = None  # last time a due reminder was held: the user was busy
+    # Last sample that saw idle inhibited (a video): a break counts from the end of the
+    # inhibition, not from the last input. Not saved: a restart forgets a running video.
+    inhibited_at: datetime | None = None
 
 
 # ---- events: what happened, and when -----------------------------------------------------
