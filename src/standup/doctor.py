@@ -3,9 +3,9 @@ as text or JSON happens in `render()` / `Report.to_json()`.
 
 Exit status: 0 when standup can remind you (warnings allowed), 1 when a check fails. A check
 fails only when it stops reminders from reaching you: an invalid config, a missing runtime
-package, or no way to show a reminder (the chosen backend cannot work here; "log" chosen on
-purpose counts as a way). Missing buttons, a daemon that is not running, or no systemd are
-warnings: reminders still work, or you can start it.
+package, no way to show a reminder (the chosen backend cannot work here; "log" chosen on
+purpose counts as a way), or a daemon that is not running. Missing buttons or no systemd are
+warnings: reminders still work.
 """
 
 from __future__ import annotations
@@ -257,7 +257,8 @@ def _daemon() -> Check:
     pid = control.ping()
     if pid is None:
         hint = "start it: `standup service install --now`, or `standup run` in a terminal"
-        return Check("daemon", "warn", f"not running (no answer on {socket})", hint)
+        # Everything else may be fine, but nothing reminds anyone until it runs.
+        return Check("daemon", "fail", f"not running (no answer on {socket})", hint)
     return Check("daemon", "ok", f"running, pid {pid}", details={"pid": pid, "socket": str(socket)})
 
 

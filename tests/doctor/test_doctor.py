@@ -59,7 +59,7 @@ def test_no_bus_is_reported_with_a_hint_and_a_nonzero_exit(bare, run_main, capsy
     assert "no session bus: reminders would only be logged" in out
     assert "standup cannot remind you" in out
     checks = by_name(doctor.run_checks(platform_name="linux"))
-    assert checks["daemon"].status == "warn"
+    assert checks["daemon"].status == "fail"  # nothing reminds anyone while it is stopped
     assert checks["systemd"].finding == "systemctl not found"
 
 
@@ -82,10 +82,22 @@ def test_a_server_with_actions_is_ok(bare, fake_bus, monkeypatch) -> None:
     assert check.finding.endswith("buttons will show")
     assert check.details["buttons"] is True
     assert by_name(report)["session bus"].status == "ok"
-    assert report.exit_code == 0  # the daemon not running and no systemd are only warnings
+    # No systemd is only a warning; the daemon not running is why this report fails.
+    assert [c.name for c in report.checks if c.status == "fail"] == ["daemon"]
+    assert report.exit_code == 1
 
 
-def test_a_server_without_buttons_is_a_warning(bare, fake_bus, monkeypatch) -> None:
+def test_the_same_with_the_daemon_running_can_remind_you(
+    bare, fake_bus, fake_daemon, monkeypatch, run_main, capsys
+) -> None:
+    monkeypatch.setattr(notify, "server_info", lambda: DUNST_LIKE)
+    assert run_main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "\nstandup can remind you (" in out  # warnings left: idle source, systemd
+    assert "cannot" not in out
+
+
+def test_a_server_without_buttons_is_a_warning(bare, fake_bus, fake_daemon, monkeypatch) -> None:
     info = {**DUNST_LIKE, "name": "notify-osd", "capabilities": ["body"]}
     monkeypatch.setattr(notify, "server_info", lambda: info)
     report = doctor.run_checks(platform_name="linux")
@@ -112,7 +124,9 @@ def test_a_dead_bus_address_is_named(bare, monkeypatch, tmp_path) -> None:
     assert "stale" in check.hint
 
 
-def test_the_log_backend_chosen_on_purpose_needs_no_bus(bare, run_main, capsys) -> None:
+def test_the_log_backend_chosen_on_purpose_needs_no_bus(
+    bare, fake_daemon, run_main, capsys
+) -> None:
     write_config(bare, '[notifications]\nbackend = "log"\n')
     assert run_main(["doctor"]) == 0
     out = capsys.readouterr().out
@@ -208,7 +222,7 @@ def test_other_platforms_skip_the_bus_and_systemd(bare) -> None:
 
 
 @pytest.mark.e2e
-def test_doctor_finds_dunst_on_the_rig(rig, xdg_dirs, run_main, capsys) -> None:
+def test_doctor_finds_dunst_on_the_rig(rig, xdg_dirs, fake_daemon, run_main, capsys) -> None:
     assert run_main(["doctor", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     checks = {c["name"]: c for c in data["checks"]}
