@@ -92,6 +92,8 @@ requests = st.fixed_dictionaries(
         "cmd": st.sampled_from([*COMMANDS, "ping", "", "PING"]) | json_values,
         "args": st.dictionaries(st.sampled_from(["duration", "until", "x"]), json_values)
         | json_values,
+        # Past, far future, and wrong types: a deadline must never break an exchange.
+        "deadline": st.floats(allow_nan=True) | st.integers() | json_values,
     },
 )
 
