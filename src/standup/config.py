@@ -259,14 +259,15 @@ def read_config_text(path: Path) -> str | None:
         if error.errno == errno.ELOOP:
             raise ConfigError(f"config file {path} is a symlink loop") from None
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise ConfigError(f"config file {path} is a directory")
-        if not stat.S_ISREG(mode):
-            raise ConfigError(
-                f"config file {path} is not a regular file", hint="make it a plain TOML file"
-            )
+        raise ConfigError(
+            f"config file {path} is not a regular file", hint="make it a plain TOML file"
+        )
+    with os.fdopen(fd, "rb") as handle:
         try:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
         except OSError as error:

@@ -40,10 +40,11 @@ def test_idle_for_a_natural_break_ends_the_stretch_when_the_user_left() -> None:
     assert result.state.phase is Phase.AWAY
     [record] = result.effects
     assert record == Record("natural_break", at(24), {"sat_seconds": 24 * 60, "reason": "idle"})
-    # Coming back starts a fresh stretch: the next reminder is a full `sit` away.
+    # Coming back starts a fresh stretch at the first input (6 s before this sample): the
+    # next reminder is a full `sit` after it.
     back = step(result.state, idle(40, 0.1), POLICY)
-    assert back.state == initial(at(40))
-    assert next_wakeup(back.state, POLICY) == at(90)
+    assert back.state == initial(at(40) - timedelta(minutes=0.1))
+    assert next_wakeup(back.state, POLICY) == at(90) - timedelta(minutes=0.1)
 
 
 def test_short_idle_keeps_counting() -> None:
@@ -172,3 +173,13 @@ def test_input_after_an_inhibition_forgets_it() -> None:
     assert state.inhibited_at == at(10)
     state = step(state, Activity(at(12), idle=timedelta(seconds=5)), POLICY).state
     assert state.inhibited_at is None
+
+
+def test_a_return_is_dated_to_the_first_input_not_to_the_sample() -> None:
+    from standup.core import Activity, Phase, initial, step
+
+    away = step(initial(T0), Activity(at(20), idle=timedelta(minutes=10)), POLICY).state
+    assert away.phase is Phase.AWAY
+    back = step(away, Activity(at(40), idle=timedelta(seconds=50)), POLICY).state
+    assert back.phase is Phase.SITTING
+    assert back.sitting_since == at(40) - timedelta(seconds=50)

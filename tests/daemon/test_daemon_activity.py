@@ -83,7 +83,8 @@ def test_idle_for_a_natural_break_ends_the_stretch(harness: Harness, idle: FakeI
     sample(harness)
     status = harness.request("status")
     assert status["state"] == "sitting"
-    assert status["sitting_since"] == harness.clock.now.isoformat()
+    # Back since the input the sample reports (1 s ago), not since the sample itself.
+    assert status["sitting_since"] == (harness.clock.now - timedelta(seconds=1)).isoformat()
     harness.stop()
     with Store.open(harness.db) as store:
         [brk] = [e for e in store.history(harness.clock.now - timedelta(days=1)) if

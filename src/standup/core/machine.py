@@ -223,7 +223,10 @@ def _activity(state: State, event: Event, policy: Policy) -> Transition:
             quiet = event.now - state.inhibited_at  # no input since it ended: idle from then
     away = event.locked or (quiet >= policy.natural_break and not event.inhibited)
     if state.phase is Phase.AWAY:
-        return Transition(_new_stretch(event.now, policy)) if not away else Transition(state)
+        if away:
+            return Transition(state)
+        # Back since the last input, which may be a while before this sample.
+        return Transition(_new_stretch(max(state.sitting_since, event.now - quiet), policy))
     if not away:
         return Transition(state)
     left_at = max(state.sitting_since, event.now - quiet)
