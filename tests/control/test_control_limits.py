@@ -1,8 +1,10 @@
-"""A client that never reads its replies cannot make the server buffer without end (item 3)."""
+"""Limits that keep one client from starving others: unsent output (item 3), slots (item 6)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import socket
 import tempfile
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from standup.control import ControlServer
+from standup.control import ControlServer, request
 from standup.control_conns import OUTPUT_CAP
 
 DEADLINE = 5.0
@@ -83,3 +85,39 @@ def test_a_client_that_never_reads_is_closed_by_the_idle_timeout(sock_path: Path
                 pytest.fail("a client that never reads was kept open")
         assert not server._conns
         assert unsent(server) == 0
+
+
+def test_busy_clients_holding_every_slot_do_not_lock_out_a_newcomer(
+    sock_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Clients that ping often enough never time out; a newcomer must still get a slot (item 6)."""
+    server = ControlServer(sock_path, echo, {"echo"}, max_clients=8)  # idle timeout 5 s: never
+    server.start()
+    stop = threading.Event()
+
+    def hog() -> None:  # what the audit ran, 600 times over: ping every so often, reconnect
+        while not stop.is_set():
+            with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(DEADLINE)
+                s.connect(str(sock_path))
+                while not stop.wait(0.1):
+                    s.sendall(b'{"v":1,"cmd":"ping"}\n')
+                    if not s.recv(4096):
+                        break
+
+    hogs = [threading.Thread(target=hog, daemon=True) for _ in range(12)]
+    for thread in hogs:
+        thread.start()
+    try:
+        time.sleep(0.3)  # every slot taken
+        for _ in range(5):
+            started = time.monotonic()
+            assert request("ping", path=sock_path, timeout=2.0) == {"pid": os.getpid()}
+            assert time.monotonic() - started < 1.0
+    finally:
+        stop.set()
+        for thread in hogs:
+            thread.join(DEADLINE)
+        server.stop()
+    full = [r for r in caplog.records if "the most allowed" in r.getMessage()]
+    assert len(full) == 1, "logged once, not once per newcomer"
