@@ -241,8 +241,9 @@ def _is_list_field(key: tuple[str, ...]) -> bool:
     return getattr(model, "__origin__", None) is list
 
 
-# Far beyond any real config; a larger "file" (a link to /dev/zero, a log) is not read.
-MAX_CONFIG_BYTES = 1024 * 1024
+# Far beyond any real config (20,000 custom exercises take about 4 MB); a larger "file" (a
+# link to /dev/zero, a log) is not read.
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 
 def read_config_text(path: Path) -> str | None:
@@ -273,7 +274,7 @@ def read_config_text(path: Path) -> str | None:
         except OSError as error:
             raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+        raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES >> 20} MiB")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -27,8 +27,10 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
+
+from standup.localtime import to_local
 
 if TYPE_CHECKING:  # only for annotations: computing stats needs no database
     from standup.store import HistoryEvent
@@ -133,7 +135,7 @@ def current_streak(
 def _local(ts: datetime, tz: tzinfo | None) -> datetime:
     # astimezone() without an argument applies the system rules for that instant (DST-aware),
     # unlike a fixed offset taken once from "now".
-    return ts.astimezone(tz) if tz is not None else ts.astimezone()
+    return ts.astimezone(tz) if tz is not None else to_local(ts)
 
 
 def _local_day(ts: datetime, tz: tzinfo | None) -> date:
@@ -142,7 +144,12 @@ def _local_day(ts: datetime, tz: tzinfo | None) -> date:
 
 def _midnight(day: date, tz: tzinfo | None) -> datetime:
     naive = datetime(day.year, day.month, day.day)
-    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    if tz is not None:
+        return naive.replace(tzinfo=tz)
+    try:
+        return naive.astimezone()
+    except (ValueError, OverflowError):  # a zone Python cannot hold (TZ=UTC+24): UTC days
+        return naive.replace(tzinfo=UTC)
 
 
 def _dates(first: date, last: date) -> list[date]:

@@ -245,8 +245,8 @@ def test_a_link_to_an_endless_device_is_refused(xdg_dirs, tmp_path) -> None:
 
 def test_a_huge_file_is_refused_unread(xdg_dirs, tmp_path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text("# " + "x" * (2 * 1024 * 1024) + "\n")
-    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+    path.write_text("# " + "x" * (17 * 1024 * 1024) + "\n")
+    with pytest.raises(ConfigError, match="larger than 16 MiB"):
         load_config(path)
 
 

@@ -326,3 +326,15 @@ def test_snoozes_and_skips_ahead_of_a_reminder_are_not_answers() -> None:
     [day] = summarize(events, days=1, now=t0 + timedelta(hours=2), tz=UTC).days
     assert (day.reminders, day.done, day.snoozed, day.skipped) == (1, 1, 0, 0)
     assert day.minutes_sat == 71  # the skipped-ahead stretch was still time sat
+
+
+def test_stats_under_a_zone_python_cannot_hold(tmp_path, monkeypatch) -> None:
+    """TZ=UTC+24 (an offset of a whole day): days are counted in UTC, with no traceback."""
+    import subprocess
+    import sys
+
+    env = {**__import__("os").environ, "TZ": "UTC+24"}
+    out = subprocess.run([sys.executable, "-m", "standup", "stats", "--json"],
+                         capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
