@@ -103,6 +103,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return run(args.config)
 
 
+def _journal_error_mark() -> str:
+    """"<3>" when stderr is the journal (the unit's daemon failing to start), so the message
+    is filed as an error rather than as info; nothing in a terminal."""
+    import os
+
+    stream = os.environ.get("JOURNAL_STREAM", "")
+    try:
+        st = os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return "<3>" if stream == f"{st.st_dev}:{st.st_ino}" else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     from standup.cli_client import CLIENT_COMMANDS
@@ -118,9 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(args.log_level)
         return int(args.runner(args))
     except StandupError as error:
-        print(f"standup: {error}", file=sys.stderr)
+        mark = _journal_error_mark()
+        print(f"{mark}standup: {error}", file=sys.stderr)
         if error.hint:
-            print(f"hint: {error.hint}", file=sys.stderr)
+            print(f"{mark}hint: {error.hint}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -264,3 +264,14 @@ def test_state_files_are_private_even_outside_the_unit(daemon, env, xdg_dirs) ->
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert {"standup.db-wal", "standup.db-shm"} <= set(files), files
     assert all(mode & 0o077 == 0 for mode in files.values()), files
+
+
+def test_a_fatal_error_is_marked_for_the_journal_only_when_stderr_is_the_journal(
+    env, tmp_path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[schedule]\nsit = "forever"\n')
+    # Inherited from a session started by systemd, but stderr here is a pipe, not the journal.
+    elsewhere = run_cli("--config", str(bad), "run", env={**env, "JOURNAL_STREAM": "8:12345"})
+    assert elsewhere.returncode == 2
+    assert elsewhere.stderr.startswith("standup: ")

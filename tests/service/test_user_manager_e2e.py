@@ -260,11 +260,6 @@ def test_the_journal_carries_each_lines_priority(um, started_at) -> None:
     assert not [e for e in lines() if str(e.get("MESSAGE", "")).startswith("<")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py prints a fatal error (a bad config at start) without the journal's <3> "
-    "prefix, so it is filed as info; the fix belongs in cli.py / logsetup.py",
-)
 def test_a_bad_config_at_start_is_logged_as_an_error(um, started_at) -> None:
     refused = [e for e in um.journal(UNIT, started_at) if 'sit = "forever"' in str(e["MESSAGE"])]
     assert refused
