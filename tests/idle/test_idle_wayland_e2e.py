@@ -265,7 +265,9 @@ def test_auto_picks_the_compositor_and_falls_back_when_it_goes_away(
                 timeout=10,
                 interval=0.2,
             )
-            assert "wayland: cannot connect" in info["idle_reason"]
+            # Gone, or still going when the source was reopened: either way it says why.
+            reason = info["idle_reason"]
+            assert "wayland: cannot connect" in reason or "wayland: no answer" in reason, reason
         finally:
             code, log = stop_standup(proc)
     finally:
