@@ -129,6 +129,8 @@ def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
         systemctl("daemon-reload"),
     ]
     # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
+    # With no manager to reach, the reload after the removal fails too: the unit is gone all
+    # the same, so that is no failure of uninstall either.
     extra = tuple((path, None) for path in identity_paths())
     return Plan(
         "linux",
@@ -136,7 +138,7 @@ def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
         None,
         commands,
         [],
-        frozenset({0, 1}),
+        frozenset({0, 1, 2}),
         run_after_file=2,
         extra=extra,
     )

@@ -263,6 +263,18 @@ def test_uninstall_carries_on_when_the_unit_is_not_loaded(
     assert actions(fake_systemctl)[-1] == "--user daemon-reload"
 
 
+def test_uninstall_without_a_user_manager_removes_the_unit_and_succeeds(
+    run_main, xdg_dirs, fake_systemctl, monkeypatch, capsys
+) -> None:
+    assert run_main(["service", "install"]) == 0
+    unit = xdg_dirs.config_home / "systemd/user/standup.service"
+    assert unit.exists()
+    monkeypatch.setenv("FAIL_ON", "--user")  # every call: no manager answers
+    assert run_main(["service", "uninstall"]) == 0
+    assert not unit.exists()
+    assert "removed" in capsys.readouterr().out
+
+
 def test_no_user_manager_says_what_to_do(
     run_main, xdg_dirs, fake_systemctl, monkeypatch, capsys
 ) -> None:
