@@ -104,8 +104,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _journal_error_mark() -> str:
-    """"<3>" when stderr is the journal (the unit's daemon failing to start), so the message
-    is filed as an error rather than as info; nothing in a terminal."""
+    """The journal's error mark when stderr is the journal (the unit's daemon failing to
+    start), so the message is filed as an error rather than as info; "" in a terminal."""
     import os
 
     stream = os.environ.get("JOURNAL_STREAM", "")
