@@ -12,8 +12,21 @@ from standup.paths import database_file
 from standup.store import Store
 
 
-def test_stats_from_a_recorded_history(xdg_dirs, capsys) -> None:
-    now = datetime.now(UTC)
+class _Noon(datetime):
+    """Today's local noon as "now": a history of the last 100 minutes then lies within today,
+    whatever the hour the test runs at (shortly after midnight it would reach into yesterday)."""
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[override]
+        noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+        return noon.astimezone(tz) if tz is not None else noon.replace(tzinfo=None)
+
+
+def test_stats_from_a_recorded_history(xdg_dirs, capsys, monkeypatch) -> None:
+    from standup import stats_command
+
+    monkeypatch.setattr(stats_command, "datetime", _Noon)
+    now = _Noon.now(UTC)
     start = now - timedelta(minutes=100)
     with Store.open() as store:
         store.commit_state({}, [("daemon_started", start)])
