@@ -94,6 +94,20 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, interval: flo
         time.sleep(interval)
 
 
+class Answers:
+    """Collects a notifier's on_action calls, which arrive on its dispatcher thread."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def __call__(self, key: str) -> None:
+        self.keys.append(key)
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[str]:
+        wait_until(lambda: len(self.keys) >= count, timeout)
+        return self.keys
+
+
 def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
     """Stop a process started in its own session, and everything it spawned."""
     if proc is None or proc.poll() is not None:

@@ -21,12 +21,13 @@ from typing import Any
 
 import pytest
 
+from conftest import _rig_unavailable
 from desktop_rigs.base import Bubble, RigError, ServerRig
 from standup.busy_dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
 from standup.notify.freedesktop import FreedesktopNotifier
 
-from rig import wait_until
+from rig import Answers, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.desktop]
 
@@ -46,19 +47,13 @@ WAIT = 10.0
 USER_TEXT = "1 < 2 & <i>x</i> > 0"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the desktop matrix must run)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module", params=sorted(RIGS))
 def server(request: pytest.FixtureRequest) -> Iterator[ServerRig]:
     module, cls = RIGS[request.param]
     rig: ServerRig = getattr(importlib.import_module(module), cls)()
     missing = rig.missing()
     if missing:
-        _unavailable(f"{rig.name}: missing {', '.join(missing)} (packages: {rig.packages})")
+        _rig_unavailable(f"{rig.name}: missing {', '.join(missing)} (packages: {rig.packages})")
     try:
         rig.start()
     except RigError as exc:
@@ -78,14 +73,6 @@ def desk(server: ServerRig, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerR
         monkeypatch.setenv(key, value)
     yield server
     server.reset()
-
-
-class Answers:
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    def __call__(self, key: str) -> None:
-        self.keys.append(key)
 
 
 @pytest.fixture
@@ -296,7 +283,7 @@ def test_the_first_reminder_has_buttons_when_notify_starts_the_server(
     rig = getattr(wlroots, cls)()
     rig.activatable_only = True
     if rig.missing():
-        _unavailable(f"{rig.name}: missing {', '.join(rig.missing())}")
+        _rig_unavailable(f"{rig.name}: missing {', '.join(rig.missing())}")
     rig.start()
     try:
         for key, value in rig.env.items():

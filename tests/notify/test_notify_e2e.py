@@ -14,26 +14,12 @@ from standup.notify import open_notifier, server_info
 from standup.notify.freedesktop import FreedesktopNotifier
 from standup.notify.plyer_backend import PlyerNotifier
 
-from rig import Rig, wait_until
+from rig import Answers, Rig, wait_until
 
 pytestmark = pytest.mark.e2e
 
 BUTTONS = (("done", "Done"), ("snooze", "Snooze 10 min"), ("skip", "Skip"))
 TIMEOUT = 5.0
-
-
-class Answers:
-    """Collects on_action calls, which arrive on the notifier's dispatcher thread."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    def __call__(self, key: str) -> None:
-        self.keys.append(key)
-
-    def wait_for(self, count: int) -> list[str]:
-        wait_until(lambda: len(self.keys) >= count, TIMEOUT)
-        return self.keys
 
 
 @pytest.fixture
