@@ -15,6 +15,7 @@ import logging
 import select
 import selectors
 import socket
+import time
 
 from standup.control_protocol import LineBuffer
 
@@ -25,16 +26,32 @@ log = logging.getLogger("standup.control_server")
 OUTPUT_CAP = 256 * 1024
 
 
+NEWCOMER_GRACE = 2.0  # seconds a new connection is spared while its first request waits
+
+
 class Conn:
     """One client connection: buffers, idle deadline, and whether to close once replied."""
 
-    __slots__ = ("closing", "deadline", "events", "held", "inbuf", "outbuf", "shut", "sock")
+    __slots__ = (
+        "accepted",
+        "closing",
+        "deadline",
+        "events",
+        "held",
+        "inbuf",
+        "outbuf",
+        "served",
+        "shut",
+        "sock",
+    )
 
     def __init__(self, sock: socket.socket, deadline: float) -> None:
         self.sock = sock
         self.inbuf = LineBuffer()
         self.outbuf = bytearray()
         self.deadline = deadline  # idle deadline, moved on by each request
+        self.accepted = time.monotonic()
+        self.served = False  # has had a request answered
         self.closing = False
         self.shut = False
         self.held = False  # not read from: too much output is waiting for the client
@@ -94,4 +111,10 @@ class OnceLog:
 def longest_idle(conns: dict[socket.socket, Conn], spare: Conn) -> Conn | None:
     """The connection to close to make room: the one idle longest (lingering ones first)."""
     others = [c for c in conns.values() if c is not spare]
-    return min(others, key=lambda c: c.deadline) if others else None
+    # A newcomer still waiting for its first answer is not idle: making room for the next
+    # newcomer must not close it before it was served (within a grace, so that clients that
+    # connect and never ask cannot keep their slots by it).
+    now = time.monotonic()
+    fair = [c for c in others if c.served or now - c.accepted >= NEWCOMER_GRACE]
+    pool = fair or others
+    return min(pool, key=lambda c: c.deadline) if pool else None

@@ -331,6 +331,7 @@ class ControlServer:
             self._reply(conn, encode_error(reason, EXPIRED))
         else:
             self._reply(conn, self._dispatch(request, ticket))
+        conn.served = True
         conn.deadline = time.monotonic() + self.idle_timeout
 
     def _dispatch(self, request: Request, ticket: control_deadline.Ticket) -> bytes:
