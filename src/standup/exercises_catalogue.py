@@ -39,6 +39,7 @@ BODY_LIMIT = 240
 NAME_LIMIT = TITLE_LIMIT - len(TITLE_PREFIX)
 DOSE_LIMIT = 40
 MAX_STEPS = 3
+MAX_HOLD = 120
 
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -62,6 +63,17 @@ class Exercise(BaseModel):
     dose: str
     steps: tuple[str, ...]
     cue: str
+    # What it does and why it helps, in one line for `exercises show`; optional for custom ones.
+    why: str = ""
+    # One side or both: a two-sided hold is timed once per side.
+    sides: Literal[1, 2] = 1
+    # Seconds to hold (per side) for a timed hold; None for moves counted in reps.
+    hold: int | None = None
+    # Neighbours on a progression: the id of an easier and of a harder variant, if any.
+    easier: str | None = None
+    harder: str | None = None
+    # A picture of the pose: a file name shipped with standup, or a custom entry's own file.
+    image: str | None = None
 
     @property
     def category(self) -> str:
@@ -119,6 +131,13 @@ class Exercise(BaseModel):
     def _check_cue(cls, value: str) -> str:
         if not value:
             raise _invalid("must not be empty: give a short safety cue")
+        return value
+
+    @field_validator("hold")
+    @classmethod
+    def _check_hold(cls, value: int | None) -> int | None:
+        if value is not None and not 5 <= value <= MAX_HOLD:
+            raise _invalid(f"is {value} s; a timed hold lasts 5 to {MAX_HOLD} seconds")
         return value
 
     @field_validator("equipment")

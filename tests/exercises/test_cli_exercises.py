@@ -23,6 +23,12 @@ FIELDS = {
     "dose",
     "steps",
     "cue",
+    "why",
+    "sides",
+    "hold",
+    "easier",
+    "harder",
+    "image",
     "custom",
     "eligible",
     "reason",
@@ -121,7 +127,8 @@ def test_show_json_and_custom_entries() -> None:
     }
     options = ExerciseOptions.model_validate({"custom": [custom]})
     data = json.loads(call(["show", "wall-sit", "--json"], options))
-    assert data == {**custom, "category": "hamstrings.strength", "custom": True} | {
+    defaults = {"why": "", "sides": 1, "hold": None, "easier": None, "harder": None, "image": None}
+    assert data == {**defaults, **custom, "category": "hamstrings.strength", "custom": True} | {
         "eligible": True,
         "reason": None,
     }
