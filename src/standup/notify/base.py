@@ -24,6 +24,7 @@ class Reminder:
     urgency: Urgency = "normal"
     timeout: timedelta | None = None  # None: server default; timedelta(0): stays until answered
     actions: tuple[tuple[str, str], ...] = ()  # (key, label), e.g. (("done", "Done"),)
+    image: str | None = None  # absolute path of a picture of the move, sent as the image hint
 
     def __post_init__(self) -> None:
         if self.urgency not in URGENCIES:
