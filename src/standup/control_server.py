@@ -109,7 +109,7 @@ class ControlServer:
             raise
         self._thread = threading.Thread(target=self._serve, name="standup-control", daemon=True)
         self._thread.start()
-        log.info("control socket listening on %s", self.path)
+        log.debug("control socket listening on %s", self.path)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving, close every connection, remove the socket. Safe to call twice."""

@@ -435,7 +435,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        log.info("migrated database schema to version %d", target)
+        log.debug("migrated database schema to version %d", target)
 
 
 def _check_schema(conn: sqlite3.Connection) -> None:

@@ -11,6 +11,15 @@ class IdleError(Exception):
     """An idle source cannot be opened, or stopped answering."""
 
 
+def summarize(failures: list[tuple[str, str]]) -> str:
+    """ "label: why; label: why", said once when every attempt failed for the same reason
+    (no bus at all fails each object path the same way)."""
+    reasons = {why for _label, why in failures}
+    if len(reasons) == 1:
+        return reasons.pop()
+    return "; ".join(f"{label}: {why}" for label, why in failures)
+
+
 @dataclass(frozen=True)
 class IdleSample:
     """One reading: input idle time, and what the source knows about lock and idle inhibition."""

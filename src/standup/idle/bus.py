@@ -27,6 +27,15 @@ class BusFailure(Exception):
         self.error_name = error_name
 
 
+def describe_error(name: str, data: Any) -> str:
+    """A D-Bus error as a sentence: its message when it carries one, else its name.
+
+    jeepney's own text shows the error's body as a Python tuple."""
+    if isinstance(data, tuple) and data and isinstance(data[0], str) and data[0].strip():
+        return data[0].strip()
+    return name
+
+
 class BusClient:
     """Method calls and property reads on one bus ("SESSION", "SYSTEM" or an address)."""
 
@@ -42,7 +51,8 @@ class BusClient:
             try:
                 self._conn = open_dbus_connection(self.bus, auth_timeout=self.timeout)
             except KeyError as exc:  # jeepney's way of saying the bus address variable is unset
-                raise BusFailure(f"no {self.bus.lower()} bus address ({exc} is not set)") from exc
+                variable = exc.args[0] if exc.args else "the bus address variable"
+                raise BusFailure(f"no {self.bus.lower()} bus ({variable} is not set)") from exc
             except Exception as exc:  # dead socket, refused, bad address, auth timeout
                 raise BusFailure(f"cannot connect to the {self.bus.lower()} bus: {exc}") from exc
         return self._conn
@@ -58,7 +68,7 @@ class BusClient:
                 reply = conn.send_and_get_reply(msg, timeout=self.timeout)
                 return tuple(unwrap_msg(reply))
             except DBusErrorResponse as exc:
-                raise BusFailure(str(exc), exc.name) from exc
+                raise BusFailure(describe_error(exc.name, exc.data), exc.name) from exc
             except TimeoutError as exc:
                 # The peer is hung, the connection is fine; a late reply is skipped later.
                 raise BusFailure(f"no reply within {self.timeout} s") from exc

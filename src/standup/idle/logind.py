@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from jeepney import DBusAddress, MatchRule, Message, Properties, new_method_call
 
-from .base import IdleError, IdleSample
+from .base import IdleError, IdleSample, summarize
 from .bus import BusClient, BusFailure
 
 logger = logging.getLogger("standup.idle")
@@ -120,7 +120,7 @@ class LogindSource:
         session (a systemd user service runs outside any session). Raises IdleError."""
         pid = os.getpid() if pid is None else pid
         session_id = os.environ.get("XDG_SESSION_ID") if session_id is None else session_id
-        errors = []
+        errors: list[tuple[str, str]] = []
         attempts: list[tuple[str, Callable[[], str]]] = [
             ("by pid", lambda: str(self._client.call(new_get_session_by_pid(pid))[0])),
         ]
@@ -133,13 +133,13 @@ class LogindSource:
             try:
                 path = attempt()
             except (BusFailure, IdleError, IndexError, TypeError) as exc:
-                errors.append(f"{label}: {exc}")
+                errors.append((label, str(exc)))
                 continue
             if path and path != "/":
                 self.session_path = path
                 return path
-            errors.append(f"{label}: none")
-        raise IdleError("logind: no session found (" + "; ".join(errors) + ")")
+            errors.append((label, "none"))
+        raise IdleError("logind: no session found (" + summarize(errors) + ")")
 
     def _display_session(self) -> str:
         (user_path,) = self._client.call(new_get_user(os.getuid()))

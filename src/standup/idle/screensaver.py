@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from jeepney import DBusAddress, Message, new_method_call
 
-from .base import IdleError, IdleSample
+from .base import IdleError, IdleSample, summarize
 from .bus import BusClient, BusFailure
 
 logger = logging.getLogger("standup.idle")
@@ -56,16 +56,16 @@ class ScreenSaverSource:
 
     def find_path(self) -> str:
         """The first object path that answers GetSessionIdleTime; raises IdleError."""
-        errors = []
+        errors: list[tuple[str, str]] = []
         for path in PATHS:
             try:
                 parse_session_idle_time(self._client.call(new_get_session_idle_time(path)))
             except (BusFailure, IdleError) as exc:
-                errors.append(f"{path}: {exc}")
+                errors.append((path, str(exc)))
                 continue
             self.path = path
             return path
-        raise IdleError("org.freedesktop.ScreenSaver: " + "; ".join(errors))
+        raise IdleError("org.freedesktop.ScreenSaver: " + summarize(errors))
 
     def sample(self) -> IdleSample:
         try:
