@@ -193,6 +193,7 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
         _check_files_alone(merged)
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
+    _check_variable_names()
     for name in os.environ:
         if name.startswith("STANDUP_") and "__" in name:
             key = tuple(name[len("STANDUP_") :].lower().split("__"))
@@ -204,6 +205,37 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     except SettingsError:
         raise ConfigError(_describe_bad_variable()) from None
     return LoadedConfig(settings, tuple(read), user, origins)
+
+
+# STANDUP_* variables that are not settings: where things are and how much is logged (for
+# people), and the roots the busy probes read (moved by tests).
+USER_VARIABLES = ("STANDUP_CONFIG", "STANDUP_LOG_LEVEL", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR")
+PROCESS_VARIABLES = frozenset({*USER_VARIABLES, "STANDUP_PROC_ROOT", "STANDUP_PROC_ASOUND"})
+_VARIABLE_EXAMPLE = "e.g. STANDUP_SCHEDULE__SIT=45m"
+
+
+def _check_variable_names() -> None:
+    """A STANDUP_* variable that names no setting is a mistake, reported like an unknown key
+    in a file (pydantic-settings would ignore it, and the user would wonder why)."""
+    tables = sorted(Settings.model_fields)
+    for name in sorted(os.environ):
+        if not name.startswith("STANDUP_") or name in PROCESS_VARIABLES:
+            continue
+        table, nested, _key = name[len("STANDUP_") :].lower().partition("__")
+        if nested and table in tables:
+            continue  # a key within a table: checked by the model, which knows the keys
+        if table in tables:
+            raise ConfigError(
+                f"environment variable {name} sets the whole [{table}] table; set one key in "
+                f"it as STANDUP_{table.upper()}__<KEY>",
+                hint=_VARIABLE_EXAMPLE,
+            )
+        raise ConfigError(
+            f"environment variable {name} is not a standup setting: settings are "
+            f"STANDUP_<TABLE>__<KEY> with a table of {', '.join(tables)}; the other variables "
+            f"are {', '.join(USER_VARIABLES)}",
+            hint=f"{_VARIABLE_EXAMPLE}; unset {name} if it is not meant for standup",
+        )
 
 
 def _check_files_alone(merged: dict[str, Any]) -> None:

@@ -261,3 +261,34 @@ def test_a_symlink_loop_is_a_config_error(xdg_dirs, tmp_path) -> None:
     loop.symlink_to(loop)
     with pytest.raises(ConfigError, match=r"symlink loop|does not exist"):
         load_config(loop)
+
+
+@pytest.mark.parametrize("name", ["STANDUP_BOGUS", "STANDUP_BOGUS__SIT", "STANDUP_SIT"])
+def test_a_variable_that_names_no_setting_is_reported(xdg_dirs, monkeypatch, name) -> None:
+    monkeypatch.setenv(name, "45m")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    message = str(caught.value)
+    assert message.startswith(f"environment variable {name} is not a standup setting")
+    assert "STANDUP_<TABLE>__<KEY>" in message and "schedule" in message
+    assert "STANDUP_SCHEDULE__SIT=45m" in caught.value.hint
+
+
+def test_a_variable_for_a_whole_table_asks_for_one_key(xdg_dirs, monkeypatch) -> None:
+    monkeypatch.setenv("STANDUP_SCHEDULE", "45m")
+    with pytest.raises(ConfigError, match=r"STANDUP_SCHEDULE sets the whole \[schedule\] table"):
+        load_config()
+
+
+def test_variables_that_are_not_settings_are_left_alone(xdg_dirs, monkeypatch) -> None:
+    monkeypatch.setenv("STANDUP_LOG_LEVEL", "debug")
+    monkeypatch.setenv("STANDUP_PROC_ROOT", "/proc")
+    monkeypatch.setenv("STANDUP_SCHEDULE__SIT", "45m")
+    assert load_config().settings.schedule.sit == timedelta(minutes=45)
+
+
+def test_config_check_reports_an_unknown_variable_with_exit_2(xdg_dirs, monkeypatch, capsys):
+    monkeypatch.setenv("STANDUP_NOTIFICATION__URGENCY", "low")  # the table is "notifications"
+    assert main(["config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("standup: environment variable STANDUP_NOTIFICATION__URGENCY is not")

@@ -304,7 +304,7 @@ class PlasmaRig(ServerRig):
         """Helpers that left plasmashell's process group or were activated by the bus
         (kactivitymanagerd, kioslave5, at-spi-bus-launcher and its bus and registry) carry
         this rig's marker in their environment: end exactly those, by pid."""
-        marker = f"STANDUP_PLASMA_RIG={self.dir}".encode()
+        marker = f"PLASMA_RIG_DIR={self.dir}".encode()
         for sig in (signal.SIGTERM, signal.SIGKILL):
             pids = []
             for entry in Path("/proc").iterdir():
@@ -345,7 +345,7 @@ class PlasmaRig(ServerRig):
             # Qt exposes its widgets on the AT-SPI bus only when a screen reader asks, or this.
             "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
             "LANG": "C.UTF-8",
-            "STANDUP_PLASMA_RIG": str(self.dir),
+            "PLASMA_RIG_DIR": str(self.dir),
         }
 
     def _start_bus(self) -> None:

@@ -86,7 +86,7 @@ def rig_user() -> tuple[int, int] | None:
 class SwaySession:
     """A headless sway 1.7 with its own runtime dir, run as the rig user when we are root.
 
-    Everything started for the session carries STANDUP_RIG_DIR=<dir> in its environment, so
+    Everything started for the session carries WLROOTS_RIG_DIR=<dir> in its environment, so
     stop() can find and end by pid whatever outlived the bus and compositor.
     """
 
@@ -128,7 +128,7 @@ class SwaySession:
             # do-not-disturb in GSettings, in memory is what one process needs.
             "GSETTINGS_BACKEND": "memory",
             "LANG": "C.UTF-8",
-            "STANDUP_RIG_DIR": str(self.dir),
+            "WLROOTS_RIG_DIR": str(self.dir),
         }
         if self.wayland_display:
             env["WAYLAND_DISPLAY"] = self.wayland_display
@@ -213,7 +213,7 @@ class SwaySession:
 
     def _marked(self) -> list[int]:
         """Live (not zombie) processes whose environment holds our marker."""
-        marker = f"STANDUP_RIG_DIR={self.dir}".encode()
+        marker = f"WLROOTS_RIG_DIR={self.dir}".encode()
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -277,7 +277,7 @@ class _WlrootsRig(ServerRig):
             services = {self.service_file: activation_file(NOTIFICATIONS, str(self._launcher()))}
             services.update(self.extra_services())
             self.bus = PrivateBus(dir=self.dir / "dbus", services=services, allow_all_users=True,
-                                  env={"STANDUP_RIG_DIR": str(self.dir)})  # fmt: skip
+                                  env={"WLROOTS_RIG_DIR": str(self.dir)})  # fmt: skip
             self.bus.start()
             self.conn = open_dbus_connection(self.bus.address)
             if NOTIFICATIONS not in self._bus_call("ListActivatableNames")[0]:
@@ -491,7 +491,7 @@ _SWAYNC_RECORD = """#!/usr/bin/python3
 import json, os
 keys = ("ID", "REPLACES_ID", "APP_NAME", "SUMMARY", "BODY", "URGENCY", "TIME")
 entry = {k.lower(): os.environ.get("SWAYNC_" + k, "") for k in keys}
-with open(os.environ["STANDUP_SWAYNC_RECORD"], "a", encoding="utf-8") as out:
+with open(os.environ["SWAYNC_RECORD_FILE"], "a", encoding="utf-8") as out:
     out.write(json.dumps(entry) + "\\n")
 """
 
@@ -593,7 +593,7 @@ class SwayncRig(_WlrootsRig):
 
     def server_argv(self) -> list[str]:
         # The recorder learns where to write from the server's environment.
-        return ["/usr/bin/env", f"STANDUP_SWAYNC_RECORD={self.record}",
+        return ["/usr/bin/env", f"SWAYNC_RECORD_FILE={self.record}",
                 "/usr/bin/swaync", "--config", str(self.config)]  # fmt: skip
 
     def extra_services(self) -> dict[str, str]:

@@ -77,7 +77,7 @@ def test_a_clock_set_back_neither_delays_the_reminder_nor_stops_the_watchdog(
     daemon_env = {
         **client_env,
         "LD_PRELOAD": str(shim),
-        "STANDUP_CLOCK_SHIFT_FILE": str(shift),
+        "CLOCKSHIFT_FILE": str(shift),
         "STANDUP_SCHEDULE__SIT": f"{int(SIT)}s",
         "STANDUP_IDLE__SOURCE": "none",
         "STANDUP_NOTIFICATIONS__BACKEND": "log",

@@ -1,5 +1,5 @@
 /* LD_PRELOAD shim for the tests: CLOCK_REALTIME readings of one process, shifted by the number
- * of seconds written in the file $STANDUP_CLOCK_SHIFT_FILE (read at every call, so a test can
+ * of seconds written in the file $CLOCKSHIFT_FILE (read at every call, so a test can
  * step the clock of a running process). Readings only: the kernel is told nothing, exactly like
  * a clock that a process sees jump without a notice it can wait for. */
 #define _GNU_SOURCE
@@ -13,7 +13,7 @@
 static int (*real_clock_gettime)(clockid_t, struct timespec *);
 
 static long shift_seconds(void) {
-    const char *path = getenv("STANDUP_CLOCK_SHIFT_FILE");
+    const char *path = getenv("CLOCKSHIFT_FILE");
     if (!path) return 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
