@@ -25,6 +25,9 @@ class Reminder:
     timeout: timedelta | None = None  # None: server default; timedelta(0): stays until answered
     actions: tuple[tuple[str, str], ...] = ()  # (key, label), e.g. (("done", "Done"),)
     image: str | None = None  # absolute path of a picture of the move, sent as the image hint
+    # A countdown frame, replaced every second: percent done, sent with hints that keep it
+    # quiet (no sound, no history entry); None for an ordinary reminder.
+    progress: int | None = None
 
     def __post_init__(self) -> None:
         if self.urgency not in URGENCIES:

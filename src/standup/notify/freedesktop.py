@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from jeepney import DBusErrorResponse, Message
+from jeepney import DBusErrorResponse, Message, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.common import RouterClosed
 from jeepney.io.threading import DBusRouter, Proxy
@@ -29,7 +29,13 @@ from . import identity
 from .base import ActionCallback, Reminder
 from .connection import CALL_TIMEOUT, BusUnavailable, call, open_router
 from .log import LogNotifier
-from .message import new_close_notification, new_notify, read_signal, signal_rule
+from .message import (
+    NOTIFICATIONS,
+    new_close_notification,
+    new_notify,
+    read_signal,
+    signal_rule,
+)
 from .server import (
     EXCESS,
     ServerInfo,
@@ -156,14 +162,10 @@ class FreedesktopNotifier:
                     if self._id and server.replace_drops_actions and server.actions:
                         old_id, self._id = self._id, 0
                         self._close_bubble(old_id, None)
-                    msg = new_notify(
-                        reminder,
-                        app_name=self._app_name,
-                        replaces_id=self._id,
-                        with_actions=server.actions,
-                        markup=server.markup,
-                        icon=self._icon,
-                    )
+                    # Only the buttons this server has room for; the answers it cannot show
+                    # are not listened for either.
+                    reminder = replace(reminder, actions=server.fit_actions(reminder.actions))
+                    msg = self._notify_message(reminder, server)
                     try:
                         self._id = int(call(router, msg)[0])
                     except DBusErrorResponse as exc:
@@ -210,6 +212,28 @@ class FreedesktopNotifier:
                     logger.debug("the failure", exc_info=True)
                     return False
             return False
+
+    def _notify_message(self, reminder: Reminder, server: ServerInfo) -> Message:
+        msg = new_notify(
+            reminder,
+            app_name=self._app_name,
+            replaces_id=self._id,
+            with_actions=server.actions,
+            markup=server.markup,
+            icon=self._icon,
+        )
+        if reminder.progress is None:
+            return msg
+        # A countdown frame replaces the bubble every second: no sound each time, no entry in
+        # the server's history for each second, and a bar where the server draws one.
+        *head, hints, timeout = msg.body
+        hints = {
+            **hints,
+            "suppress-sound": ("b", True),
+            "transient": ("b", True),
+            "value": ("i", max(0, min(100, reminder.progress))),
+        }
+        return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", (*head, hints, timeout))
 
     def show(self, reminder: Reminder) -> str:
         if self.try_show(reminder):

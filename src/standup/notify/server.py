@@ -21,6 +21,23 @@ IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
 # Servers whose banner loses its buttons when replaced while on screen (GNOME Shell 43): a
 # re-shown reminder there is a new notification, the old one closed first.
 REPLACE_DROPS_ACTIONS = frozenset({("gnome-shell", "GNOME")})
+# How many buttons a bubble shows, by server name; beyond them actions are lost or crowded.
+# GNOME Shell shows three. Plasma, swaync and xfce4-notifyd put every action in one row that
+# squeezes and cuts the labels, so four is the most that stays readable; notification-daemon
+# (GNOME's, MATE's) is taken to show three like GNOME. dunst and mako list actions in a menu
+# (the context menu, `dunstctl action`, `makoctl menu`), so they take any number (None).
+ACTION_SLOTS: dict[str, int | None] = {
+    "gnome-shell": 3,
+    "Plasma": 4,
+    "SwayNotificationCenter": 4,
+    "Xfce Notify Daemon": 4,
+    "Notification Daemon": 3,
+    "dunst": None,
+    "mako": None,
+}
+DEFAULT_SLOTS = 3  # an unknown server: as few as GNOME, so the first answers always show
+# Actions whose bubble is then replaced every second: useless where a replace drops buttons.
+NEEDS_LIVE_REPLACE = frozenset({"start"})
 # Plasma refuses a Notify identical to the one before within a second; for a replace that
 # means the bubble already says exactly this.
 EXCESS = "org.freedesktop.Notifications.Error.ExcessNotificationGeneration"
@@ -51,6 +68,24 @@ class ServerInfo:
     @property
     def replace_drops_actions(self) -> bool:
         return (self.name, self.vendor) in REPLACE_DROPS_ACTIONS
+
+    @property
+    def action_slots(self) -> int | None:
+        """How many buttons the server shows; None: as many as it gets."""
+        return ACTION_SLOTS.get(self.name, DEFAULT_SLOTS)
+
+    def fit_actions(self, actions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """The actions this server can show, in their order of importance: the first ones
+        (Done, Snooze, Skip) always, later ones only where there is room."""
+        if not self.actions:
+            return ()
+        kept = tuple(
+            pair
+            for pair in actions
+            if not (pair[0] in NEEDS_LIVE_REPLACE and self.replace_drops_actions)
+        )
+        slots = self.action_slots
+        return kept if slots is None else kept[:slots]
 
     def describe(self) -> str:
         return f"{self.name} {self.version}".strip() if self.version else self.name
