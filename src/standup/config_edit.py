@@ -1,9 +1,11 @@
-"""Set one key in a TOML file by editing lines, so comments and layout survive byte for byte.
+"""Set one key in a TOML file with tomlkit, so comments, layout and key order survive.
 
-A full TOML writer would re-emit the whole file and lose the user's comments. We only ever need
-"set this dotted key": replace the value on the key's line inside the right [table] (keeping the
-indentation, spacing and a trailing comment), else add the key to the table, else append the
-table. The caller validates the result by loading it; no I/O here.
+tomlkit parses the file into a document that remembers every byte around the values; we change
+one value (or add one key) and render it back. The rules on top of it are ours: a value is
+replaced in place, keeping its key's spacing and trailing comment; a new key goes after the last
+key of the deepest table that exists (as a dotted key when needed), not after the comments that
+introduce the next table; with no such table, the table is appended at the end. Whether the
+result is a valid config is the loader's call: the caller loads it before saving. No I/O here.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from standup.errors import ConfigError
 
@@ -23,10 +25,24 @@ _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def parse_key(text: str) -> Key:
     """ "schedule.sit" -> ("schedule", "sit"); quoted parts keep their dots."""
-    parts = _split_key(text)
-    if parts is None or not all(parts):
+    # TOML's own reading of a dotted key, twice: `KEY = 1` must be one chain of tables ending
+    # in that 1, and `KEY = 2` in that 2 (a KEY like `a = 0 #` would end in its own 0).
+    parts = [_key_path(text, value) for value in (1, 2)]
+    if parts[0] is None or parts[0] != parts[1] or not all(parts[0]):
         raise ConfigError(f"{text!r} is not a config key", hint='keys look like "schedule.sit"')
-    return tuple(parts)
+    return tuple(parts[0])
+
+
+def _key_path(text: str, value: int) -> list[str] | None:
+    try:
+        data: Any = tomllib.loads(f"{text} = {value}")
+    except tomllib.TOMLDecodeError:
+        return None
+    parts: list[str] = []
+    while isinstance(data, dict) and len(data) == 1:
+        ((name, data),) = data.items()
+        parts.append(name)
+    return parts if data == value and not isinstance(data, bool) else None
 
 
 def value_literal(text: str) -> str:
@@ -58,246 +74,106 @@ def check_key(
         if not names:  # inside a mapping with free keys: the loader judges them
             return
         if key[depth - 1] not in names:
-            dotted = ".".join(key[:depth])
+            shown = dotted(key[:depth])
             raise ConfigError(
-                f"{where}: unknown key {dotted} (allowed here: {', '.join(names)})",
+                f"{where}: unknown key {shown} (allowed here: {', '.join(names)})",
                 hint="`standup config show` lists every key with its value",
             )
         if key[:depth] in nested_tables:
             raise ConfigError(
-                f"{where}: {'.'.join(key[:depth])} is a list of tables",
+                f"{where}: {dotted(key[:depth])} is a list of tables",
                 hint="change it with `standup config edit`",
             )
     names = allowed(key)
     if names:
         raise ConfigError(
-            f"{where}: {'.'.join(key)} is a table, not a value (its keys: {', '.join(names)})",
-            hint=f"set one of them, e.g. `standup config set {'.'.join(key)}.{names[0]} ...`",
+            f"{where}: {dotted(key)} is a table, not a value (its keys: {', '.join(names)})",
+            hint=f"set one of them, e.g. `standup config set {dotted(key)}.{names[0]} ...`",
         )
-
-
-@dataclass(frozen=True)
-class _Assignment:
-    table: Key
-    key: Key
-    start: int  # first line index
-    end: int  # last line index (values may span lines)
-    value_at: int  # column where the value starts on the first line
-    value_end: int  # column where it ends on the last line (a comment may follow)
 
 
 def set_value(text: str, key: Key, literal: str) -> str:
     """`text` with `key` set to the TOML `literal`; every other line unchanged."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    if len(key) < 2:
+        raise ConfigError(
+            f"{dotted(key)} is not inside a table", hint='keys look like "schedule.sit"'
+        )
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    headers, assignments = _scan(lines)
-    for item in assignments:
-        if (*item.table, *item.key) == key:
-            return "".join(_replace(lines, item, literal))
-    # Add it to the deepest table that exists, as a dotted key when needed (valid TOML).
-    for depth in range(len(key) - 1, 0, -1):
-        table = key[:depth]
-        if table in headers:
-            rest = dotted(key[depth:])
-            at = _insert_point(lines, headers[table], assignments, table)
-            if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
-                lines[at - 1] += newline
-            lines.insert(at, f"{rest} = {literal}{newline}")
-            return "".join(lines)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    if lines and lines[-1].strip():
-        lines.append(newline)
-    header = dotted(key[:-1])
-    lines.append(f"[{header}]{newline}{_key_text(key[-1])} = {literal}{newline}")
-    return "".join(lines)
+    if text and not text.endswith(("\n", "\r")):
+        text += newline  # a last line without its newline would run into what we add
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as error:  # tomllib read it (the caller checked), tomlkit did not
+        raise ConfigError(f"cannot edit this file's TOML: {error}") from None
+    table, depth = _deepest_table(document, key[:-1])
+    rest = key[depth:]
+    if depth and rest[0] not in table:
+        _add(table, rest, literal, newline)
+        return tomlkit.dumps(document)
+    if len(rest) == 1 and depth and not _is_container(table[rest[0]]):
+        table[rest[0]] = _parsed(rest, literal, newline)[1]
+        return tomlkit.dumps(document)
+    # No table on the way exists, or something that is not a table is in the way (an array
+    # of tables, a value): append the table and let the loader say what is wrong, if anything.
+    if text.strip() and not text.endswith(("\n\n", "\r\n\r\n")):
+        text += newline
+    return f"{text}[{dotted(key[:-1])}]{newline}{_key_text(key[-1])} = {literal}{newline}"
 
 
-def _replace(lines: list[str], item: _Assignment, literal: str) -> list[str]:
-    first, last = lines[item.start], lines[item.end]
-    body = last.rstrip("\r\n")
-    ending = last[len(body) :]
-    # Keep a trailing comment after the value ("sit = "50m"  # why").
-    rest = body[item.value_end :]
-    comment = rest if rest.strip().startswith("#") else ""
-    new = first[: item.value_at] + literal + comment + ending
-    return [*lines[: item.start], new, *lines[item.end + 1 :]]
+def _deepest_table(document: Any, table_key: Key) -> tuple[Any, int]:
+    """The deepest table on `table_key` that the document holds, and how many parts it took."""
+    from tomlkit.items import InlineTable, Table
+
+    current, depth = document, 0
+    for part in table_key:
+        child = current.get(part)
+        if not isinstance(child, Table | InlineTable):
+            break
+        current, depth = child, depth + 1
+    return current, depth
 
 
-def _insert_point(
-    lines: list[str], header_line: int, assignments: list[_Assignment], table: Key
-) -> int:
-    # A table is declared once, so the keys scanned under its header are its body.
-    mine = [a for a in assignments if a.table == table]
-    if mine:
-        return max(a.end for a in mine) + 1
-    # No keys yet: after the header and the comment lines glued to it.
-    at = header_line + 1
-    while at < len(lines) and lines[at].lstrip().startswith("#"):
+def _is_container(item: Any) -> bool:
+    from tomlkit.items import AoT, InlineTable, Table
+
+    return isinstance(item, Table | InlineTable | AoT)
+
+
+def _parsed(rest: Key, literal: str, newline: str) -> tuple[Any, Any]:
+    """`rest = literal` as tomlkit reads it: the key (dotted when `rest` has several parts)
+    and its item, with the value written exactly as typed."""
+    import tomlkit
+
+    snippet = tomlkit.parse(f"{dotted(rest)} = {literal}{newline}")
+    return snippet.body[0]
+
+
+def _add(table: Any, rest: Key, literal: str, newline: str) -> None:
+    from tomlkit.items import Table
+
+    key, item = _parsed(rest, literal, newline)
+    body = table.value.body if isinstance(table, Table) else []
+    last = max((i for i, (k, _item) in enumerate(body) if k is not None), default=None)
+    # Comments and blank lines after a table's last key usually introduce the next table:
+    # the new key goes above them. tomlkit's public append would put it below them.
+    at = last + 1 if last is not None else _after_header_comments(body)
+    if at < len(body):
+        table.value._insert_at(at, key, item)
+    else:
+        table.append(key, item)
+
+
+def _after_header_comments(body: list[tuple[Any, Any]]) -> int:
+    """In a table with no keys yet: the index after the comment lines glued to its header."""
+    from tomlkit.items import Comment
+
+    at = 0
+    while at < len(body) and isinstance(body[at][1], Comment):
         at += 1
     return at
-
-
-def _scan(lines: list[str]) -> tuple[dict[Key, int], list[_Assignment]]:
-    """Table headers (-> line) and assignments, skipping lines inside multi-line values."""
-    headers: dict[Key, int] = {}
-    assignments: list[_Assignment] = []
-    table: Key = ()
-    index = 0
-    while index < len(lines):
-        line = lines[index].rstrip("\r\n")
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            index += 1
-            continue
-        if stripped.startswith("["):
-            array = stripped.startswith("[[")
-            inner = stripped[2:] if array else stripped[1:]
-            close = _find_close(inner, "]]" if array else "]")
-            parts = _split_key(inner[:close]) if close >= 0 else None
-            # Keys under [[array.of.tables]] never match a plain table's key.
-            table = ("[[", *parts) if array and parts else tuple(parts or ("[?",))
-            if not array and parts:
-                headers[table] = index
-            index += 1
-            continue
-        eq = _find_equals(line)
-        if eq < 0:
-            index += 1
-            continue
-        key = _split_key(line[:eq])
-        value_at = eq + 1
-        while value_at < len(line) and line[value_at] in " \t":
-            value_at += 1
-        end, value_end = _value_extent(lines, index, value_at)
-        if key:
-            assignments.append(_Assignment(table, tuple(key), index, end, value_at, value_end))
-        index = end + 1
-    return headers, assignments
-
-
-def _value_extent(lines: list[str], start: int, column: int) -> tuple[int, int]:
-    """The last line of the value that starts at (start, column), and its end column there."""
-    state = _Scanner()
-    index = start
-    text = lines[start][column:]
-    offset = column
-    while True:
-        end = state.feed(text)
-        if state.complete() or index + 1 >= len(lines):
-            return index, offset + len(text[:end].rstrip())
-        index += 1
-        text, offset = lines[index], 0
-
-
-class _Scanner:
-    """Tracks strings and brackets across lines to find where a TOML value ends."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.quote = ""  # the open string's delimiter: " ' """ or '''
-        self.started = False
-
-    def feed(self, text: str) -> int:
-        """Consume a line; return the column where the value (on this line) ended."""
-        i = 0
-        while i < len(text):
-            if self.quote:
-                if self.quote in ('"', '"""') and text[i] == "\\":
-                    i += 2
-                    continue
-                if text.startswith(self.quote, i):
-                    i += len(self.quote)
-                    self.quote = ""
-                    if self.depth == 0:
-                        return i
-                    continue
-                i += 1
-                continue
-            char = text[i]
-            if char == "#" or (char in "\r\n" and self.depth == 0):
-                return i
-            if char in " \t\r\n,":
-                i += 1
-                continue
-            self.started = True
-            if text.startswith(('"""', "'''"), i):
-                self.quote = text[i : i + 3]
-                i += 3
-            elif char in "\"'":
-                self.quote = char
-                i += 1
-            elif char in "[{":
-                self.depth += 1
-                i += 1
-            elif char in "]}":
-                self.depth -= 1
-                i += 1
-                if self.depth == 0:
-                    return i
-            else:
-                i += 1
-        return i
-
-    def complete(self) -> bool:
-        return self.started and not self.quote and self.depth <= 0
-
-
-def _find_equals(line: str) -> int:
-    quote = ""
-    for i, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "=":
-            return i
-        elif char == "#":
-            return -1
-    return -1
-
-
-def _find_close(text: str, close: str) -> int:
-    quote = ""
-    for i, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif text.startswith(close, i):
-            return i
-    return -1
-
-
-def _split_key(text: str) -> list[str] | None:
-    """A dotted key's parts, unquoted; None when it is not a key."""
-    parts: list[str] = []
-    current = ""
-    quote = ""
-    quoted = False
-    for char in text:
-        if quote:
-            if char == quote:
-                quote = ""
-            else:
-                current += char
-        elif char in "\"'":
-            quote, quoted, current = char, True, current.strip()
-        elif quoted and char in " \t":
-            continue  # blanks between a quoted part and the next dot
-        elif char == ".":
-            if not quoted and not _BARE.match(current.strip()):
-                return None
-            parts.append(current if quoted else current.strip())
-            current, quoted = "", False
-        else:
-            current += char
-    if quote or (not quoted and not _BARE.match(current.strip())):
-        return None
-    parts.append(current if quoted else current.strip())
-    return parts
 
 
 def dotted(key: Key) -> str:
