@@ -7,8 +7,6 @@ holds one date job for the next wake-up and otherwise sleeps.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import threading
@@ -21,27 +19,22 @@ from typing import Any, TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 
-from standup import core, paths
+from standup import core
 from standup.config import LoadedConfig, Settings
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon_activity import ActivityMonitor, sample_interval
-from standup.daemon_clock import (
-    ClockSetWatch,
-    MonotonicWatchdog,
-    StepAwareScheduler,
-    open_clock_watch,
-)
+from standup.daemon_clock import ClockSetWatch, MonotonicWatchdog, StepAwareScheduler
 from standup.daemon_commands import CommandHandler
 from standup.daemon_config import LiveConfig
+from standup.daemon_countdown import Countdown
+from standup.daemon_life import PRUNE_JOB, LifeCycle
 from standup.daemon_persist import Persistence
-from standup.durations import describe
-from standup.errors import ConfigError
-from standup.exercises import Rotation, load_rotation
+from standup.exercises_progression import RATINGS
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
-from standup.reminders import ACTION_KEYS, ReminderDesk
-from standup.sdnotify import sd_notify, watchdog_interval
+from standup.reminders import ACTION_KEYS, EXTRA_KEYS, ReminderDesk
+from standup.sdnotify import sd_notify
 from standup.snapshot import snapshot, status_line
 
 log = logging.getLogger("standup")
@@ -49,14 +42,14 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
-PRUNE_JOB = "prune"
+__all__ = ["JOB_DEFAULTS", "PRUNE_JOB", "Daemon"]
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-class Daemon:
+class Daemon(LifeCycle):
     def __init__(
         self,
         loaded: LoadedConfig,
@@ -84,6 +77,7 @@ class Daemon:
         self.desk = ReminderDesk(notifier_factory)
         self.memory = Persistence(store_path)
         self.commands = CommandHandler(self)
+        self.countdown = Countdown(self)
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.ready = threading.Event()  # set once the saved state is restored and running
         self.stopped = threading.Event()
@@ -116,6 +110,9 @@ class Daemon:
         self.submit(run)
         return future.result(timeout)
 
+    def clock(self) -> datetime:
+        return self._clock()
+
     def count_wakeup(self, source: str) -> None:
         with self._wakeups_lock:
             self.wakeups[source] += 1
@@ -127,7 +124,7 @@ class Daemon:
 
         A suspend or a clock step since the last event is fed first, so every rule sees
         a state that already knows about it."""
-        now = self._clock()
+        now = self.clock()
         try:
             for event in self.activity.clock_events(now):
                 self._step(event)
@@ -143,6 +140,10 @@ class Daemon:
         rotation_changed = False
         for effect in transition.effects:
             if isinstance(effect, Notify):
+                if self.countdown.running:
+                    if not effect.new:
+                        continue  # the countdown's bubble is the reminder being re-shown
+                    self.countdown.stop()
                 try:
                     rotation_changed |= self.desk.show(effect, self.settings)
                 except Exception:
@@ -150,6 +151,7 @@ class Daemon:
                     # and the history must still be kept, and the next re-show tries again.
                     log.exception("showing the reminder failed")
             elif isinstance(effect, Withdraw):
+                self.countdown.stop()
                 self.desk.withdraw()
             elif isinstance(effect, Record):
                 records.append(effect)
@@ -202,7 +204,7 @@ class Daemon:
         self.feed(self._tick_event)
 
     def _reschedule(self) -> None:
-        wake = core.next_wakeup(self.state, self.policy, self._clock())
+        wake = core.next_wakeup(self.state, self.policy, self.clock())
         job = self.scheduler.get_job(WAKE_JOB)
         # Touch the job only when the time changes: every change wakes the scheduler thread.
         if wake is None:
@@ -249,7 +251,7 @@ class Daemon:
             # A date job, re-added after each run rather than an interval job: its times come
             # from our clock, which tests and the soak replace.
             self._sampling_due = False
-            run_at = self._clock() + sample_interval(self.policy)
+            run_at = self.clock() + sample_interval(self.policy)
             self.scheduler.add_job(
                 self._run_sample, "date", run_date=run_at, id=SAMPLE_JOB, replace_existing=True
             )
@@ -262,7 +264,7 @@ class Daemon:
     def _heartbeat(self) -> None:
         """Note now and then that we are alive, so a restart after a crash can tell a short
         outage (keep the snooze, the stretch goes on) from a long one (a natural break)."""
-        now = self._clock()
+        now = self.clock()
         if (
             self._last_heartbeat is None
             or now - self._last_heartbeat >= self.policy.natural_break / 2
@@ -274,7 +276,7 @@ class Daemon:
         info = snapshot(
             self.state,
             self.policy,
-            self._clock(),
+            self.clock(),
             exercise=self.desk.exercise_info(),
             config_files=[str(p) for p in self.config.loaded.files],
             notifier=self.desk.delivered_by,
@@ -285,35 +287,8 @@ class Daemon:
         with self._wakeups_lock:
             info["wakeups"] = dict(self.wakeups)
         info["config_error"] = self.config.error
+        info["countdown"] = self.countdown.info()
         return info
-
-    # ---- persistence ------------------------------------------------------------------------
-
-    def _persist(self, records: list[Record], rotation_changed: bool) -> None:
-        values = {
-            "core": json.dumps(core.state_to_dict(self.state)),
-            "exercise": self.desk.exercise.id if self.desk.exercise else "",
-            "last_seen": self._clock().isoformat(),
-        }
-        if rotation_changed:
-            values["rotation"] = self.desk.rotation.to_json()
-        exercise_id = self.desk.exercise.id if self.desk.exercise else None
-        self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
-
-    def _restore(self) -> datetime | None:
-        """Load the saved state; return when the daemon was last alive."""
-        saved = self.memory.load()
-        if saved.state is not None:
-            self.state = saved.state
-        rotation = load_rotation(saved.rotation)
-        if rotation is None:
-            # Save the fresh seed now, so `standup exercises next` can tell the first pick.
-            rotation = Rotation()
-            self.memory.save({"rotation": rotation.to_json()}, [])
-        self.desk.rotation = rotation
-        if saved.exercise:
-            self.desk.exercise = self.settings.exercises.find(saved.exercise)
-        return saved.last_seen
 
     # ---- config -----------------------------------------------------------------------------
 
@@ -333,6 +308,7 @@ class Daemon:
             old.schedule.natural_break,
         ):
             self._open_idle()
+        self.countdown.after_reload()
         log.info("config reloaded")
         # A step at once: new working hours may end (or begin) the stretch right now, and a
         # shorter sit may make the reminder due.
@@ -361,93 +337,33 @@ class Daemon:
             "skip": core.Skip,
             "dismissed": core.Dismissed,
         }
+        work: dict[str, Callable[[], Any]] = {
+            "start": self.countdown.start,
+            "stop": self.countdown.stop_and_reshow,
+            **{rating: lambda r=rating: self.answer_rated(r) for rating in RATINGS},
+        }
         make = events.get(key)
-        if make is None:
+        if make is None and key not in work:
             return
         self.count_wakeup("notification")
-        if key in ACTION_KEYS:
+        if key in ACTION_KEYS or key in EXTRA_KEYS:
             log.info("answered from the notification: %s", key)
-        self.submit(self.feed, make)
+        if key in work:
+            self.submit(work[key])
+        else:
+            if key == "dismissed":
+                self.submit(self.countdown.stop)  # closing the countdown's bubble ends it
+            self.submit(self.feed, make)
 
-    # ---- life cycle -------------------------------------------------------------------------
-
-    def start(self, control_socket: Path | None = None) -> None:
-        self.commands.start_server(control_socket or paths.control_socket())
-        last_seen = self._restore()
-        self._open_notifier()
-        self._watch_config()
-        self._open_idle()
-        self.activity.watch_sleep(lambda: self.submit(self.feed, self._tick_event))
-        self._clock_watch = open_clock_watch(self._clock_moved)
-        self.scheduler.start()
-        # Generous: the first step may show a reminder while the desktop is still starting.
-        self.call(self.feed, lambda now: core.Started(now, last_seen=last_seen), timeout=60)
-        self.call(self._record_start, timeout=60)
-        self.ready.set()
-        self.call(self._tell_systemd, "READY=1")
-        log.info(
-            "standup running: reminder after %s of sitting; config: %s",
-            describe(self.settings.schedule.sit),
-            ", ".join(map(str, self.config.loaded.files)) or "built-in defaults",
-        )
-
-    def _watch_config(self) -> None:
-        self.config.watch(lambda: self.submit(self.reload_quietly, "config_change"))
-        interval = watchdog_interval()
-        if interval is not None:
-            # Timed on the monotonic clock, sent from the worker: a hung worker stops the pings
-            # and systemd restarts us; a wall clock set back does not.
-            self._watchdog_pinger = MonotonicWatchdog(interval, self._ping_from_worker)
-            self._watchdog_pinger.start()
-
-    def _ping_from_worker(self, timeout: float) -> None:
-        with contextlib.suppress(Exception):  # a worker that does not answer gets no ping
-            self.call(self._watchdog, timeout=timeout)
-
-    def reload_quietly(self, why: str) -> None:
-        """A reload nobody waits for (file change, SIGHUP): errors are reported, not raised."""
-        self.count_wakeup(why)
-        with contextlib.suppress(ConfigError):  # reported by reload(); the running config stays
-            self.reload()
-
-    def _watchdog(self) -> None:
-        self.count_wakeup("watchdog")
-        sd_notify("WATCHDOG=1")
-        self._heartbeat()
-
-    def _record_start(self) -> None:
-        self.memory.record("daemon_started", self._clock())
-        self._prune()
-        # One wake-up a day keeps the history within history.keep_days.
-        self.scheduler.add_job(self._prune, "interval", days=1, id=PRUNE_JOB, replace_existing=True)
-
-    def _prune(self) -> None:
-        self.count_wakeup("prune")
-        self.memory.prune(self.settings.history.keep_days, self._clock())
-
-    def stop(self) -> None:
-        """Save and close everything, on the worker, so no job runs against a closed part."""
-        sd_notify("STOPPING=1")
-        self.commands.stop_server()  # no new commands
-        if self._watchdog_pinger is not None:
-            self._watchdog_pinger.stop()
-        if self._clock_watch is not None:
-            self._clock_watch.close()
-        try:
-            self.call(self._save_and_close, timeout=2.0)
-        except Exception as error:  # stopping must not hang or fail on a broken part
-            log.warning("could not save on stop: %s", error)
-        self.scheduler.shutdown(wait=False)
-        self.stopped.set()
-
-    def _save_and_close(self) -> None:
-        self.scheduler.remove_all_jobs()  # nothing planned runs after this
-        # No sat_seconds here: after a short stop the stretch goes on, and after a long one
-        # the restart records a natural break at the last moment this process was seen.
-        self.desk.withdraw()
-        self._persist([], rotation_changed=True)
-        self.memory.record("daemon_stopped", self._clock())
-        self.desk.shutdown()
-        self.activity.close()
-        self.config.close()
-        self.memory.close()
+    def answer_rated(self, rating: str) -> list[str]:
+        """ "Too easy" or "too hard": Done, and the progression of the exercise moves along.
+        Worker thread; returns the rejections, as feed does."""
+        shown = self.desk.exercise
+        if shown is None:
+            return ["no exercise has been suggested yet, so there is none to rate"]
+        rejections = self.feed(core.Done)
+        if not rejections:
+            self.desk.rate(rating, self.settings)
+            self._save_progression(rating, shown.id)
+            log.info("%s: %s", rating.replace("_", " "), shown.name)
+        return rejections

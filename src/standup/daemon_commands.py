@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from standup import control_deadline, core
 from standup.control import ControlServer, RequestError
 from standup.errors import ConfigError
+from standup.exercises_progression import RATINGS
 
 if TYPE_CHECKING:
     from standup.daemon import Daemon
@@ -24,7 +25,7 @@ STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
 _MAX_SECONDS = 366 * 86400
 _READY_TIMEOUT = 10.0
-_ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}}
+_ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}, "done": {"rating"}}
 
 
 class CommandHandler:
@@ -85,12 +86,17 @@ class CommandHandler:
             except ConfigError as error:
                 raise RequestError(f"config not reloaded: {error}", code="bad_config") from None
             return {"message": message, "status": call(daemon.status)}
-        make = self._event_maker(cmd, args)
-        rejections = call(daemon.feed, make)
+        rating = args.get("rating")
+        if cmd == "done" and rating is not None:
+            if rating not in RATINGS:
+                raise RequestError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+            rejections = call(daemon.answer_rated, rating)
+        else:
+            rejections = call(daemon.feed, self._event_maker(cmd, args))
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
         if cmd in ("done", "skip", "snooze"):
-            log.info("answered from the command line: %s", cmd)
+            log.info("answered from the command line: %s", rating or cmd)
         return call(daemon.status)
 
     def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:

@@ -11,7 +11,7 @@ import json
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from standup import core
 from standup.store import NewEvent, Store, StoreError, StoreReplaced
 
 log = logging.getLogger("standup")
+EXTRA_KEYS = ("progression", "exercise_base", "safety_notice")
 _REPEAT_AFTER = 3600.0  # seconds before the same warning is worth repeating
 
 
@@ -29,6 +30,8 @@ class Saved:
     rotation: str | None
     exercise: str | None
     last_seen: datetime | None  # when the previous daemon was last alive
+    # The other keys the daemon reads back (progression, the rotation's pick, the notice).
+    values: dict[str, str] = field(default_factory=dict)
 
 
 class Persistence:
@@ -55,6 +58,7 @@ class Persistence:
             rotation=self.store.get_value("rotation"),
             exercise=self.store.get_value("exercise") or None,
             last_seen=_time(self.store.get_value("last_seen")),
+            values={k: v for k in EXTRA_KEYS if (v := self.store.get_value(k)) is not None},
         )
 
     def save(self, values: dict[str, str], events: list[NewEvent]) -> bool:

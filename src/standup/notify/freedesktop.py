@@ -57,6 +57,11 @@ _VANISH = timedelta(milliseconds=1)
 # Errors that mean the connection itself broke. KeyError: jeepney's reply bookkeeping when the
 # receiver dies mid-call.
 _LOST = (OSError, RouterClosed, KeyError)
+# Answers that turn the same bubble into something else (a countdown, and back): the bubble
+# stays up and stays ours. Sent "resident", so servers that close a bubble on any action
+# (Plasma, swaync) keep it.
+_STAYS_UP = frozenset({"start", "stop"})
+_SIGNATURE = "susssasa{sv}i"
 
 __all__ = ["BusUnavailable", "FreedesktopNotifier", "open_freedesktop", "server_info"]
 
@@ -222,18 +227,23 @@ class FreedesktopNotifier:
             markup=server.markup,
             icon=self._icon,
         )
-        if reminder.progress is None:
+        stays_up = any(key in _STAYS_UP for key, _ in reminder.actions)
+        if reminder.progress is None and not stays_up:
             return msg
+        *head, hints, timeout = msg.body
+        if stays_up:
+            hints = {**hints, "resident": ("b", True)}
+        if reminder.progress is None:
+            return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
         # A countdown frame replaces the bubble every second: no sound each time, no entry in
         # the server's history for each second, and a bar where the server draws one.
-        *head, hints, timeout = msg.body
         hints = {
             **hints,
             "suppress-sound": ("b", True),
             "transient": ("b", True),
             "value": ("i", max(0, min(100, reminder.progress))),
         }
-        return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", (*head, hints, timeout))
+        return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
 
     def show(self, reminder: Reminder) -> str:
         if self.try_show(reminder):
@@ -310,6 +320,8 @@ class FreedesktopNotifier:
             if answer is None:
                 return None
             answered_id, shown = self._id, self._shown
+            if answer.key in _STAYS_UP:
+                return answer.key  # the daemon replaces this same bubble next
             if answer.finished:
                 self._id, self._keys, self._shown = 0, frozenset(), None
             if answer.close_bubble:
