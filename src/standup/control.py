@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from standup.control_server import ControlServer as ControlServer
 
 _MAX_REPLY = 16 * 1024 * 1024
-_NOT_RUNNING_HINT = "start it with `standup run` or `systemctl --user start standup`"
+NOT_RUNNING = "the standup daemon is not running"
 
 
 class ControlError(StandupError):
@@ -61,7 +61,7 @@ def request(
     try:
         paths.check_socket_path(path)
     except RuntimeDirError as exc:  # no daemon can listen there: `standup run` refuses it too
-        raise DaemonNotRunning(f"standup is not running: {exc}", hint=exc.hint) from None
+        raise DaemonNotRunning(f"{NOT_RUNNING}: {exc}", hint=exc.hint) from None
     # Our own give-up time goes into the request: past it, the daemon must not carry it out.
     deadline = time.monotonic() + timeout
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -117,9 +117,20 @@ def _not_running(path: Path) -> DaemonNotRunning:
     problem = paths.runtime_dir_problem(path.parent)
     if problem:
         return DaemonNotRunning(
-            f"standup is not running: {problem}", hint=f"move {path.parent} away, then start it"
+            f"{NOT_RUNNING}: {problem}", hint=f"move {path.parent} away, then start it"
         )
-    return DaemonNotRunning("standup is not running", hint=_NOT_RUNNING_HINT)
+    return DaemonNotRunning(NOT_RUNNING, hint=not_running_hint())
+
+
+def not_running_hint() -> str:
+    """How to start the daemon, as things stand: through the service when one is installed."""
+    if sys.platform.startswith("linux"):
+        unit = paths.config_home() / "systemd" / "user" / "standup.service"
+        if unit.is_file():
+            return "start it with `systemctl --user start standup`, or `standup run` in a terminal"
+    return (
+        "start it with `standup run`, or `standup service install` to have it start at every login"
+    )
 
 
 def _check_server(sock: socket.socket, path: Path) -> None:
