@@ -169,16 +169,17 @@ def _edit(args: argparse.Namespace) -> int:
             if text == original:
                 print(f"no changes to {target}")
                 return 0
+            interactive = sys.stdin.isatty()
+            kept = target.with_name(target.name + ".rejected")
             try:
-                _replace_validated(target, text)
+                # Line numbers in an error count lines of the edit, so they name where it is.
+                _replace_validated(target, text, "your edit" if interactive else str(kept))
                 break
             except ConfigError as error:
                 print(f"standup: {error}", file=sys.stderr)
-                if not sys.stdin.isatty() or not _ask("Edit again? [Y/n] "):
+                if not interactive or not _ask("Edit again? [Y/n] "):
                     # Keep the work: the edit is saved beside the config for another try.
-                    kept = target.with_name(target.name + ".rejected")
-                    kept.parent.mkdir(parents=True, exist_ok=True)
-                    kept.write_text(text, encoding="utf-8")
+                    _keep(kept, text)
                     raise ConfigError(
                         f"{target} is unchanged; your edit is kept in {kept}",
                         hint=f"fix it there, then `standup config check {kept}` and move it over",
@@ -190,6 +191,11 @@ def _edit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keep(kept: Path, text: str) -> None:
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(text, encoding="utf-8")
+
+
 def _ask(prompt: str) -> bool:
     try:
         answer = input(prompt)
@@ -198,8 +204,12 @@ def _ask(prompt: str) -> bool:
     return answer.strip().lower() in ("", "y", "yes")
 
 
-def _replace_validated(target: Path, text: str) -> None:
-    """Write `text` next to `target`, load it with every other layer, then rename it over."""
+def _replace_validated(target: Path, text: str, holder: str | None = None) -> None:
+    """Write `text` next to `target`, load it with every other layer, then rename it over.
+
+    An error names the new text by `holder`, a file that holds it (line numbers then apply to
+    it); with no holder (`config set`: the text is in no file) by `target`, without lines.
+    """
     from standup.config import load_config
 
     # A config symlinked from a dotfiles repository stays a link: write the file it points to.
@@ -214,12 +224,21 @@ def _replace_validated(target: Path, text: str) -> None:
         try:
             load_config(tmp)
         except ConfigError as error:
-            # Name the file the user knows; line numbers are those of the new text.
-            message = str(error).replace(str(tmp), str(target))
-            raise ConfigError(message, hint=error.hint) from None
+            message = _renamed(str(error), tmp, holder or str(target), lines=holder is not None)
+            hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
+            raise ConfigError(message, hint=hint) from None
         os.replace(tmp, real)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:
+    """`message` with the temporary file's name replaced, and its line numbers dropped when
+    `name` does not hold the text they count (an error in another layer keeps its own)."""
+    import re
+
+    pattern = re.escape(str(tmp)) + r"(, line \d+)?"
+    return re.sub(pattern, lambda m: name + (m.group(1) or "" if lines else ""), message)
 
 
 def _reload_daemon() -> None:

@@ -141,8 +141,10 @@ def test_set_an_invalid_value_exits_2_and_leaves_the_file_alone(user_file, capsy
     assert main(["config", "set", "schedule.sit", "soon"]) == 2
     assert user_file.read_text() == EXAMPLE
     err = capsys.readouterr().err
-    assert f"{user_file}, line " in err
-    assert 'schedule.sit = "soon"' in err
+    # The refused value is in no file: no line number, which would point at the old value.
+    assert f'{user_file}: schedule.sit = "soon": expected a duration' in err
+    assert ", line " not in err
+    assert f"nothing was written to {user_file}" in err
     assert list(user_file.parent.iterdir()) == [user_file]  # no temporary file left
 
 
@@ -244,9 +246,11 @@ def test_edit_with_an_error_and_no_terminal_exits_2_untouched(
     assert main(["config", "edit"]) == 2
     assert user_file.read_text() == EXAMPLE
     err = capsys.readouterr().err
-    assert f"{user_file}, line 2: schedule.sit" in err
-    assert f"{user_file} is unchanged" in err
     kept = user_file.with_name("config.toml.rejected")
+    # Line 2 of the edit, which is kept; the config file's line 2 holds something else.
+    assert f"{kept}, line 2: schedule.sit" in err
+    assert f"{user_file}, line" not in err
+    assert f"{user_file} is unchanged" in err
     assert f"your edit is kept in {kept}" in err
     assert kept.read_text() == '[schedule]\nsit = "never"\n'
 
