@@ -361,9 +361,9 @@ class Daemon(LifeCycle):
         shown = self.desk.exercise
         if shown is None:
             return ["no exercise has been suggested yet, so there is none to rate"]
-        rejections = self.feed(core.Done)
+        rejections = self.feed(lambda now: core.Done(now, rating=rating))
         if not rejections:
             self.desk.rate(rating, self.settings)
-            self._save_progression(rating, shown.id)
+            self._save_progression()
             log.info("%s: %s", rating.replace("_", " "), shown.name)
         return rejections

@@ -53,12 +53,8 @@ class LifeCycle(_Base):
         exercise_id = desk.exercise.id if desk.exercise else None
         self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
 
-    def _save_progression(self, rating: str, exercise_id: str) -> None:
-        detail = {"rating": rating}
-        self.memory.save(
-            {PROGRESSION_KEY: self.desk.progression.to_json()},
-            [("rated", self.clock(), exercise_id, detail)],
-        )
+    def _save_progression(self) -> None:
+        self.memory.save({PROGRESSION_KEY: self.desk.progression.to_json()}, [])
 
     def _restore(self) -> datetime | None:
         """Load the saved state; return when the daemon was last alive."""

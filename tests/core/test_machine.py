@@ -80,6 +80,15 @@ def test_done_and_skip_start_a_new_stretch_at_that_moment() -> None:
         assert next_wakeup(result.state, POLICY) == at(102)
 
 
+def test_a_rated_done_keeps_its_rating_in_the_record() -> None:
+    result = step(reminding_state(), Done(at(52), rating="too_easy"), POLICY)
+    record = result.effects[1]
+    assert isinstance(record, Record) and record.kind == "done"
+    assert record.detail == {"sat_seconds": 52 * 60, "rating": "too_easy"}
+    plain = step(reminding_state(), Done(at(52)), POLICY).effects[1]
+    assert isinstance(plain, Record) and "rating" not in plain.detail
+
+
 def test_snooze_postpones_by_the_configured_or_given_duration() -> None:
     result = step(reminding_state(), Snooze(at(51)), POLICY)
     assert result.state.phase is Phase.SITTING

@@ -323,6 +323,8 @@ def _answer(kind: str) -> Rule:
                 record = Record(kind, event.now, {"sat_seconds": sat, "ahead": True})
             return Transition(_new_stretch(event.now, policy), (record,))
         record = Record(kind, event.now, {"sat_seconds": sat})
+        if isinstance(event, Done) and event.rating is not None:
+            record.detail["rating"] = event.rating
         return Transition(_new_stretch(event.now, policy), (*_withdraw_if_showing(state), record))
 
     return rule

@@ -91,7 +91,10 @@ class Snooze(Event):
 
 @dataclass(frozen=True)
 class Done(Event):
-    """The user did the exercise (or took a break)."""
+    """The user did the exercise (or took a break); `rating` ("too_easy", "too_hard") is kept
+    with it in the history."""
+
+    rating: str | None = None
 
 
 @dataclass(frozen=True)
