@@ -81,7 +81,7 @@ class Pose:
     ghost_at: Anchor = "far_heel"  # the joint that stays put between the pose and its ghost
     # A movement too small for a ghost: a double arrow by a joint, straight (a rock forward
     # and back) or curved (a tilt).
-    arrow: tuple[Anchor, Literal["rock", "tilt"]] | None = None
+    arrow: tuple[Anchor, Literal["rock", "tilt", "circle"]] | None = None
 
 
 def _unit(angle: float) -> Point:
@@ -177,11 +177,16 @@ def _arrow(sk: Skeleton, at: Anchor, kind: str) -> list[Shape]:
     x, y = sk.anchor(at)
     if kind == "rock":
         path = [(x - 13 + t * 26 / 6, y - 10) for t in range(7)]
+    elif kind == "circle":
+        path = [_step((x, y), a, 9.0) for a in range(200, 200 + 300, 20)]
     else:
         # An arc in front of the joint, from a little above it to a little below.
         path = [_step((x, y - 3), 90 + a, 14.0) for a in range(-55, 56, 11)]
     shapes = [_line(path, MARK_INK, 3.0)]
-    for tip, prev in ((path[0], path[1]), (path[-1], path[-2])):
+    ends = (
+        ((path[-1], path[-2]),) if kind == "circle" else ((path[0], path[1]), (path[-1], path[-2]))
+    )
+    for tip, prev in ends:
         angle = math.degrees(math.atan2(tip[0] - prev[0], tip[1] - prev[1]))
         barbs = [_step(tip, angle + 145, 4.5), tip, _step(tip, angle - 145, 4.5)]
         shapes.append(_line(barbs, MARK_INK, 3.0))
@@ -238,8 +243,9 @@ def _prop(prop: Prop, sk: Skeleton, ground: float) -> list[Shape]:
             _line([(x + 23, top), (x + 23, ground)], ink, w),
         ]
     if prop.kind == "wall":
-        wx = x + gap
-        return [_line([(wx, ground), (wx, y - 24)], ink, w)]
+        # In front of a hand, behind a heel or the back.
+        wx = x + gap if prop.at.endswith("hand") else x - gap
+        return [_line([(wx, ground), (wx, min(y, ground - 40) - 24)], ink, w)]
     if prop.kind == "chair" and prop.at.endswith("hand"):
         # Held by its back: the back rises to the hand, the seat reaches away from the figure.
         bx, seat = x + gap * facing, ground - 19
