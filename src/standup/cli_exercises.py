@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from standup.errors import UsageError
+from standup.errors import StandupError, UsageError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -66,6 +71,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     show_parser = sub.add_parser("show", help="the full text of one exercise")
     show_parser.add_argument("id", help="an exercise id, as `list --all` shows")
     show_parser.add_argument("--json", action="store_true", help="print JSON")
+    show_parser.add_argument(
+        "--open", action="store_true", help="open the exercise's picture in the image viewer"
+    )
     next_parser = sub.add_parser("next", help="what the next reminder will suggest")
     next_parser.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -94,7 +102,9 @@ def run(
         if as_json:
             _print_json(row.to_dict(), out)
         else:
-            _print_exercise(row, out)
+            _print_exercise(row, out, options=options)
+        if getattr(args, "open", False):
+            open_picture(row.exercise)
     elif command == "next":
         back = show_row(options, snoozed) if snoozed and options.find(snoozed) else None
         row = back or next_row(options, rotation_json)
@@ -189,11 +199,71 @@ def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO)
     out.write(f"{count} of {total} eligible (focus: {options.focus})\n")
 
 
-def _print_exercise(row: ExerciseRow, out: TextIO, heading: str = "") -> None:
+def _print_exercise(
+    row: ExerciseRow,
+    out: TextIO,
+    heading: str = "",
+    *,
+    options: ExerciseOptions | None = None,
+) -> None:
+    """The entry in full: the bubble it becomes, then (with `options`, for `show`) why it
+    helps, its neighbours on the progression, and the cues that hold for every exercise."""
+    lib = _lib()
     e = row.exercise
-    title, body = _lib().render(e)
+    title, body = lib.render(e)
     equipment = ", ".join(e.equipment)
     status = "eligible" if row.eligible else f"not eligible: {row.reason}"
     out.write(f"{heading}{e.name} [{e.id}]\n")
     out.write(f"{e.category}, {e.position}, equipment: {equipment}; {status}\n\n")
     out.write(f"{title}\n{body}\n")
+    if options is None:
+        return
+    if e.why:
+        out.write(f"\nWhy: {e.why}\n")
+    for label, other_id in (("Easier", e.easier), ("Harder", e.harder)):
+        other = options.find(other_id) if other_id else None
+        if other is not None:
+            out.write(f"{label}: {other.name} [{other.id}]\n")
+    out.write(f"\n{lib.GENERAL_CUE}\n{lib.SAFETY_NOTICE}\n")
+
+
+def open_picture(exercise: Exercise) -> None:
+    """Open the exercise's picture in the desktop's viewer, without a shell."""
+    from standup.exercises_pictures import picture_file
+
+    path = picture_file(exercise)
+    if path is None:
+        raise StandupError(
+            f"exercise {exercise.id!r} has no picture",
+            hint='a custom entry can name one with image = "~/path/to/file.svg"',
+        )
+    _open_with_platform_viewer(Path(path))
+
+
+def _open_with_platform_viewer(path: Path) -> None:
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]  # Windows only
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    found = shutil.which(opener)
+    if found is None:
+        raise StandupError(
+            f"cannot open {path}: no {opener} on PATH", hint=f"open it yourself: {path}"
+        )
+    try:
+        # xdg-open may wait for the viewer where the desktop has no launcher of its own.
+        result = subprocess.run(
+            [found, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise StandupError(f"cannot run {opener}: {exc}", hint=f"open it yourself: {path}") from exc
+    if result.returncode != 0:
+        said = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.returncode}"]
+        raise StandupError(
+            f"{opener} could not open {path}: {said[0]}", hint=f"open it yourself: {path}"
+        )

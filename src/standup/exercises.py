@@ -7,18 +7,24 @@ One import point for the rest of standup; the work lives in `exercises_catalogue
 from __future__ import annotations
 
 from standup.exercises_catalogue import (
-    BODY_LIMIT,
+    BODY_LINES,
+    BODY_WIDTH,
     CATEGORIES,
     EQUIPMENT,
+    GENERAL_CUE,
     POSITIONS,
+    SAFETY_NOTICE,
     TITLE_LIMIT,
+    TITLE_PREFIXES,
     CatalogueError,
     Exercise,
+    body_lines,
     builtin_catalogue,
     parse_catalogue,
     render,
 )
 from standup.exercises_options import (
+    EQUIPMENT_NAMES,
     FOCUS_WEIGHTS,
     ExerciseOptions,
     eligible,
@@ -28,17 +34,23 @@ from standup.exercises_options import (
 from standup.exercises_rotation import STORE_KEY, Rotation, load_rotation
 
 __all__ = [
-    "BODY_LIMIT",
+    "BODY_LINES",
+    "BODY_WIDTH",
     "CATEGORIES",
     "EQUIPMENT",
+    "EQUIPMENT_NAMES",
     "FOCUS_WEIGHTS",
+    "GENERAL_CUE",
     "POSITIONS",
+    "SAFETY_NOTICE",
     "STORE_KEY",
     "TITLE_LIMIT",
+    "TITLE_PREFIXES",
     "CatalogueError",
     "Exercise",
     "ExerciseOptions",
     "Rotation",
+    "body_lines",
     "builtin_catalogue",
     "eligible",
     "explain_ineligible",

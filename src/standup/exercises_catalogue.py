@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 import tomllib
 from importlib import resources
 from typing import Literal, get_args
@@ -25,7 +26,22 @@ from pydantic_core import PydanticCustomError
 Target = Literal["hip_flexors", "hamstrings"]
 Kind = Literal["stretch", "strength", "mobility"]
 Position = Literal["standing", "seated", "floor"]
-Equipment = Literal["none", "chair", "step", "strap", "swiss_ball", "dumbbell", "machine"]
+# What an entry needs at hand. "chair" is any chair, an office chair on wheels included;
+# "steady_chair" is one without wheels, for moves that lean on it or sit on its edge.
+Equipment = Literal[
+    "none",
+    "desk",
+    "wall",
+    "chair",
+    "steady_chair",
+    "step",
+    "strap",
+    "sofa",
+    "bed",
+    "swiss_ball",
+    "dumbbell",
+    "machine",
+]
 
 TARGETS: tuple[str, ...] = get_args(Target)
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -33,13 +49,29 @@ POSITIONS: tuple[str, ...] = get_args(Position)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 CATEGORIES: tuple[str, ...] = tuple(f"{t}.{k}" for t in TARGETS for k in KINDS)
 
-TITLE_PREFIX = "Time to stand up: "
+# The title says what to do first: only a standing move may promise "stand up"; a seated one
+# starts with a walk, a floor one with leaving the chair.
+TITLE_PREFIXES: dict[str, str] = {
+    "standing": "Time to stand up: ",
+    "seated": "Walk first, then: ",
+    "floor": "Off the chair: ",
+}
 TITLE_LIMIT = 60
-BODY_LIMIT = 240
-NAME_LIMIT = TITLE_LIMIT - len(TITLE_PREFIX)
+NAME_LIMIT = TITLE_LIMIT - max(len(prefix) for prefix in TITLE_PREFIXES.values())
+# A bubble shows about four lines of forty columns before it cuts (mako's and dunst's
+# defaults), so the body is held to that: dose, then the cue, then the steps.
+BODY_WIDTH = 40
+BODY_LINES = 4
 DOSE_LIMIT = 40
 MAX_STEPS = 3
 MAX_HOLD = 120
+
+# Shown once (the first reminder), in `exercises show` and in the README; never in every bubble.
+GENERAL_CUE = "Move only as far as is comfortable, and ease off at any pain."
+SAFETY_NOTICE = (
+    "Ask a clinician before you start after recent surgery, during pregnancy, or if you have "
+    "sharp pain or pain that spreads down a leg."
+)
 
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -153,23 +185,34 @@ class Exercise(BaseModel):
 
     @model_validator(mode="after")
     def _check_fits_notification(self) -> Exercise:
-        body = render(self)[1]
-        if len(body) > BODY_LIMIT:
+        lines = body_lines(render(self)[1])
+        if lines > BODY_LINES:
             raise _invalid(
-                f"the notification text for {self.id!r} is {len(body)} characters; at most "
-                f"{BODY_LIMIT} fit: shorten the dose, steps or cue"
+                f"the notification text for {self.id!r} wraps to {lines} lines at "
+                f"{BODY_WIDTH} columns; at most {BODY_LINES} fit: shorten the dose, cue or steps"
             )
+        if self.easier is not None and self.easier == self.harder:
+            raise _invalid(f"{self.id!r} names {self.easier!r} as both easier and harder")
+        if self.id in (self.easier, self.harder):
+            raise _invalid(f"{self.id!r} cannot be its own easier or harder variant")
         return self
 
 
+def _sentence(text: str) -> str:
+    return text if text[-1] in ".!?" else f"{text}."
+
+
 def render(exercise: Exercise) -> tuple[str, str]:
-    """The notification (title, body): the dose, then the steps, then the safety cue."""
-    title = f"{TITLE_PREFIX}{exercise.name}"
-    if len(exercise.steps) == 1:
-        steps = [exercise.steps[0]]
-    else:
-        steps = [f"{n}. {step}" for n, step in enumerate(exercise.steps, start=1)]
-    return title, "\n".join([exercise.dose, *steps, exercise.cue])
+    """The notification (title, body). The body is the dose as one full-stopped line, then the
+    move's own cue, then the steps as one paragraph: what a cut-off bubble keeps comes first."""
+    title = f"{TITLE_PREFIXES[exercise.position]}{exercise.name}"
+    steps = " ".join(_sentence(step) for step in exercise.steps)
+    return title, "\n".join([_sentence(exercise.dose), _sentence(exercise.cue), steps])
+
+
+def body_lines(body: str, width: int = BODY_WIDTH) -> int:
+    """How many lines `body` takes wrapped at `width` columns, each of its lines on its own."""
+    return sum(len(textwrap.wrap(line, width)) or 1 for line in body.splitlines())
 
 
 class CatalogueError(ValueError):
@@ -205,7 +248,36 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> tuple[Exercise, .
         seen.add(entry.id)
     if not entries:
         raise CatalogueError(f"{source}: no [[exercise]] entries")
+    problem = link_problem(entries)
+    if problem:
+        raise CatalogueError(f"{source}: {problem}")
     return tuple(entries)
+
+
+_BACK_LINK = {"easier": "harder", "harder": "easier"}
+
+
+def link_problem(
+    entries: list[Exercise], known: dict[str, Exercise] | None = None, *, symmetric: bool = True
+) -> str | None:
+    """What is wrong with the `easier`/`harder` links of `entries`, or None. A link names an
+    exercise of `entries` or `known` with the same target; with `symmetric`, the one it names
+    links back (A.harder == B means B.easier == A)."""
+    by_id = {**(known or {}), **{e.id: e for e in entries}}
+    for entry in entries:
+        for field, back in _BACK_LINK.items():
+            other_id = getattr(entry, field)
+            if other_id is None:
+                continue
+            other = by_id.get(other_id)
+            where = f"exercise {entry.id!r}, {field} = {other_id!r}"
+            if other is None:
+                return f"{where}: no exercise has that id"
+            if other.target != entry.target:
+                return f"{where}: that one trains {other.target}, this one {entry.target}"
+            if symmetric and getattr(other, back) != entry.id:
+                return f"{where}: {other_id!r} must name {entry.id!r} as its {back} variant"
+    return None
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from standup.exercises_catalogue import (
     Exercise,
     Position,
     builtin_catalogue,
+    link_problem,
 )
 
 Focus = Literal["balanced", "anterior-tilt", "posterior-tilt"]
@@ -70,14 +71,29 @@ _POSITION_REASON = {
     "seated": "done seated",
     "floor": "needs the floor",
 }
-_EQUIPMENT_NAME = {
+# The readable names in "needs a ..." explanations.
+EQUIPMENT_NAMES = {
+    "desk": "a desk to hold",
+    "wall": "a wall",
     "chair": "a chair",
+    "steady_chair": "a steady chair (no wheels)",
     "step": "a step",
-    "strap": "a strap",
+    "strap": "a strap (a belt or towel will do)",
+    "sofa": "a sofa",
+    "bed": "a bed",
     "swiss_ball": "a Swiss ball",
     "dumbbell": "a dumbbell",
-    "machine": "a leg-curl machine",
+    "machine": "a lying leg-curl machine",
 }
+
+# Ids that were renamed: an old id in exclude or include_only still means the same entry.
+RENAMED_IDS = {"chair-supported-lunge-stretch": "desk-lunge-stretch"}
+
+# Where and with what, unless the config says otherwise. Standing only: a reminder's first job
+# is to get you off the chair. What an office has: a desk, a wall and a chair. Not a steady
+# chair: office chairs roll, and a move that leans on a rolling chair can end in a fall.
+DEFAULT_POSITIONS: tuple[Position, ...] = ("standing",)
+DEFAULT_EQUIPMENT: tuple[Equipment, ...] = ("none", "desk", "wall", "chair")
 
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -93,8 +109,8 @@ class ExerciseOptions(BaseModel):
 
     focus: Focus = "balanced"
     weights: dict[str, Weight] = Field(default_factory=dict)
-    positions: list[Position] = Field(default_factory=lambda: ["standing", "seated"])
-    equipment: list[Equipment] = Field(default_factory=lambda: ["none", "chair"])
+    positions: list[Position] = Field(default_factory=lambda: list(DEFAULT_POSITIONS))
+    equipment: list[Equipment] = Field(default_factory=lambda: list(DEFAULT_EQUIPMENT))
     # custom comes before exclude and include_only so that their check can see custom ids.
     custom: list[Exercise] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
@@ -121,6 +137,18 @@ class ExerciseOptions(BaseModel):
                     "ids must be unique"
                 )
             first[entry.id] = index
+        # Only that the ids exist and match: a custom entry cannot make a built-in link back.
+        known = {e.id: e for e in builtin_catalogue()}
+        problem = link_problem(value, known, symmetric=False)
+        if problem:
+            raise _invalid(f"custom {problem}")
+        return value
+
+    @field_validator("exclude", "include_only", mode="before")
+    @classmethod
+    def _follow_renames(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [RENAMED_IDS.get(i, i) if isinstance(i, str) else i for i in value]
         return value
 
     @field_validator("exclude", "include_only")
@@ -194,7 +222,7 @@ class _Filters:
             reasons.append("excluded")
         if exercise.position not in self.positions:
             reasons.append(_POSITION_REASON[exercise.position])
-        missing = [_EQUIPMENT_NAME[e] for e in exercise.needs if e not in self.equipment]
+        missing = [EQUIPMENT_NAMES[e] for e in exercise.needs if e not in self.equipment]
         if missing:
             reasons.append("needs " + " and ".join(missing))
         return reasons

@@ -26,7 +26,7 @@ BAD_VALUES = [
     (
         '[exercises]\npositions = "standing"\n',
         'exercises.positions = "standing": a list goes in square brackets; '
-        'e.g. positions = ["standing", "seated"]',
+        'e.g. positions = ["standing"]',
     ),
     (
         "[history]\nkeep_days = 0\n",

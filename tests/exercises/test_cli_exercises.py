@@ -10,7 +10,15 @@ import pytest
 
 from standup import cli_exercises
 from standup.errors import UsageError
-from standup.exercises import ExerciseOptions, Rotation, builtin_catalogue, eligible, pick
+from standup.exercises import (
+    GENERAL_CUE,
+    SAFETY_NOTICE,
+    ExerciseOptions,
+    Rotation,
+    builtin_catalogue,
+    eligible,
+    pick,
+)
 
 FIELDS = {
     "id",
@@ -73,7 +81,11 @@ def test_list_all_gives_the_reason_for_each_filtered_out_one() -> None:
     assert rows["glute-bridge"].endswith("needs the floor")
     assert rows["romanian-deadlift"].endswith("needs a dumbbell")
     assert rows["swiss-ball-curl"].endswith("needs the floor; needs a Swiss ball")
-    assert rows["leg-swings"].rstrip().endswith("-")
+    assert rows["two-minute-walk"].rstrip().endswith("-")
+    assert rows["leg-swings"].rstrip().endswith("desk")
+    assert rows["seated-hip-flexor-stretch"].endswith(
+        "done seated; needs a steady chair (no wheels)"
+    )
 
 
 def test_list_all_shows_every_entry_with_its_dose_and_cue() -> None:
@@ -98,7 +110,8 @@ def test_list_json_is_a_stable_list_of_objects() -> None:
     assert swings["eligible"] is False
     assert swings["reason"] == "excluded"
     assert swings["category"] == "hamstrings.mobility"
-    assert swings["equipment"] == ["none"]
+    assert swings["equipment"] == ["desk"]
+    assert swings["why"] and swings["easier"] is None
     assert isinstance(swings["steps"], list)
     assert swings["custom"] is False
 
@@ -109,8 +122,20 @@ def test_show_prints_the_full_text_and_status() -> None:
         "Romanian deadlift with a weight [romanian-deadlift]",
         "hamstrings.strength, standing, equipment: dumbbell; not eligible: needs a dumbbell",
     ]
-    assert "Time to stand up: Romanian deadlift with a weight\n2 x 10 reps\n1. " in text
-    assert text.rstrip().endswith("only as far as is comfortable.")
+    deadlift = ExerciseOptions().find("romanian-deadlift")
+    assert deadlift is not None
+    bubble = f"Time to stand up: Romanian deadlift with a weight\n2 x 10 reps.\n{deadlift.cue}\n"
+    assert bubble in text
+    assert f"\nWhy: {deadlift.why}\n" in text
+    assert "\nEasier: Swiss-ball curls [swiss-ball-curl]\n" in text
+    assert "Harder:" not in text
+    assert text.endswith(f"\n{GENERAL_CUE}\n{SAFETY_NOTICE}\n")
+
+
+def test_show_names_both_neighbours_on_the_progression() -> None:
+    text = call(["show", "glute-bridge"])
+    assert "\nEasier: Standing leg curls [standing-leg-curl]\n" in text
+    assert "\nHarder: Bridge walk-outs [bridge-walk-outs]\n" in text
 
 
 def test_show_json_and_custom_entries() -> None:
@@ -151,7 +176,8 @@ def test_next_tells_what_the_stored_rotation_picks_next() -> None:
     text = call(["next"], options, stored)
     coming = pick(rotation, options)
     assert text.startswith(f"Next: {coming.name} [{coming.id}]\n")
-    assert f"Time to stand up: {coming.name}\n{coming.dose}\n" in text
+    assert f"Time to stand up: {coming.name}\n{coming.dose}.\n{coming.cue}\n" in text
+    assert SAFETY_NOTICE not in text  # said by `show`, not by every preview
     data = json.loads(call(["next", "--json"], options, stored))
     assert data["id"] == coming.id
     assert set(data) == FIELDS

@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from standup.exercises import (
-    BODY_LIMIT,
+    BODY_LINES,
     TITLE_LIMIT,
     CatalogueError,
     Exercise,
+    body_lines,
     builtin_catalogue,
     parse_catalogue,
     render,
@@ -42,7 +43,7 @@ VALID = {
     "equipment": ["none"],
     "dose": "3 x 20 s",
     "steps": ["Slide down a wall until the knees are bent.", "Hold, then stand."],
-    "cue": "Only as far as is comfortable.",
+    "cue": "Knees over the ankles",
 }
 
 
@@ -69,31 +70,50 @@ def test_shipped_catalogue_has_six_hip_flexor_stretches_some_desk_friendly() -> 
     assert {"standing", "seated"} <= {e.position for e in stretches}
 
 
-@pytest.mark.parametrize("exercise", builtin_catalogue(), ids=lambda e: e.id)
-def test_every_shipped_exercise_fits_a_notification_and_says_comfortable(
-    exercise: Exercise,
-) -> None:
-    title, body = render(exercise)
-    assert title == f"Time to stand up: {exercise.name}"
-    assert len(title) <= TITLE_LIMIT
-    assert len(body) <= BODY_LIMIT
-    assert "comfortable" in exercise.cue
-
-
-def test_render_puts_dose_first_then_numbered_steps_then_cue() -> None:
+def test_render_puts_the_dose_first_then_the_cue_then_the_steps_as_one_paragraph() -> None:
     title, body = render(Exercise.model_validate(VALID))
     assert title == "Time to stand up: Wall sit"
     assert body.splitlines() == [
-        "3 x 20 s",
-        "1. Slide down a wall until the knees are bent.",
-        "2. Hold, then stand.",
-        "Only as far as is comfortable.",
+        "3 x 20 s.",
+        "Knees over the ankles.",
+        "Slide down a wall until the knees are bent. Hold, then stand.",
+    ]
+    assert body_lines(body) == 4  # the steps wrap to two lines at 40 columns
+
+
+def test_render_keeps_a_full_stop_that_is_already_there() -> None:
+    done = Exercise.model_validate({**VALID, "dose": "3 x 20 s.", "steps": ["Sit, then stand!"]})
+    assert render(done)[1].splitlines() == [
+        "3 x 20 s.",
+        "Knees over the ankles.",
+        "Sit, then stand!",
     ]
 
 
-def test_render_leaves_a_single_step_unnumbered() -> None:
-    single = Exercise.model_validate({**VALID, "steps": ["Sit against a wall."]})
-    assert render(single)[1].splitlines()[1] == "Sit against a wall."
+@pytest.mark.parametrize(
+    ("position", "prefix"),
+    [
+        ("standing", "Time to stand up: "),
+        ("seated", "Walk first, then: "),
+        ("floor", "Off the chair: "),
+    ],
+)
+def test_the_title_fits_the_position(position: str, prefix: str) -> None:
+    title, _ = render(Exercise.model_validate({**VALID, "position": position}))
+    assert title == f"{prefix}Wall sit"
+    assert len(f"{prefix}{'x' * 42}") <= TITLE_LIMIT
+
+
+def test_a_body_over_four_lines_at_forty_columns_is_refused_with_the_count() -> None:
+    steps = [
+        "Slide down a wall until both knees are bent.",
+        "Hold it there, breathing, then stand.",
+    ]
+    with pytest.raises(ValueError) as info:
+        Exercise.model_validate({**VALID, "steps": steps})
+    [error] = info.value.errors()  # type: ignore[attr-defined]
+    assert "wraps to 5 lines at 40 columns; at most 4 fit" in error["msg"]
+    assert BODY_LINES == 4
 
 
 @pytest.mark.parametrize(
@@ -104,14 +124,16 @@ def test_render_leaves_a_single_step_unnumbered() -> None:
         ({"target": "calves"}, "target", "'hip_flexors' or 'hamstrings'"),
         ({"kind": "cardio"}, "kind", "'stretch', 'strength' or 'mobility'"),
         ({"position": "lying"}, "position", "'standing', 'seated' or 'floor'"),
-        ({"equipment": ["rope"]}, "equipment", "'none', 'chair'"),
+        ({"equipment": ["rope"]}, "equipment", "'none', 'desk', 'wall', 'chair', 'steady_chair'"),
         ({"equipment": []}, "equipment", 'or be ["none"]'),
         ({"equipment": ["none", "chair"]}, "equipment", "'none' cannot be combined"),
         ({"dose": "a while"}, "dose", "how long or how many"),
         ({"steps": []}, "steps", "needs 1 to 3 short steps, got 0"),
         ({"steps": ["a", "b", "c", "d"]}, "steps", "got 4"),
         ({"cue": ""}, "cue", "safety cue"),
-        ({"steps": ["x" * 70] * 3}, None, "at most 240 fit"),
+        ({"steps": ["x" * 30] * 3}, None, "wraps to 5 lines at 40 columns"),
+        ({"harder": "wall-sit"}, None, "cannot be its own easier or harder"),
+        ({"easier": "a", "harder": "a"}, None, "'a' as both easier and harder"),
         ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
     ],
 )
@@ -171,3 +193,52 @@ def test_importing_does_not_load_the_catalogue() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"
+
+
+def _entry(exercise_id: str, target: str = "hamstrings", **links: str) -> str:
+    lines = [
+        "[[exercise]]",
+        f'id = "{exercise_id}"',
+        f'name = "{exercise_id}"',
+        f'target = "{target}"',
+        'kind = "stretch"',
+        'position = "standing"',
+        'equipment = ["none"]',
+        'dose = "30 s"',
+        'steps = ["Stand."]',
+        'cue = "Gently."',
+        *(f'{field} = "{other}"' for field, other in links.items()),
+    ]
+    return "\n".join(lines) + "\n\n"
+
+
+def test_parse_catalogue_accepts_links_that_name_each_other() -> None:
+    text = _entry("a", harder="b") + _entry("b", easier="a", harder="c") + _entry("c", easier="b")
+    by_id = {e.id: e for e in parse_catalogue(text)}
+    assert (by_id["a"].harder, by_id["b"].easier, by_id["b"].harder) == ("b", "a", "c")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_entry("a", harder="zz"), "exercise 'a', harder = 'zz': no exercise has that id"),
+        (
+            _entry("a", harder="b") + _entry("b"),
+            "exercise 'a', harder = 'b': 'b' must name 'a' as its easier variant",
+        ),
+        (
+            _entry("a") + _entry("b", easier="a"),
+            "exercise 'b', easier = 'a': 'a' must name 'b' as its harder variant",
+        ),
+        (
+            _entry("a", harder="b") + _entry("b", "hip_flexors", easier="a"),
+            "exercise 'a', harder = 'b': that one trains hip_flexors, this one hamstrings",
+        ),
+    ],
+)
+def test_parse_catalogue_refuses_broken_links_naming_entry_and_field(
+    text: str, message: str
+) -> None:
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(text, source="test.toml")
+    assert str(info.value) == f"test.toml: {message}"

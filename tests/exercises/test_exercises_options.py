@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from counted_ids import CountedId, counted_pool
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -30,19 +32,39 @@ CUSTOM = {
 
 DESK_DEFAULT = {
     "split-stance-hip-flexor-stretch",
-    "chair-supported-lunge-stretch",
+    "reach-up-lunge-stretch",
     "standing-quad-hip-flexor-stretch",
-    "seated-hip-flexor-stretch",
+    "desk-lunge-stretch",
     "standing-pelvic-tilts",
     "lunge-rocks",
+    "standing-hip-circles",
+    "two-minute-walk",
     "standing-knee-raise",
-    "seated-knee-lift",
-    "seated-hamstring-stretch",
+    "lunge-knee-drive",
+    "standing-straight-leg-raise",
+    "heel-dig-hamstring-stretch",
     "desk-hinge-hamstring-stretch",
-    "single-leg-deadlift",
+    "soft-knee-forward-fold",
+    "wall-heel-press",
     "standing-leg-curl",
+    "split-stance-rdl",
+    "single-leg-deadlift",
     "leg-swings",
     "good-morning-hinge",
+    "cross-body-toe-reaches",
+}
+SEATED = {"seated-hip-flexor-stretch", "seated-knee-lift", "seated-hamstring-stretch"}
+# Nothing but the body: no desk to hold and no wall to press.
+BARE = {
+    "split-stance-hip-flexor-stretch",
+    "reach-up-lunge-stretch",
+    "standing-pelvic-tilts",
+    "two-minute-walk",
+    "heel-dig-hamstring-stretch",
+    "soft-knee-forward-fold",
+    "split-stance-rdl",
+    "good-morning-hinge",
+    "cross-body-toe-reaches",
 }
 
 
@@ -96,40 +118,38 @@ def test_weight_overrides_keep_the_other_categories_of_the_focus() -> None:
         ({}, DESK_DEFAULT),
         ({"exclude": ["leg-swings", "lunge-rocks"]}, DESK_DEFAULT - {"leg-swings", "lunge-rocks"}),
         ({"include_only": ["glute-bridge"], "positions": ["floor"]}, {"glute-bridge"}),
+        ({"positions": ["seated"]}, {"seated-knee-lift"}),
         (
-            {"positions": ["seated"]},
-            {"seated-hip-flexor-stretch", "seated-knee-lift", "seated-hamstring-stretch"},
+            {"positions": ["seated"], "equipment": ["none", "chair", "steady_chair"]},
+            SEATED,
         ),
+        ({"positions": ["standing", "seated"]}, DESK_DEFAULT | {"seated-knee-lift"}),
+        ({"positions": ["standing"], "equipment": ["none"]}, BARE),
         (
-            {"positions": ["seated"], "equipment": ["none", "chair", "machine"]},
-            {
-                "seated-hip-flexor-stretch",
-                "seated-knee-lift",
-                "seated-hamstring-stretch",
-                "machine-leg-curl",
-            },
-        ),
-        (
-            {"positions": ["standing"], "equipment": ["none"]},
-            {e for e in DESK_DEFAULT if not e.startswith(("seated", "chair"))},
-        ),
-        (
-            {"equipment": ["none", "chair", "step", "dumbbell"]},
+            {"equipment": ["none", "desk", "wall", "step", "dumbbell"]},
             DESK_DEFAULT | {"standing-hamstring-step-stretch", "romanian-deadlift"},
         ),
         (
             {"positions": ["standing", "seated", "floor"], "equipment": ["none", "swiss_ball"]},
+            {e.id for e in builtin_catalogue() if set(e.equipment) <= {"none", "swiss_ball"}},
+        ),
+        (
+            {"positions": ["floor"], "equipment": ["sofa", "bed", "strap", "machine"]},
             {
-                e.id
-                for e in builtin_catalogue()
-                if set(e.equipment) <= {"none", "swiss_ball"}
-                and e.id not in {"seated-hip-flexor-stretch", "seated-knee-lift"}
-                and e.id not in {"chair-supported-lunge-stretch", "seated-hamstring-stretch"}
+                "half-kneeling-hip-flexor-stretch",
+                "couch-stretch",
+                "supine-hip-flexor-stretch",
+                "supine-hamstring-stretch",
+                "glute-bridge",
+                "bridge-walk-outs",
+                "prone-leg-curl",
+                "machine-leg-curl",
             },
         ),
         (
             {"focus": "anterior-tilt"},
-            DESK_DEFAULT - {"standing-knee-raise", "seated-knee-lift"},
+            DESK_DEFAULT
+            - {"standing-knee-raise", "lunge-knee-drive", "standing-straight-leg-raise"},
         ),
         (
             {"include_only": ["leg-swings", "lunge-rocks"], "exclude": ["lunge-rocks"]},
@@ -156,19 +176,37 @@ def test_custom_entry_with_a_built_in_id_replaces_it_in_place() -> None:
 @pytest.mark.parametrize(
     ("exercise_id", "options", "reason"),
     [
-        ("seated-hamstring-stretch", {}, None),
-        ("seated-hamstring-stretch", {"positions": ["standing"]}, "done seated"),
-        ("leg-swings", {"positions": ["seated", "floor"]}, "done standing"),
-        ("seated-hamstring-stretch", {"exclude": ["seated-hamstring-stretch"]}, "excluded"),
-        ("seated-hamstring-stretch", {"include_only": ["leg-swings"]}, "not in include_only"),
-        ("seated-hamstring-stretch", {"equipment": ["none"]}, "needs a chair"),
         (
             "seated-hamstring-stretch",
-            {"weights": {"hamstrings.stretch": 0}},
-            "hamstrings.stretch has weight 0 in [exercises.weights]",
+            {"positions": ["seated"], "equipment": ["steady_chair"]},
+            None,
+        ),
+        ("seated-hamstring-stretch", {"equipment": ["steady_chair"]}, "done seated"),
+        ("leg-swings", {"positions": ["seated", "floor"]}, "done standing"),
+        ("leg-swings", {"exclude": ["leg-swings"]}, "excluded"),
+        ("leg-swings", {"include_only": ["lunge-rocks"]}, "not in include_only"),
+        ("leg-swings", {"equipment": ["none"]}, "needs a desk to hold"),
+        ("wall-heel-press", {"equipment": ["desk"]}, "needs a wall"),
+        (
+            "seated-hamstring-stretch",
+            {"positions": ["seated"], "equipment": ["chair"]},
+            "needs a steady chair (no wheels)",
+        ),
+        ("couch-stretch", {"positions": ["floor"]}, "needs a sofa"),
+        ("supine-hip-flexor-stretch", {"positions": ["floor"]}, "needs a bed"),
+        (
+            "supine-hamstring-stretch",
+            {"positions": ["floor"]},
+            "needs a strap (a belt or towel will do)",
+        ),
+        ("machine-leg-curl", {"positions": ["floor"]}, "needs a lying leg-curl machine"),
+        (
+            "leg-swings",
+            {"weights": {"hamstrings.mobility": 0}},
+            "hamstrings.mobility has weight 0 in [exercises.weights]",
         ),
         (
-            "seated-knee-lift",
+            "standing-knee-raise",
             {"focus": "anterior-tilt"},
             "hip_flexors.strength has weight 0 for focus anterior-tilt",
         ),
@@ -188,6 +226,8 @@ def test_explain_ineligible_names_the_floor_and_the_equipment() -> None:
     assert explain_ineligible(options.find("romanian-deadlift"), options) == "needs a dumbbell"  # type: ignore[arg-type]
     both = explain_ineligible(options.find("swiss-ball-curl"), options)  # type: ignore[arg-type]
     assert both == "needs the floor; needs a Swiss ball"
+    seated = explain_ineligible(options.find("seated-hip-flexor-stretch"), options)  # type: ignore[arg-type]
+    assert seated == "done seated; needs a steady chair (no wheels)"
 
 
 @pytest.mark.parametrize(
@@ -264,7 +304,12 @@ def test_filtering_twenty_thousand_entries_with_a_long_exclude_list_is_linear() 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"include_only": ["leg-swings", "couch-stretch"]}, {"equipment": ["chair"]}],
+    [
+        {},
+        {"include_only": ["leg-swings", "couch-stretch"]},
+        {"equipment": ["chair"]},
+        {"equipment": ["steady_chair", "sofa", "bed", "strap"]},
+    ],
 )
 def test_eligible_agrees_with_the_explanations(data: dict[str, object]) -> None:
     options = ExerciseOptions.model_validate(
@@ -272,3 +317,80 @@ def test_eligible_agrees_with_the_explanations(data: dict[str, object]) -> None:
     )
     explain = explainer(options)
     assert eligible(options) == [e for e in options.catalogue() if explain(e) is None]
+
+
+OLD_EXAMPLE = """[exercises]
+focus = "balanced"
+positions = ["standing", "seated"]
+equipment = ["none", "chair"]
+exclude = ["chair-supported-lunge-stretch"]
+include_only = []
+
+[exercises.weights]
+"""
+
+
+def test_a_config_written_before_the_new_tags_still_loads(xdg_dirs: object, tmp_path: Path) -> None:
+    """The [exercises] part as `config init` wrote it, plus an exclude of a renamed id."""
+    from standup.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(OLD_EXAMPLE)
+    options = load_config(path).settings.exercises
+    assert options.equipment == ["none", "chair"]
+    # The renamed entry is still the one excluded.
+    assert options.exclude == ["desk-lunge-stretch"]
+    kept = ids(options)
+    # "chair" still means a chair to sit on: the seated knee lift comes up, as before.
+    assert "seated-knee-lift" in kept
+    # What needs a desk or a wall now says so, and waits for the tag.
+    assert kept == BARE | {"seated-knee-lift"}
+    reason = explain_ineligible(options.find("leg-swings"), options)  # type: ignore[arg-type]
+    assert reason == "needs a desk to hold"
+
+
+def test_the_defaults_are_office_safe() -> None:
+    options = ExerciseOptions()
+    assert options.positions == ["standing"]
+    assert options.equipment == ["none", "desk", "wall", "chair"]
+    assert "steady_chair" not in options.equipment
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (
+            {"harder": "no-such-one"},
+            "custom exercise 'wall-sit', harder = 'no-such-one': no exercise",
+        ),
+        ({"easier": "couch-stretch"}, "that one trains hip_flexors, this one hamstrings"),
+    ],
+)
+def test_a_custom_link_must_name_a_known_entry_of_the_same_target(
+    change: dict[str, str], text: str
+) -> None:
+    loc, message = only_error({"custom": [{**CUSTOM, **change}]})
+    assert loc == ("exercises", "custom")
+    assert text in message
+
+
+def test_a_custom_link_may_point_one_way_to_a_built_in_or_another_custom_entry() -> None:
+    second = {**CUSTOM, "id": "wall-sit-long", "easier": "wall-sit"}
+    options = ExerciseOptions.model_validate(
+        {"custom": [{**CUSTOM, "harder": "wall-sit-long", "easier": "standing-leg-curl"}, second]}
+    )
+    assert options.find("wall-sit").easier == "standing-leg-curl"  # type: ignore[union-attr]
+    assert options.find("standing-leg-curl").harder == "glute-bridge"  # type: ignore[union-attr]
+
+
+def test_a_custom_entry_without_the_new_fields_is_fine() -> None:
+    options = ExerciseOptions.model_validate({"custom": [CUSTOM]})
+    entry = options.find("wall-sit")
+    assert entry is not None
+    assert (entry.why, entry.sides, entry.hold, entry.easier, entry.harder) == (
+        "",
+        1,
+        None,
+        None,
+        None,
+    )
