@@ -5,6 +5,10 @@ tests/rig.py), prints one table, writes JSON, and exits nonzero when a budget is
 
     python bench/footprint.py            # 10 min settle + 120 s idle window: about 13 min
     python bench/footprint.py --quick    # 1 min settle + 30 s idle: for development
+    python bench/footprint.py --peers    # Workrave and Safe Eyes beside it, same window
+
+With --peers the two peers start with the daemon and are read at the same instants (bench/peers.py
+says what each needs to run headless); the table gives each figure and its ratio to standup's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import measure
+import peers
+import report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -44,18 +50,19 @@ BUDGETS = {
     "pss_mb": 40.0,
     "switches_per_min": 10.0,
     "cpu_s_per_min": 0.01,
-    "status_median_ms": 60.0,
+    "status_median_ms": 50.0,
+    "commands_median_ms": 150.0,
     "latency_median_ms": 50.0,
 }
 
-MEMORY_READINGS = ("memory_start", "memory_settled", "memory_end")
-
-# Measured the same way (PSS, /proc counters over an idle window) on this kind of machine.
-PEERS = [
-    ("Workrave 1.10", "65 MB", "about 700", "0.075"),
-    ("Safe Eyes 2.1", "67 MB", "120 to 700", "0.01 to 0.11"),
-    ("bare Python interpreter", "7 MB", "-", "-"),
-]
+# Commands that need no daemon, timed from start to exit as a user runs them. doctor exits 1
+# when a check fails (on the rig there is no unit installed): that is its answer, not a crash.
+COMMANDS = {
+    "config path": ((0,), ["config", "path"]),
+    "exercises list": ((0,), ["exercises", "list"]),
+    "stats": ((0,), ["stats"]),
+    "doctor": ((0, 1), ["doctor"]),
+}
 
 
 class Bench:
@@ -158,35 +165,42 @@ class Bench:
             "bare_python_wall_ms": round(measure.median_p95(bare)[0], 1),
         }
 
-    def idle_window(self, pid: int, seconds: float) -> dict[str, Any]:
+    def command_times(self, runs: int) -> dict[str, Any]:
+        script = Path(sys.executable).parent / "standup"
+        prefix = [str(script)] if script.exists() else [sys.executable, "-m", "standup"]
+        results: dict[str, Any] = {}
+        for label, (ok_codes, args) in COMMANDS.items():
+            argv = [*prefix, *args]
+            measure.time_runs(argv, self.env, 3, ok_codes)  # warm the caches, as for status
+            median, p95 = measure.median_p95(measure.time_runs(argv, self.env, runs, ok_codes))
+            results[label] = {"median_ms": round(median, 1), "p95_ms": round(p95, 1)}
+        return results
+
+    def idle_window(
+        self, pid: int, seconds: float, others: peers.Peers | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """standup's idle figures, and the peers' over the same window (read just inside it)."""
         before_status = self.status_json()
         before = measure.read_counters(pid)
+        others_before = others.counters() if others else {}
         self.stay_until(time.monotonic() + seconds)
+        others_after = others.counters() if others else {}
         after = measure.read_counters(pid)
         after_status = self.status_json()
-        minutes = (after.at - before.at) / 60
-        switches, per_thread = measure.switches_between(before, after)
         wakeups = _counter_diff(before_status["wakeups"], after_status["wakeups"])
         if wakeups.get("control"):
             wakeups["control"] -= 1  # the "after" status request itself
-        cpu_s = (after.cpu_ticks - before.cpu_ticks) / measure.CLOCK_TICKS
-        result: dict[str, Any] = {
-            "seconds": round(after.at - before.at, 1),
-            "cpu_ticks": after.cpu_ticks - before.cpu_ticks,
-            "cpu_s_per_min": round(cpu_s / minutes, 4),
-            "switches": switches,
-            "switches_per_min": round(switches / minutes, 1),
-            "switches_by_thread": {str(t): n for t, n in sorted(per_thread.items())},
-            "threads": after.threads,
-            "wakeups": wakeups,
-            "state": [before_status["state"], after_status["state"]],
-            "idle_source": after_status.get("idle_source"),
+        result = measure.window_figures(before, after)
+        result.update(
+            wakeups=wakeups,
+            state=[before_status["state"], after_status["state"]],
+            idle_source=after_status.get("idle_source"),
+        )
+        theirs = {
+            name: measure.window_figures(others_before[name], others_after[name])
+            for name in others_before
         }
-        if before.cpu_ns is not None and after.cpu_ns is not None:
-            result["cpu_ms_per_min_schedstat"] = round(
-                (after.cpu_ns - before.cpu_ns) / 1e6 / minutes, 2
-            )
-        return result
+        return result, theirs
 
     def reminder_latency(self, rounds: int) -> dict[str, Any]:
         """From the due time to the Notify call seen on the bus, over `rounds` reminders."""
@@ -237,6 +251,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rig = Rig(base / "rig")
     rig.start()
     bench = Bench(rig, base)
+    others = peers.Peers(rig.env, base / "peers") if args.peers else None
     results: dict[str, Any] = {
         "when": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.release()}",
@@ -247,109 +262,57 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         pid = bench.start_daemon("idle", IDLE_CONFIG)
         started = time.monotonic()
         results["memory_start"] = measure.smaps_rollup(pid)
+        if others is not None:
+            others.start()  # within a second of the daemon: the same settle for all
+            others.wait_quiet()  # their start-up burns CPU the client timings would feel
         # Client timings run while the daemon settles: they are processes of their own.
         results["status"] = bench.status_round_trips(args.status_runs)
+        results["commands"] = bench.command_times(args.command_runs)
         results["imports"] = bench.import_times()
         bench.stay_until(started + args.settle_minutes * 60)
         results["memory_settled"] = measure.smaps_rollup(pid)
-        results["idle"] = bench.idle_window(pid, args.idle_seconds)
+        their_settled = others.memory() if others else {}
+        results["idle"], their_idle = bench.idle_window(pid, args.idle_seconds, others)
         results["memory_end"] = measure.smaps_rollup(pid)
+        if others is not None:
+            results["peers"] = _peer_results(others, their_settled, their_idle)
+            others.stop()
         bench.stop_daemon()
         results["latency"] = bench.reminder_latency(args.latency_rounds)
     finally:
+        if others is not None:
+            others.stop()
         bench.stop_daemon()
         rig.stop()
         shutil.rmtree(base, ignore_errors=True)
     return results
 
 
+def _peer_results(
+    others: peers.Peers, settled: dict[str, Any], idle: dict[str, Any]
+) -> dict[str, Any]:
+    end = others.memory()
+    programs = others.describe()
+    for name, peer in programs.items():
+        peer.update(memory_settled=settled[name], memory_end=end[name], idle=idle[name])
+    plumbing = {"memory_settled": settled["plumbing"], "memory_end": end["plumbing"]}
+    return {"programs": programs, "plumbing": plumbing}
+
+
 def check_budgets(results: dict[str, Any]) -> dict[str, bool]:
     # PSS shares library pages with every process mapping the same files, so it reads low while
     # other Python processes run: the budget holds for the worst reading.
-    worst_pss = max(results[k]["pss_kb"] for k in MEMORY_READINGS) / 1024
+    worst_pss = max(results[k]["pss_kb"] for k in report.MEMORY_READINGS) / 1024
     status_medians = [v["median_ms"] for v in results["status"].values()]
+    command_medians = [v["median_ms"] for v in results["commands"].values()]
     return {
         "pss_mb": worst_pss <= BUDGETS["pss_mb"],
         "switches_per_min": results["idle"]["switches_per_min"] <= BUDGETS["switches_per_min"],
         "cpu_s_per_min": results["idle"]["cpu_s_per_min"] <= BUDGETS["cpu_s_per_min"],
-        "status_median_ms": max(status_medians) < BUDGETS["status_median_ms"],
+        "status_median_ms": max(status_medians) <= BUDGETS["status_median_ms"],
+        "commands_median_ms": max(command_medians) <= BUDGETS["commands_median_ms"],
         "latency_median_ms": results["latency"]["median_ms"] < BUDGETS["latency_median_ms"],
     }
-
-
-def render(results: dict[str, Any], passed: dict[str, bool]) -> str:
-    def mark(key: str) -> str:
-        return "ok" if passed[key] else "OVER"
-
-    idle, imports = results["idle"], results["imports"]
-    mem = [(k, results[k]) for k in MEMORY_READINGS]
-    rows = [(f"PSS / RSS, {label.split('_')[1]}", f"{m['pss_kb'] / 1024:.1f} / "
-             f"{m['rss_kb'] / 1024:.1f} MB", "PSS <= 40 MB", mark("pss_mb"))
-            for label, m in mem]  # fmt: skip
-    minutes = idle["seconds"] / 60
-    rows += [
-        (
-            f"context switches / idle min ({idle['seconds']:.0f} s)",
-            f"{idle['switches_per_min']:.1f} ({idle['switches']} total)",
-            "<= 10",
-            mark("switches_per_min"),
-        ),
-        (
-            "CPU s / idle min (ticks)",
-            f"{idle['cpu_s_per_min']:.4f} ({idle['cpu_ticks']} ticks in {minutes:.1f} min)",
-            "<= 0.01",
-            mark("cpu_s_per_min"),
-        ),
-    ]
-    if "cpu_ms_per_min_schedstat" in idle:
-        precise = f"{idle['cpu_ms_per_min_schedstat']}"
-        rows.append(("CPU ms / idle min (schedstat)", precise, "", ""))
-    wakeups = ", ".join(f"{k} {v}" for k, v in idle["wakeups"].items() if v) or "none"
-    rows += [
-        ("threads", str(idle["threads"]), "", ""),
-        ("wake-ups in the window", wakeups, "", ""),
-        ("state before / after", " / ".join(idle["state"]) + f" ({idle['idle_source']})", "", ""),
-    ]
-    for label, timing in results["status"].items():
-        rows.append(
-            (
-                f"`{label}` median / p95",
-                f"{timing['median_ms']} / {timing['p95_ms']} ms",
-                "median < 60 ms",
-                mark("status_median_ms"),
-            )
-        )
-    latency = results["latency"]
-    rows += [
-        (
-            "reminder latency median / p95 / max",
-            f"{latency['median_ms']} / {latency['p95_ms']} / {latency['max_ms']} ms",
-            "median < 50 ms",
-            mark("latency_median_ms"),
-        ),
-        ("imports: `standup --version`", f"{imports['client_imports_ms']} ms", "", ""),
-        ("imports: `standup.daemon`", f"{imports['daemon_imports_ms']} ms", "", ""),
-        (
-            "wall: `standup --version` / bare python",
-            f"{imports['version_wall_ms']} / {imports['bare_python_wall_ms']} ms",
-            "",
-            "",
-        ),
-    ]
-    lines = [_table(("measure", "standup", "budget", ""), rows)]
-    lines.append("\nPeers (same method, same kind of machine):")
-    lines.append(_table(("program", "PSS", "switches / idle min", "CPU s / idle min"), PEERS))
-    return "\n".join(lines)
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(row: tuple[str, ...]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(header), rule, *map(line, rows)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,17 +320,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle-minutes", type=float, default=10.0)
     parser.add_argument("--idle-seconds", type=float, default=120.0)
     parser.add_argument("--status-runs", type=int, default=50)
+    parser.add_argument("--command-runs", type=int, default=20)
     parser.add_argument("--latency-rounds", type=int, default=10)
+    parser.add_argument(
+        "--peers", action="store_true", help="run Workrave and Safe Eyes beside standup"
+    )
     parser.add_argument("--quick", action="store_true", help="settle 1 min, idle 30 s")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args(argv)
     if args.quick:
         args.settle_minutes, args.idle_seconds = 1.0, 30.0
+    if args.peers and (absent := peers.missing()):
+        print(f"--peers needs {', '.join(absent)}; install them with:\n  {peers.INSTALL_HINT}")
+        return 2
     results = run(args)
     passed = check_budgets(results)
     results["budgets"] = {k: {"limit": BUDGETS[k], "ok": v} for k, v in passed.items()}
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(render(results, passed))
+    print(report.render(results, passed, BUDGETS))
     print(f"\nwritten to {args.out}")
     return 0 if all(passed.values()) else 1
 
