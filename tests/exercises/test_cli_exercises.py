@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from standup import cli_exercises
-from standup.errors import UsageError
+from standup.errors import StandupError, UsageError
 from standup.exercises import (
     GENERAL_CUE,
     SAFETY_NOTICE,
@@ -267,3 +269,65 @@ def test_exercises_next_reads_the_snooze_from_the_database(
         )
     assert main(["exercises", "next", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == shown.id
+
+
+def _fake_opener(bindir: Path, script: str) -> None:
+    bindir.mkdir(exist_ok=True)
+    opener = bindir / "xdg-open"
+    opener.write_text(f"#!/bin/sh\n{script}\n")
+    opener.chmod(0o755)
+
+
+def test_show_open_hands_the_picture_to_the_desktop_opener(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "opened"
+    _fake_opener(tmp_path / "bin", f'printf "%s" "$1" > {seen}')
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    text = call(["show", "leg-swings", "--open"])
+    assert text.startswith("Leg swings [leg-swings]\n")
+    opened = Path(seen.read_text())
+    assert opened.is_file() and opened.suffix == ".svg"
+    assert opened.name.startswith("leg-swings")
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        (None, "no xdg-open on PATH"),
+        ('echo "no viewer for image/svg+xml" >&2; exit 3', "no viewer for image/svg+xml"),
+    ],
+)
+def test_show_open_says_why_it_could_not_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str | None, message: str
+) -> None:
+    if script is not None:
+        _fake_opener(tmp_path / "bin", script)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    args = parser().parse_args(["exercises", "show", "leg-swings", "--open"])
+    with pytest.raises(StandupError) as info:
+        cli_exercises.run(args, ExerciseOptions(), None, io.StringIO())
+    assert message in str(info.value)
+    assert "open it yourself: " in info.value.hint
+
+
+def test_show_open_without_a_picture_says_so() -> None:
+    custom = {
+        "id": "wall-sit",
+        "name": "Wall sit",
+        "target": "hamstrings",
+        "kind": "strength",
+        "position": "standing",
+        "equipment": ["wall"],
+        "dose": "3 x 20 s",
+        "steps": ["Slide down a wall and hold."],
+        "cue": "Knees over the ankles.",
+    }
+    options = ExerciseOptions.model_validate({"custom": [custom]})
+    args = parser().parse_args(["exercises", "show", "wall-sit", "--open"])
+    with pytest.raises(StandupError) as info:
+        cli_exercises.run(args, options, None, io.StringIO())
+    assert str(info.value) == "exercise 'wall-sit' has no picture"
+    assert "image =" in info.value.hint
