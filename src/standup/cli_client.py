@@ -66,6 +66,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ):
         simple = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         simple.set_defaults(runner=_cmd_simple, control_command=name, client=True)
+    _add_answer_flags(sub)
 
     stats = sub.add_parser(
         "stats",
@@ -78,6 +79,31 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV, one row a day")
     stats.set_defaults(runner=_cmd_stats)
+
+
+def _add_answer_flags(sub: argparse._SubParsersAction) -> None:
+    done = sub.choices["done"]
+    done.description = (
+        "I did the exercise: start a new stretch. With --too-easy or --too-hard it counts as "
+        "done too, and the next time this exercise would come up you get its harder (or "
+        "easier) variant instead; repeat to go further along."
+    )
+    rating = done.add_mutually_exclusive_group()
+    for flag, value, text in (
+        ("--too-easy", "too_easy", "done, and suggest a harder variant from now on"),
+        ("--too-hard", "too_hard", "done, and suggest an easier variant from now on"),
+    ):
+        rating.add_argument(flag, dest="rating", action="store_const", const=value, help=text)
+    now = sub.choices["now"]
+    now.description = (
+        "Remind me now, with the next exercise. With --guide, count a timed hold down in the "
+        "terminal (the reminder showing, or the next one) and record it as done at the end."
+    )
+    now.add_argument(
+        "--guide",
+        action="store_true",
+        help="count the hold down here, with a progress bar; Ctrl-C stops without recording",
+    )
 
 
 def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -144,8 +170,13 @@ def _cmd_pause(args: argparse.Namespace) -> int:
 
 
 def _cmd_simple(args: argparse.Namespace) -> int:
+    if getattr(args, "guide", False):
+        from standup.cli_guide import guide
+
+        return guide(_request, sys.stdout)
+    rating = getattr(args, "rating", None)
     try:
-        result = _request(args.control_command)
+        result = _request(args.control_command, {"rating": rating} if rating else None)
     except StandupError as error:
         if getattr(error, "code", "") == "bad_config":
             raise ConfigError(str(error), hint="`standup config check` shows it again") from None

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from standup.exercises_catalogue import Exercise
+from typing import Protocol
 
 SWITCH_SECONDS = 3  # to change legs between the two sides of a hold
 _SIDES = ("left side", "right side")
+
+
+class Timed(Protocol):
+    """What a countdown needs of an exercise: an `Exercise`, or the terminal's copy of the
+    daemon's answer (so `standup now --guide` need not load the catalogue)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def hold(self) -> int | None: ...
+    @property
+    def sides(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -26,14 +39,14 @@ class Frame:
     finished: bool = False
 
 
-def total_seconds(exercise: Exercise) -> int:
+def total_seconds(exercise: Timed) -> int:
     """How long the whole countdown runs; 0 for an exercise counted in reps."""
     if exercise.hold is None:
         return 0
     return exercise.hold * exercise.sides + SWITCH_SECONDS * (exercise.sides - 1)
 
 
-def frame(exercise: Exercise, elapsed: float) -> Frame:
+def frame(exercise: Timed, elapsed: float) -> Frame:
     """The frame `elapsed` seconds after Start. Raises ValueError for a move without a hold."""
     hold = exercise.hold
     if hold is None:

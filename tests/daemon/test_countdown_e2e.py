@@ -1,0 +1,113 @@
+"""The countdown for real: `standup run`, a session bus, dunst; Start pressed on the bubble."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from standup.store import Store
+
+from rig import Rig, standup_env, start_standup, stop_standup, wait_until
+from rig import standup_status as try_status
+
+pytestmark = pytest.mark.e2e
+
+HOLD = """
+[exercises]
+include_only = ["quick-hold"]
+
+[[exercises.custom]]
+id = "quick-hold"
+name = "Quick hold"
+target = "hip_flexors"
+kind = "stretch"
+position = "standing"
+equipment = ["none"]
+dose = "5 s"
+steps = ["Stand tall, one foot back."]
+cue = "A mild pull, never pain."
+hold = 5
+"""
+
+
+@pytest.fixture
+def env(rig: Rig, xdg_dirs) -> dict[str, str]:
+    config = xdg_dirs.config_home / "standup" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(HOLD)
+    return standup_env(
+        rig,
+        xdg_dirs.runtime_dir,
+        schedule__sit="1h",
+        notifications__backend="freedesktop",
+        idle__source="none",
+    )
+
+
+class NotifyCalls:
+    """Every Notify call on the bus, as (replaces_id, summary, body), from dbus-monitor."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self._log = log
+        self._proc = subprocess.Popen(
+            ["dbus-monitor", "--session",
+             "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"],
+            env=env, stdout=log.open("w"), stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def calls(self) -> list[tuple[int, str, str]]:
+        text = self._log.read_text(errors="replace")
+        found = []
+        for block in text.split("method call")[1:]:
+            values = re.findall(r'^\s+(?:string "(.*?)"|uint32 (\d+))$', block, re.M | re.S)
+            flat = [s or n for s, n in values]
+            if len(flat) >= 5 and flat[0] == "standup":
+                found.append((int(flat[1]), flat[3], flat[4]))
+        return found
+
+    def close(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(timeout=5)
+
+
+def test_start_on_a_real_bubble_counts_down_in_place_and_records_done(
+    rig: Rig, env: dict[str, str], tmp_path: Path
+) -> None:
+    monitor = NotifyCalls(env, tmp_path / "monitor.log")
+    proc = start_standup(env)
+    try:
+        subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
+                       capture_output=True, timeout=30)  # fmt: skip
+        wait_until(lambda: rig.displayed_count() == 1, timeout=5)
+        rig.press("start")
+        # The menu dunst offered names the bubble's id: "... [ID,start]".
+        menu = wait_until(lambda: rig.menu_log.exists() and rig.menu_log.read_text(), 5)
+        bubble = int(re.search(r"\[(\d+),start\]", menu).group(1))
+
+        def counted() -> dict | None:
+            info = try_status(env)
+            return info if info and info["state"] == "sitting" else None
+
+        after = wait_until(counted, timeout=20)
+        assert after["countdown"] is None
+        frames = [c for c in monitor.calls() if c[1] == "Hold: Quick hold"]
+        assert [c[2] for c in frames][:2] == ["5 s left", "4 s left"]
+        assert "well held" in frames[-1][2]
+        # Every frame replaced the reminder's own bubble: one id throughout, one on screen.
+        assert {c[0] for c in frames} == {bubble}
+        assert rig.displayed_count() <= 1
+        assert 5 <= len(frames) <= 7  # one a second at most
+    finally:
+        code, log = stop_standup(proc)
+        monitor.close()
+    assert code == 0, log
+    with Store.open(Path(env["XDG_STATE_HOME"]) / "standup" / "standup.db") as store:
+        events = store.history(datetime.fromisoformat(after["now"]) - timedelta(hours=1))
+    done = [e for e in events if e.kind == "done"]
+    assert [e.exercise for e in done] == ["quick-hold"]
+    assert "answered by the countdown: done" in log
