@@ -118,7 +118,9 @@ def _systemd_install(now: bool, python: str | None, facts: ManagerFacts | None) 
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
     now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
-    extra = tuple((path, data) for path, data in identity_files(now_line))
+    from standup import cli_completion  # it builds the whole parser: imported only here
+
+    extra = (*identity_files(now_line), *cli_completion.install_files())
     return Plan("linux", path, render_unit(exec_start), commands, advice, extra=extra)
 
 
@@ -131,7 +133,9 @@ def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
     # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
     # With no manager to reach, the reload after the removal fails too: the unit is gone all
     # the same, so that is no failure of uninstall either.
-    extra = tuple((path, None) for path in identity_paths())
+    from standup.cli_completion import install_paths
+
+    extra = tuple((path, None) for path in (*identity_paths(), *install_paths().values()))
     return Plan(
         "linux",
         unit_path(facts),
