@@ -57,7 +57,7 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
         cli_client.add_parsers(sub)
         return parser
 
-    from standup import cli_config, cli_service
+    from standup import cli_completion, cli_config, cli_service
 
     run = sub.add_parser(
         "run",
@@ -69,6 +69,7 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
     cli_client.add_parsers(sub)
     cli_config.add_parser(sub)
     cli_service.add_parsers(sub)
+    cli_completion.add_parser(sub)
     _add_exercises(sub)
     return parser
 
