@@ -309,14 +309,15 @@ POSES: dict[str, Pose] = {
         mark=(("near", "back_thigh"),),
     ),
     "bridge-walk-outs": Pose(
-        lean=-104,
-        head_tilt=14,  # the head rests on the floor
-        near_leg=Leg(hip=0, knee=62),
-        far_leg=Leg(hip=0, knee=62),
+        # The bridge it starts from, dark; the heels walked out, faint.
+        lean=-112,
+        head_tilt=22,  # the head rests on the floor
+        near_leg=Leg(hip=0, knee=112),
+        far_leg=Leg(hip=0, knee=112),
         near_arm=Arm(shoulder=-12, elbow=0),
         far_arm=Arm(shoulder=-12, elbow=0),
         ghost=Pose(
-            lean=-112, head_tilt=22, near_leg=Leg(hip=0, knee=112), far_leg=Leg(hip=0, knee=112)
+            lean=-100, head_tilt=10, near_leg=Leg(hip=0, knee=40), far_leg=Leg(hip=0, knee=40)
         ),
         ghost_at="shoulder",
         mark=(("near", "back_thigh"),),
