@@ -104,7 +104,6 @@ class Skeleton:
     head: Point
     legs: dict[str, tuple[Point, Point, Point, Point]]  # hip, knee, heel (ankle), toe
     arms: dict[str, tuple[Point, Point, Point]]  # shoulder, elbow, hand
-    thigh_angle: dict[str, float]
 
     def anchor(self, name: Anchor) -> Point:
         if name in ("pelvis", "shoulder", "head"):
@@ -124,7 +123,6 @@ def skeleton(pose: Pose) -> Skeleton:
     neck = _step(shoulder, up - pose.head_tilt, NECK)
     head = _step(neck, up - pose.head_tilt, HEAD_R)
     legs: dict[str, tuple[Point, Point, Point, Point]] = {}
-    thighs: dict[str, float] = {}
     for side, leg in (("near", pose.near_leg), ("far", pose.far_leg)):
         thigh = down + leg.hip
         shank = thigh - leg.knee
@@ -132,14 +130,13 @@ def skeleton(pose: Pose) -> Skeleton:
         heel = _step(knee, shank, SHANK)
         toe = _step(heel, shank + 90.0 - leg.ankle, FOOT)
         legs[side] = (pelvis, knee, heel, toe)
-        thighs[side] = thigh
     arms: dict[str, tuple[Point, Point, Point]] = {}
     for side, arm in (("near", pose.near_arm), ("far", pose.far_arm)):
         upper = down + arm.shoulder
         elbow = _step(shoulder, upper, UPPER_ARM)
         hand = _step(elbow, upper + arm.elbow, FOREARM)
         arms[side] = (shoulder, elbow, hand)
-    return Skeleton(pelvis, shoulder, neck, head, legs, arms, thighs)
+    return Skeleton(pelvis, shoulder, neck, head, legs, arms)
 
 
 # A drawing in pose units: ("line", points, colour, width) or ("disc", centre, radius, colour).
@@ -218,7 +215,6 @@ def _moved(sk: Skeleton, by: Point) -> Skeleton:
         mv(sk.pelvis), mv(sk.shoulder), mv(sk.neck), mv(sk.head),
         {s: (mv(a), mv(b), mv(c), mv(d)) for s, (a, b, c, d) in sk.legs.items()},
         {s: (mv(a), mv(b), mv(c)) for s, (a, b, c) in sk.arms.items()},
-        sk.thigh_angle,
     )  # fmt: skip
 
 
@@ -317,6 +313,8 @@ def render_svg(pose: Pose, title: str = "") -> str:
     def pt(p: Point) -> str:
         return f"{_fmt(p[0] * scale + off_x)},{_fmt(p[1] * scale + off_y)}"
 
+    # Lines keep their width whatever the scale (a thin line is what fails at 64 px); only a
+    # long lying figure, drawn smaller, gets slightly thinner ones so its joints stay apart.
     width = STROKE * max(0.8, min(1.0, scale))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_fmt(VIEW)} {_fmt(VIEW)}"'
