@@ -13,6 +13,7 @@ from standup.durations import describe
 from standup.exercises import Exercise, Rotation, eligible, render
 from standup.exercises_catalogue import GENERAL_CUE, SAFETY_NOTICE
 from standup.exercises_countdown import Frame
+from standup.exercises_pictures import picture_file
 from standup.exercises_progression import Progression, by_id
 from standup.notify.base import ActionCallback, Notifier, Reminder
 
@@ -68,10 +69,6 @@ def build_frame(current: Frame) -> Reminder:
 
 
 def _picture(exercise: Exercise) -> str | None:
-    try:
-        from standup.exercises_pictures import picture_file
-    except ImportError:  # pictures are an optional part of a checkout still being built
-        return None
     path = picture_file(exercise)
     return str(path) if path is not None else None
 

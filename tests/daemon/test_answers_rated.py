@@ -162,3 +162,16 @@ def test_the_safety_notice_comes_with_the_first_reminder_only_across_a_restart(
     remind(harness)
     later = harness.notifier.shown[-1]
     assert SAFETY_NOTICE not in later.body and GENERAL_CUE not in later.body
+
+
+def test_the_reminder_carries_the_exercise_picture(tmp_path: Path, xdg_dirs) -> None:
+    picture = tmp_path / "pose.svg"
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    own = entry("easy").replace('cue = "Slow and steady."', f'cue = "Slow."\nimage = "{picture}"')
+    h = Harness(tmp_path, BASE + '[exercises]\ninclude_only = ["easy"]\n' + own)
+    try:
+        h.start()
+        remind(h)
+        assert h.notifier.shown[-1].image == str(picture)
+    finally:
+        h.stop()
