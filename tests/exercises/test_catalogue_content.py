@@ -216,3 +216,9 @@ def test_the_entries_the_review_asked_to_fix_are_fixed() -> None:
     assert BY_ID["standing-pelvic-tilts"].why.startswith("Mainly loosens the lower back")
     assert "chair-supported-lunge-stretch" not in BY_ID
     assert BY_ID["desk-lunge-stretch"].equipment == ("desk",)
+
+
+def test_the_readme_gives_the_same_safety_notice_and_general_cue() -> None:
+    readme = " ".join(README.read_text().split())
+    assert SAFETY_NOTICE in readme
+    assert GENERAL_CUE in readme
