@@ -87,15 +87,18 @@ def _cmd_exercises(args: argparse.Namespace) -> int:
     from standup.store import Store
 
     settings = load_config(args.config).settings
-    rotation = snoozed = None
+    rotation = snoozed = progression = None
     store = Store.open_readonly()
     if store is not None:
         with store:
             rotation = store.get_value("rotation")
+            progression = store.get_value("progression")
             snoozed = cli_exercises.snoozed_exercise(
                 store.get_value("core"), store.get_value("exercise")
             )
-    return cli_exercises.run(args, settings.exercises, rotation, sys.stdout, snoozed=snoozed)
+    return cli_exercises.run(
+        args, settings.exercises, rotation, sys.stdout, snoozed=snoozed, progression=progression
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

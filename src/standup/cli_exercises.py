@@ -86,6 +86,7 @@ def run(
     out: TextIO,
     *,
     snoozed: str | None = None,
+    progression: str | None = None,
 ) -> int:
     """Carry out `standup exercises ...` and print the result to `out`; returns the exit code.
     `snoozed`: the id of the exercise a snoozed reminder will bring back, if any."""
@@ -107,7 +108,7 @@ def run(
             open_picture(row.exercise)
     elif command == "next":
         back = show_row(options, snoozed) if snoozed and options.find(snoozed) else None
-        row = back or next_row(options, rotation_json)
+        row = back or next_row(options, rotation_json, progression)
         if as_json:
             _print_json(row.to_dict() if row else None, out)
         elif row is None:
@@ -163,12 +164,19 @@ def snoozed_exercise(core_json: str | None, exercise_id: str | None) -> str | No
     return exercise_id
 
 
-def next_row(options: ExerciseOptions, rotation_json: str | None) -> ExerciseRow | None:
+def next_row(
+    options: ExerciseOptions, rotation_json: str | None, progression: str | None = None
+) -> ExerciseRow | None:
     """The next pick of the stored rotation (not advanced), or None when nothing is stored yet."""
     rotation = _lib().load_rotation(rotation_json)
     if rotation is None:
         return None
-    return _row(_lib().pick(rotation, options, advance=False), options)
+    from standup.exercises_progression import by_id, load_progression
+
+    picked = _lib().pick(rotation, options, advance=False)
+    # "Too easy" / "too hard" answers put a neighbour on the progression in its place.
+    pool = by_id(_lib().eligible(options))
+    return _row(load_progression(progression).substitute(picked, pool), options)
 
 
 def _row(exercise: Exercise, options: ExerciseOptions) -> ExerciseRow:

@@ -175,3 +175,17 @@ def test_the_reminder_carries_the_exercise_picture(tmp_path: Path, xdg_dirs) -> 
         assert h.notifier.shown[-1].image == str(picture)
     finally:
         h.stop()
+
+
+def test_exercises_next_shows_the_substitute_for_the_coming_pick(harness: Harness) -> None:
+    from standup.cli_exercises import next_row
+    from standup.config import load_config
+    from standup.exercises import Rotation
+
+    options = load_config(harness.config).settings.exercises
+    steps = '{"version":1,"steps":{"easy":2,"mid":1}}'  # every pick walks to hard
+    for seed in range(5):
+        row = next_row(options, Rotation(seed=seed).to_json(), steps)
+        assert row is not None and row.exercise.id == "hard"
+    plain = {next_row(options, Rotation(seed=s).to_json()).exercise.id for s in range(20)}
+    assert plain == {"easy", "mid", "hard"}
