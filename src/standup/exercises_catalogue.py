@@ -58,8 +58,8 @@ TITLE_PREFIXES: dict[str, str] = {
 }
 TITLE_LIMIT = 60
 NAME_LIMIT = TITLE_LIMIT - max(len(prefix) for prefix in TITLE_PREFIXES.values())
-# A bubble shows about four lines of forty columns before it cuts (mako's and dunst's
-# defaults), so the body is held to that: dose, then the cue, then the steps.
+# A small bubble (mako's default is 300 x 100 px) shows about four lines of forty columns
+# before it cuts, so the body is held to that: dose, then the cue, then the steps.
 BODY_WIDTH = 40
 BODY_LINES = 4
 DOSE_LIMIT = 40
