@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -125,12 +127,34 @@ def test_an_unusable_custom_image_is_no_picture(
     assert any("image" in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_an_unreadable_custom_image_is_no_picture(tmp_path: Path) -> None:
-    image = tmp_path / "locked.svg"
-    image.write_text("<svg/>")
-    image.chmod(0)
-    assert picture_file(_custom(str(image))) is None
+def test_an_unreadable_custom_image_is_no_picture() -> None:
+    """Checked as an ordinary user: root reads every file. The folder is open to all, so only
+    the file's own mode stands in the way."""
+    folder = Path(tempfile.mkdtemp(prefix="standup-picture-"))
+    try:
+        folder.chmod(0o755)
+        image = folder / "locked.svg"
+        image.write_text("<svg/>")
+        image.chmod(0)
+        exercise = _custom(str(image))
+        if os.geteuid() != 0:
+            assert picture_file(exercise) is None
+            return
+        pid = os.fork()
+        if pid == 0:  # the child drops to nobody and reports through its exit code
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                readable_by_stat = image.stat().st_mode is not None
+                os._exit(0 if readable_by_stat and picture_file(exercise) is None else 1)
+            except BaseException:
+                os._exit(2)
+        _pid, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        image.chmod(0o644)
+        assert picture_file(exercise) == image  # and readable again, it is a picture
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_a_custom_entry_without_an_image_and_with_an_unknown_id_has_none() -> None:
