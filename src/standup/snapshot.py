@@ -19,7 +19,7 @@ def snapshot(
     policy: Policy,
     now: datetime,
     *,
-    exercise: dict[str, str] | None,
+    exercise: dict[str, Any] | None,
     config_files: list[str],
     notifier: str,
 ) -> dict[str, Any]:
