@@ -40,21 +40,14 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
         description="A quiet reminder to get up, with one hip-flexor or hamstring exercise.",
     )
     parser.add_argument("--version", action="version", version=f"standup {__version__}")
-    parser.add_argument(
-        "--config", type=Path, metavar="PATH", help="config file (default: the XDG one)"
-    )
-    parser.add_argument(
-        "--log-level",
-        choices=["debug", "info", "warning", "error"],
-        help="log verbosity (default: $STANDUP_LOG_LEVEL or info)",
-    )
+    _add_global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
 
     from standup import cli_client
 
     if clients_only:
         cli_client.add_parsers(sub)
+        _globals_everywhere(parser)
         return parser
 
     from standup import cli_completion, cli_config, cli_service
@@ -71,7 +64,71 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
     cli_service.add_parsers(sub)
     cli_completion.add_parser(sub)
     _add_exercises(sub)
+    _globals_everywhere(parser)
     return parser
+
+
+GLOBAL_OPTIONS = {"--config": True, "--log-level": True}  # option -> takes a value
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: typing.Any) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        default=default,
+        help="config file (default: $STANDUP_CONFIG, else the XDG one)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default=default,
+        help="log verbosity (default: $STANDUP_LOG_LEVEL or info)",
+    )
+
+
+def _globals_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Accept the global options after any command too (`standup status --config X`). Below
+    the top they default to SUPPRESS, so a command that does not name them keeps what the
+    top level parsed."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if "--config" not in child._option_string_actions:
+                    _add_global_options(child, default=argparse.SUPPRESS)
+                _globals_everywhere(child)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command in `argv`, past any global options before it; None when there is none."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _overview() -> int:
+    """Bare `standup`: the status when the daemon runs, else a short map of the commands."""
+    from standup import cli_client
+    from standup.errors import DaemonNotRunning
+
+    try:
+        print(cli_client.describe_status(cli_client.request_status()))
+        return 0
+    except DaemonNotRunning as error:
+        print(f"{str(error).capitalize()}.")
+        if error.hint:
+            print(f"{error.hint[0].upper()}{error.hint[1:]}.")
+    print("\nCommands:")
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                print(f"  {choice.dest:<11} {choice.help}")
+    print("\nRun `standup COMMAND --help` for the details of one.")
+    return 0
 
 
 def _add_exercises(sub: argparse._SubParsersAction) -> None:
@@ -125,9 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from standup.cli_client import CLIENT_COMMANDS
 
     # `standup status` runs every few seconds in status bars: parse it with a small parser.
-    parser = build_parser(clients_only=bool(argv) and argv[0] in CLIENT_COMMANDS)
+    command = command_word(argv)
+    parser = build_parser(clients_only=command is None or command in CLIENT_COMMANDS)
     args = parser.parse_args(argv)
     try:
+        if args.command is None:
+            return _overview()
         # The daemon's clients log nothing: they skip the logging module's import cost.
         if not getattr(args, "client", False):
             from standup.logsetup import setup_logging

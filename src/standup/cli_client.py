@@ -112,6 +112,11 @@ def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     return request(cmd, args)
 
 
+def request_status() -> dict[str, Any]:
+    """The daemon's status; DaemonNotRunning when there is none."""
+    return _request("status")
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     if args.waybar:
         print(waybar_line())
@@ -130,7 +135,7 @@ def waybar_line() -> str:
     try:
         return json.dumps(waybar(_request("status")))
     except DaemonNotRunning:
-        line = {"text": "off", "tooltip": "standup is not running", "class": "stopped"}
+        line = {"text": "off", "tooltip": "the standup daemon is not running", "class": "stopped"}
     except StandupError as error:  # no answer in time, a refused or unreadable reply
         line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
     except Exception as error:  # a reply of an unexpected shape: the bar still gets its line

@@ -15,22 +15,47 @@ if TYPE_CHECKING:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    service = sub.add_parser("service", help="run standup as a user service (systemd, launchd)")
+    service = sub.add_parser(
+        "service",
+        help="run standup as a user service (systemd, launchd)",
+        description="Install, remove or inspect the user service that starts standup at login: "
+        "a systemd user unit on Linux, a launchd agent on macOS.",
+    )
     actions = service.add_subparsers(dest="service_command", metavar="{install,uninstall,status}")
     actions.required = True
-    install = actions.add_parser("install", help="write the user unit and enable it")
+    install = actions.add_parser(
+        "install",
+        help="write the user unit and enable it",
+        description="Write the user unit (and the shell completion files), then enable it so "
+        "standup starts with every login. Run it again after moving the checkout or the venv.",
+    )
     install.add_argument("--now", action="store_true", help="start it too")
     install.add_argument("--dry-run", action="store_true", help="print what would be done")
     install.set_defaults(runner=_cmd_install)
-    uninstall = actions.add_parser("uninstall", help="stop and disable it, remove the unit")
+    uninstall = actions.add_parser(
+        "uninstall",
+        help="stop and disable it, remove the unit",
+        description="Stop and disable the service and remove what `service install` wrote. "
+        "Your config and history stay.",
+    )
     uninstall.add_argument("--dry-run", action="store_true", help="print what would be done")
     uninstall.set_defaults(runner=_cmd_uninstall)
-    status = actions.add_parser("status", help="installed, enabled, running?")
-    status.add_argument("--json", action="store_true")
+    status = actions.add_parser(
+        "status",
+        help="installed, enabled, running?",
+        description="Whether the unit is installed, enabled and running, and where it is.",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(runner=_cmd_status)
 
-    doctor = sub.add_parser("doctor", help="check everything standup needs, with hints")
-    doctor.add_argument("--json", action="store_true")
+    doctor = sub.add_parser(
+        "doctor",
+        help="check everything standup needs, with hints",
+        description="Check the config, the session bus, the notification server, the idle "
+        "source, the daemon and the service, and say how to fix what fails. Exit 1 when "
+        "standup cannot remind you.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
     doctor.set_defaults(runner=_cmd_doctor)
 
 

@@ -160,14 +160,8 @@ class LoadedConfig:
     origins: Mapping[tuple[str, ...], str] = field(default_factory=dict)
 
 
-def candidate_files(explicit: Path | None = None) -> tuple[list[Path], Path, bool]:
-    """All files in precedence order, the user's file, and whether the user named it."""
-    if explicit is not None:
-        user, named = explicit, True
-    else:
-        named = bool(os.environ.get("STANDUP_CONFIG"))
-        user = paths.user_config_file()
-    return [*paths.system_config_files(), user], user, named
+# Where the files are is a matter of paths, light enough for `config path`; the name stays.
+candidate_files = paths.config_files
 
 
 def load_config(explicit: Path | None = None) -> LoadedConfig:

@@ -46,6 +46,17 @@ def system_config_files() -> list[Path]:
     return list(reversed(found))
 
 
+def config_files(explicit: Path | None = None) -> tuple[list[Path], Path, bool]:
+    """All config files in precedence order, the user's file, and whether the user named it
+    (--config or $STANDUP_CONFIG)."""
+    if explicit is not None:
+        user, named = explicit, True
+    else:
+        named = bool(os.environ.get("STANDUP_CONFIG"))
+        user = user_config_file()
+    return [*system_config_files(), user], user, named
+
+
 def state_dir() -> Path:
     override = os.environ.get("STANDUP_STATE_DIR")
     if override:

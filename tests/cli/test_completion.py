@@ -56,7 +56,9 @@ CASES = [
     ("standup --log-level ", ["debug", "error", "info", "warning"]),
     ("standup --config x.toml conf", ["config"]),
     ("standup completion ", ["bash", "fish", "zsh"]),
-    ("standup exercises list --", ["--all", "--help", "--json"]),
+    # The global options are accepted after a command too.
+    ("standup exercises list --", ["--all", "--config", "--help", "--json", "--log-level"]),
+    ("standup status --log-level ", ["debug", "error", "info", "warning"]),
 ]
 
 
