@@ -33,7 +33,7 @@ from standup.exercises_progression import RATINGS
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
-from standup.reminders import ACTION_KEYS, EXTRA_KEYS, ReminderDesk
+from standup.reminders import ReminderDesk
 from standup.sdnotify import sd_notify
 from standup.snapshot import snapshot, status_line
 
@@ -119,20 +119,21 @@ class Daemon(LifeCycle):
 
     # ---- the core loop (worker thread only) -------------------------------------------------
 
-    def feed(self, make_event: Callable[[datetime], Event]) -> list[str]:
+    def feed(self, make_event: Callable[[datetime], Event], source: str = "") -> list[str]:
         """Step the core with an event made at the current time; return any rejections.
 
         A suspend or a clock step since the last event is fed first, so every rule sees
-        a state that already knows about it."""
+        a state that already knows about it. `source` says where an answer came from ("from
+        the command line"), for its one log line."""
         now = self.clock()
         try:
             for event in self.activity.clock_events(now):
                 self._step(event)
-            return self._step(make_event(now))
+            return self._step(make_event(now), source)
         finally:
             self._reschedule()  # whatever failed, the next wake-up must stay planned
 
-    def _step(self, event: Event) -> list[str]:
+    def _step(self, event: Event, source: str = "") -> list[str]:
         transition = core.step(self.state, event, self.policy)
         self.state = transition.state
         rejections: list[str] = []
@@ -155,7 +156,7 @@ class Daemon(LifeCycle):
                 self.desk.withdraw()
             elif isinstance(effect, Record):
                 records.append(effect)
-                self._log_record(effect)
+                self._log_record(effect, source)
             elif isinstance(effect, Reject):
                 rejections.append(effect.message)
             elif isinstance(effect, Hold):
@@ -164,14 +165,21 @@ class Daemon(LifeCycle):
             self._persist(records, rotation_changed)
         return rejections
 
-    def _log_record(self, record: Record) -> None:
+    def _log_record(self, record: Record, source: str = "") -> None:
+        """One line per record; an answer's line says where it came from."""
         if record.kind == "reminded":
             return  # the reminder itself was logged when shown
         until = record.detail.get("until")
         when = f" until {datetime.fromisoformat(until):%H:%M}" if isinstance(until, str) else ""
         reason = record.detail.get("reason")
         why = f" ({reason})" if isinstance(reason, str) else ""
-        log.info("%s%s%s", record.kind.replace("_", " "), when, why)
+        rating = record.detail.get("rating")
+        rated = f", {rating.replace('_', ' ')}" if isinstance(rating, str) else ""
+        text = f"{record.kind.replace('_', ' ')}{rated}{when}{why}"
+        if source:
+            log.info("answered %s: %s", source, text)
+        else:
+            log.info("%s", text)
 
     def _tick(self) -> None:
         self.count_wakeup("timer")
@@ -300,6 +308,11 @@ class Daemon(LifeCycle):
         finally:
             sd_notify("READY=1")
         new = self.settings
+        if new == old:
+            # Nothing changed: a `config set` is seen by the watcher and asked for by the
+            # command too, and an editor may save the same text twice.
+            log.debug("config re-read, unchanged")
+            return "config unchanged"
         self.policy = new.policy(self._tz)
         if new.notifications.backend != old.notifications.backend:
             self._open_notifier()
@@ -340,30 +353,30 @@ class Daemon(LifeCycle):
         work: dict[str, Callable[[], Any]] = {
             "start": self.countdown.start,
             "stop": self.countdown.stop_and_reshow,
-            **{rating: lambda r=rating: self.answer_rated(r) for rating in RATINGS},
+            **{
+                rating: lambda r=rating: self.answer_rated(r, "from the notification")
+                for rating in RATINGS
+            },
         }
         make = events.get(key)
         if make is None and key not in work:
             return
         self.count_wakeup("notification")
-        if key in ACTION_KEYS or key in EXTRA_KEYS:
-            log.info("answered from the notification: %s", key)
+        log.debug("pressed in the notification: %s", key)
         if key in work:
             self.submit(work[key])
         else:
             if key == "dismissed":
                 self.submit(self.countdown.stop)  # closing the countdown's bubble ends it
-            self.submit(self.feed, make)
+            self.submit(self.feed, make, "from the notification")
 
-    def answer_rated(self, rating: str) -> list[str]:
+    def answer_rated(self, rating: str, source: str = "") -> list[str]:
         """ "Too easy" or "too hard": Done, and the progression of the exercise moves along.
         Worker thread; returns the rejections, as feed does."""
-        shown = self.desk.exercise
-        if shown is None:
+        if self.desk.exercise is None:
             return ["no exercise has been suggested yet, so there is none to rate"]
-        rejections = self.feed(lambda now: core.Done(now, rating=rating))
+        rejections = self.feed(lambda now: core.Done(now, rating=rating), source)
         if not rejections:
             self.desk.rate(rating, self.settings)
             self._save_progression()
-            log.info("%s: %s", rating.replace("_", " "), shown.name)
         return rejections

@@ -28,6 +28,9 @@ _READY_TIMEOUT = 10.0
 _ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}, "done": {"rating"}}
 
 
+_FROM_CLI = "from the command line"
+
+
 class CommandHandler:
     def __init__(self, daemon: Daemon) -> None:
         self._daemon = daemon
@@ -90,13 +93,12 @@ class CommandHandler:
         if cmd == "done" and rating is not None:
             if rating not in RATINGS:
                 raise RequestError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
-            rejections = call(daemon.answer_rated, rating)
+            rejections = call(daemon.answer_rated, rating, _FROM_CLI)
         else:
-            rejections = call(daemon.feed, self._event_maker(cmd, args))
+            source = _FROM_CLI if cmd in ("done", "skip", "snooze") else ""
+            rejections = call(daemon.feed, self._event_maker(cmd, args), source)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
-        if cmd in ("done", "skip", "snooze"):
-            log.info("answered from the command line: %s", rating or cmd)
         return call(daemon.status)
 
     def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:

@@ -80,11 +80,10 @@ class Countdown:
     def _finish(self) -> None:
         daemon = self._daemon
         self.stop()
-        log.info("answered by the countdown: done")
         # The final frame stays up for a moment: the withdrawal that Done brings leaves it.
         daemon.desk.keep_bubble = True
         try:
-            daemon.feed(core.Done)
+            daemon.feed(core.Done, "by the countdown")
         finally:
             daemon.desk.keep_bubble = False
 
