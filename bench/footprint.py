@@ -35,7 +35,7 @@ import report
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from standup import control  # noqa: E402
+from standup.control import client as control  # noqa: E402
 
 from rig import Rig, wait_until  # noqa: E402  (the tests directory is not a package)
 

@@ -103,6 +103,6 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> XdgDirs:
 @pytest.fixture
 def run_main() -> Callable[[Sequence[str]], int]:
     """`standup` as a function: argv in, exit code out (output goes to capsys)."""
-    from standup.cli import main
+    from standup.cli.main import main
 
     return main

@@ -1,5 +1,5 @@
 import sys
 
-from standup.cli import main
+from standup.cli.main import main
 
 sys.exit(main())

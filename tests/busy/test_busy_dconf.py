@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from standup import busy_dconf
+from standup.busy import dconf as busy_dconf
 
 KEY = "/org/gnome/desktop/notifications/show-banners"
 

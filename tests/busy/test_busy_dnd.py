@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from jeepney import HeaderFields
 
-from standup.busy_dnd import DoNotDisturbProbe
+from standup.busy.dnd import DoNotDisturbProbe
 from standup.idle.bus import BusFailure
 
 
@@ -105,7 +105,7 @@ def test_the_server_identity_is_asked_once_per_owner() -> None:
 
 
 def test_gnome_reads_show_banners_from_dconf(monkeypatch, tmp_path) -> None:
-    from standup import busy_dconf
+    from standup.busy import dconf as busy_dconf
 
     seen: list[str] = []
 
@@ -120,7 +120,7 @@ def test_gnome_reads_show_banners_from_dconf(monkeypatch, tmp_path) -> None:
 
 
 def test_notification_daemon_has_no_switch_but_mate_does(monkeypatch) -> None:
-    from standup import busy_dconf
+    from standup.busy import dconf as busy_dconf
 
     monkeypatch.setattr(busy_dconf, "read_bool", lambda key, path=None: True)
     mate = _bus("Notification Daemon", "MATE")

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from standup.busy import BusyOptions, busy_reasons, open_probes
-from standup.busy_dnd import DoNotDisturbProbe
-from standup.busy_x11 import FullscreenProbe
+from standup.busy.dnd import DoNotDisturbProbe
+from standup.busy.probes import BusyOptions, busy_reasons, open_probes
+from standup.busy.x11 import FullscreenProbe
 
 from rig import Rig, wait_until
 

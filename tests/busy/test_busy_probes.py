@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from standup.busy import BusyOptions, Probes, busy_reasons, open_probes
-from standup.busy_proc import camera_in_use, microphone_in_use
-from standup.busy_x11 import is_fullscreen
+from standup.busy.probes import BusyOptions, Probes, busy_reasons, open_probes
+from standup.busy.proc import camera_in_use, microphone_in_use
+from standup.busy.x11 import is_fullscreen
 
 
 def _pcm(root: Path, name: str, state: str) -> None:

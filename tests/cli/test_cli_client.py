@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from standup import cli_client
-from standup.cli import main
-from standup.control import ControlError
+from standup.cli import client as cli_client
+from standup.cli.main import main
+from standup.control.client import ControlError
 from standup.errors import DaemonNotRunning
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from standup.cli import command_word
+from standup.cli.main import command_word
 
 from rig import wait_until
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from standup import cli_completion, service
-from standup.cli import main
+from standup.cli import completion as cli_completion
+from standup.cli.main import main
+from standup.service import install as service
 
 
 def completion(shell: str, capsys) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from standup.cli_guide import guide
+from standup.cli.guide import guide
 
 from rig import Rig, standup_env, start_standup, stop_standup, wait_until
 from rig import standup_status as try_status
@@ -133,7 +133,7 @@ def test_now_guide_in_a_subprocess_against_a_real_daemon(rig: Rig, xdg_dirs) -> 
         assert info["state"] == "sitting"
     finally:
         stop_standup(proc)
-    from standup.store import Store
+    from standup.history.store import Store
 
     db = Path(env["XDG_STATE_HOME"]) / "standup" / "standup.db"
     with Store.open(db) as store:

@@ -16,7 +16,7 @@ HEAVY = ("pydantic", "pydantic_settings", "apscheduler", "plyer", "sqlite3", "je
 def test_light_commands_import_nothing_heavy(xdg_dirs, argv) -> None:
     probe = (
         "import sys\n"
-        "from standup.cli import main\n"
+        "from standup.cli.main import main\n"
         "try:\n"
         f"    main({argv!r})\n"
         "except SystemExit:\n"

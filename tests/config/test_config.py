@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from standup.cli import main
-from standup.config import defaults, load_config
+from standup.cli.main import main
+from standup.config.settings import defaults, load_config
 from standup.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from standup import config_edit, paths
-from standup.cli import main
-from standup.control_server import ControlServer
+from standup import paths
+from standup.cli.main import main
+from standup.config import edit as config_edit
+from standup.control.server import ControlServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "src/standup/data/config.example.toml").read_text()

@@ -8,8 +8,8 @@ import tomllib
 
 import pytest
 
-from standup import config_edit
-from standup.cli import main
+from standup.cli.main import main
+from standup.config import edit as config_edit
 from standup.errors import ConfigError
 
 
@@ -99,7 +99,7 @@ def test_set_then_show_reads_back_what_was_typed(xdg_dirs, capsys) -> None:
 def test_client_commands_do_not_import_tomlkit_or_shtab(xdg_dirs) -> None:
     probe = (
         "import sys\n"
-        "from standup.cli import main\n"
+        "from standup.cli.main import main\n"
         "for argv in (['status'], ['config', 'path'], ['--help']):\n"
         "    try:\n"
         "        main(argv)\n"

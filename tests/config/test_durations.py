@@ -4,7 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from standup.durations import describe, format_duration, parse_duration, parse_positive_duration
+from standup.config.durations import (
+    describe,
+    format_duration,
+    parse_duration,
+    parse_positive_duration,
+)
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from standup import core
-from standup.control import ControlError, ControlServer, request
-from standup.daemon_commands import COMMANDS, CommandHandler
+from standup.control.client import ControlError, ControlServer, request
+from standup.daemon.commands import COMMANDS, CommandHandler
 
 DEADLINE = 5.0
 

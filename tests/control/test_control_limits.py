@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from standup.control import ControlServer, request
-from standup.control_conns import OUTPUT_CAP
+from standup.control.client import ControlServer, request
+from standup.control.conns import OUTPUT_CAP
 
 DEADLINE = 5.0
 ARG = "x" * 30_000  # echoed back: each reply is as large as its request

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from standup import control
+from standup.control import client as control
 from standup.errors import DaemonNotRunning
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="systemd hint")

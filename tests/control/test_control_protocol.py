@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from standup.control_protocol import (
+from standup.control.protocol import (
     MAX_LINE,
     LineBuffer,
     ProtocolError,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from standup.control import ControlError, ControlServer, RequestError, ping, request
+from standup.control.client import ControlError, ControlServer, RequestError, ping, request
 from standup.errors import AlreadyRunning, DaemonNotRunning, StandupError
 
 DEADLINE = 5.0

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from conftest import _rig_unavailable
-from standup.control import ControlServer, ping, request
+from standup.control.client import ControlServer, ping, request
 from standup.errors import AlreadyRunning, RuntimeDirError, UntrustedPeer
 
 OTHER = 65534  # nobody: any uid not ours will do
@@ -170,7 +170,7 @@ def test_a_loser_that_looks_before_the_winner_wrote_its_pid_waits_for_it(
 RACER = """
 import os, sys, time
 from pathlib import Path
-from standup.control_server import ControlServer
+from standup.control.server import ControlServer
 from standup.errors import AlreadyRunning
 while time.time() < float(sys.argv[2]):  # all start at once
     pass

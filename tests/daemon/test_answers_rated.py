@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_daemon import Harness
 
-from standup.control import ControlError
-from standup.exercises_catalogue import GENERAL_CUE, SAFETY_NOTICE
-from standup.store import Store
+from standup.control.client import ControlError
+from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE
+from standup.history.store import Store
 
 
 def entry(exercise_id: str, easier: str = "", harder: str = "") -> str:
@@ -178,8 +178,8 @@ def test_the_reminder_carries_the_exercise_picture(tmp_path: Path, xdg_dirs) -> 
 
 
 def test_exercises_next_shows_the_substitute_for_the_coming_pick(harness: Harness) -> None:
-    from standup.cli_exercises import next_row
-    from standup.config import load_config
+    from standup.cli.exercises import next_row
+    from standup.config.settings import load_config
     from standup.exercises import Rotation
 
     options = load_config(harness.config).settings.exercises

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from standup.store import Store
+from standup.history.store import Store
 
 from rig import Rig, standup_env, start_standup, stop_standup, wait_until
 from rig import standup_status as try_status

@@ -10,11 +10,11 @@ import pytest
 from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_REMOVED
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from standup import control
-from standup.config import load_config
-from standup.daemon import JOB_DEFAULTS, Daemon
+from standup.config.settings import load_config
+from standup.control import client as control
+from standup.daemon.worker import JOB_DEFAULTS, Daemon
+from standup.history.store import Store
 from standup.notify.base import Reminder
-from standup.store import Store
 
 from rig import wait_until
 

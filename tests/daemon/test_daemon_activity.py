@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_daemon import Harness
 
-from standup import daemon_activity
+from standup.daemon import activity as daemon_activity
+from standup.history.store import Store
 from standup.idle import IdleSample
-from standup.store import Store
 
 
 class FakeIdle:

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from standup import daemon_clock
-from standup.daemon_clock import StepAwareScheduler, open_clock_watch
+from standup.daemon import clock as daemon_clock
+from standup.daemon.clock import StepAwareScheduler, open_clock_watch
 
 
 class Offsets:

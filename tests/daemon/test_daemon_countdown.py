@@ -9,8 +9,8 @@ import pytest
 from test_daemon import Harness
 
 from standup import core
-from standup.daemon_countdown import COUNTDOWN_JOB
-from standup.store import Store
+from standup.daemon.countdown import COUNTDOWN_JOB
+from standup.history.store import Store
 
 HOLD = """
 [[exercises.custom]]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from standup.sdnotify import sd_notify, watchdog_interval
+from standup.daemon.sdnotify import sd_notify, watchdog_interval
 
 from rig import start_standup, stop_standup, wait_until
 

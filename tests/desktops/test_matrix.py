@@ -23,7 +23,7 @@ import pytest
 
 from conftest import _rig_unavailable
 from desktop_rigs.base import Bubble, RigError, ServerRig
-from standup.busy_dnd import DoNotDisturbProbe
+from standup.busy.dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
 from standup.notify.freedesktop import FreedesktopNotifier
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from standup import cli_exercises
+from standup.cli import exercises as cli_exercises
 from standup.errors import StandupError, UsageError
 from standup.exercises import (
     GENERAL_CUE,
@@ -256,8 +256,8 @@ def test_snoozed_exercise_reads_the_saved_state(
 def test_exercises_next_reads_the_snooze_from_the_database(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from standup.cli import main
-    from standup.store import Store
+    from standup.cli.main import main
+    from standup.history.store import Store
 
     options = ExerciseOptions()
     rotation = Rotation(seed=4)

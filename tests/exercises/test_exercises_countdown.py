@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from standup.exercises import Exercise
-from standup.exercises_countdown import (
+from standup.exercises.countdown import (
     SWITCH_SECONDS,
     frame,
     progress_bar,

@@ -332,7 +332,7 @@ include_only = []
 
 def test_a_config_written_before_the_new_tags_still_loads(xdg_dirs: object, tmp_path: Path) -> None:
     """The [exercises] part as `config init` wrote it, plus an exclude of a renamed id."""
-    from standup.config import load_config
+    from standup.config.settings import load_config
 
     path = tmp_path / "config.toml"
     path.write_text(OLD_EXAMPLE)

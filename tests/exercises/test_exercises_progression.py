@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from standup.exercises import Exercise
-from standup.exercises_progression import (
+from standup.exercises.progression import (
     MAX_STEPS,
     Progression,
     by_id,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from standup.exercises import Exercise, builtin_catalogue
-from standup.exercises_figure import VIEW, render_svg
-from standup.exercises_pictures import picture_file, pictures_dir, write_pictures
-from standup.exercises_poses import POSES
+from standup.exercises.figure import VIEW, render_svg
+from standup.exercises.pictures import picture_file, pictures_dir, write_pictures
+from standup.exercises.poses import POSES
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from standup import control, core
-from standup.config import defaults
-from standup.snapshot import snapshot
+from standup import core
+from standup.config.settings import defaults
+from standup.control import client as control
+from standup.daemon.snapshot import snapshot
 
 from rig import wait_until
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, quiet_env
 
-from standup.control import ControlError
+from standup.control.client import ControlError
 
 from rig import wait_until
 

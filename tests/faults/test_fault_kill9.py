@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from faultkit import DaemonProcess, quiet_env, saved_core, state_fields, state_fields_of
 
-from standup.control import ControlError
+from standup.control.client import ControlError
 from standup.errors import StandupError
-from standup.store import Store
+from standup.history.store import Store
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, Harness, quiet_env, saved_core, state_fields, state_fields_of
 
-from standup.store import Store
+from standup.history.store import Store
 
 CONFIG = '[schedule]\nsit = "50m"\nsnooze = "10m"\n[idle]\nsource = "none"\n'
 

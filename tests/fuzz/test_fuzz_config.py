@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from standup.config import LoadedConfig, Settings, load_config
+from standup.config.settings import LoadedConfig, Settings, load_config
 from standup.errors import ConfigError
 
 TABLES = {

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from standup.control import RequestError, ping
-from standup.control_protocol import ERROR_CODES, MAX_LINE, decode_reply
-from standup.control_server import ControlServer
-from standup.daemon_commands import COMMANDS
+from standup.control.client import RequestError, ping
+from standup.control.protocol import ERROR_CODES, MAX_LINE, decode_reply
+from standup.control.server import ControlServer
+from standup.daemon.commands import COMMANDS
 
 EXCHANGE_LIMIT = 3.0  # seconds for one exchange; the idle timeout below is 1 s
 FUZZ = settings(

@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 import pytest
 
-from standup.config import IdleSourceName
+from standup.config.settings import IdleSourceName
 from standup.idle import (
     IDLE_CHOICES,
     Environment,

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from conftest import _rig_unavailable
-from standup.config import Settings
+from standup.config.settings import Settings
 from standup.core import Notify
+from standup.daemon.reminders import build_reminder
 from standup.exercises import Exercise, builtin_catalogue
-from standup.exercises_pictures import picture_file
+from standup.exercises.pictures import picture_file
 from standup.notify.base import Reminder
 from standup.notify.freedesktop import FreedesktopNotifier, open_freedesktop
-from standup.reminders import build_reminder
 
 from rig import Answers, Rig, wait_until
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from standup import service
+from standup.service import install as service
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "standup.service"
@@ -101,7 +101,8 @@ def test_systemd_quote(word: str, quoted: str) -> None:
 
 _REGISTER_AND_RUN = """
 import sys
-from standup import cli, cli_service
+from standup.cli import main as cli
+from standup.cli import service as cli_service
 build = cli.build_parser
 def with_service():
     parser = build()
@@ -346,7 +347,7 @@ def test_windows_prints_a_logon_task_with_pythonw(run_main, monkeypatch, capsys)
 
 
 def test_status_without_the_unit_says_how_to_install_it(run_main, monkeypatch, capsys) -> None:
-    from standup import service
+    from standup.service import install as service
 
     missing = service.ServiceStatus(
         "linux",
@@ -393,7 +394,7 @@ def test_the_unit_goes_where_the_manager_reads_and_install_says_so(
 def test_without_xdg_config_home_the_manager_reads_its_homes_config(
     fake_systemctl, tmp_path
 ) -> None:
-    from standup import service_systemd
+    from standup.service import systemd as service_systemd
 
     fake_manager(fake_systemctl, env={"HOME": str(tmp_path / "h")})
     facts = service_systemd.gather()
@@ -442,7 +443,7 @@ def test_status_warns_about_the_display_and_says_why_the_unit_failed(
     ],
 )
 def test_failure_reasons(state: dict[str, str], words: str) -> None:
-    from standup.service_systemd import failure_reason
+    from standup.service.systemd import failure_reason
 
     assert words in (failure_reason({"ActiveState": "failed", **state}) or "")
     assert failure_reason({"ActiveState": "active", "SubState": "running", **state}) is None

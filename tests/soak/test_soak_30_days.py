@@ -27,12 +27,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from standup import control, core, daemon_activity
-from standup.config import load_config
-from standup.daemon import SAMPLE_JOB, WAKE_JOB, Daemon
+from standup import core
+from standup.config.settings import load_config
+from standup.control import client as control
+from standup.daemon import activity as daemon_activity
+from standup.daemon.worker import SAMPLE_JOB, WAKE_JOB, Daemon
+from standup.history.store import HistoryEvent
 from standup.idle import IdleSample
 from standup.notify.base import Reminder
-from standup.store import HistoryEvent
 
 pytestmark = pytest.mark.slow
 
@@ -332,7 +334,7 @@ class Simulation:
             self._read_until = rows[-1].ts.timestamp() + 1e-6
 
     def collect_after_stop(self) -> None:
-        from standup.store import Store
+        from standup.history.store import Store
 
         with Store.open(self.db) as store:
             self.daemon.memory.store = store

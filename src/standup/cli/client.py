@@ -1,0 +1,319 @@
+"""Commands that talk to the running daemon over the control socket. Standard library only:
+these must start fast, so they import no APScheduler, pydantic or plyer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from standup.config.durations import describe, parse_positive_duration
+from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
+from standup.localtime import local_now, to_local
+
+# A status bar shows a tooltip, not a page: longer error texts are cut to this.
+_TOOLTIP_LIMIT = 300
+
+# The commands that only talk to the daemon (stats reads the database itself).
+CLIENT_COMMANDS = frozenset(
+    {"status", "snooze", "pause", "resume", "done", "skip", "now", "reload"}
+)
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser(
+        "status",
+        help="what standup is doing now",
+        description="What standup is doing now. Exit code 3 when the daemon is not running "
+        "(except with --waybar, which then prints a 'stopped' line for the bar).",
+    )
+    fmt = status.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the documented JSON object")
+    fmt.add_argument("--waybar", action="store_true", help="one line for a waybar custom module")
+    status.set_defaults(runner=_cmd_status, client=True)
+
+    snooze = sub.add_parser(
+        "snooze",
+        help="postpone the reminder (default: the configured snooze)",
+        description="Postpone the reminder showing, or the next one, by DURATION "
+        "(default: schedule.snooze).",
+    )
+    snooze.add_argument("duration", nargs="?", help='e.g. "10m", "1h"')
+    snooze.set_defaults(runner=_cmd_snooze, client=True)
+
+    pause = sub.add_parser(
+        "pause",
+        help="no reminders for a while (default: until resumed)",
+        description="No reminders for DURATION, until HH:MM, or (with neither) until "
+        "`standup resume`. Nothing counts as sitting meanwhile.",
+    )
+    pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
+    pause.add_argument(
+        "--until",
+        metavar="HH:MM",
+        help="pause until this local time (or HH:MM+05:00, HH:MMZ for another UTC offset)",
+    )
+    pause.set_defaults(runner=_cmd_pause, client=True)
+
+    for name, text in (
+        ("resume", "end a pause; a new sitting stretch starts now"),
+        ("done", "I did the exercise: start a new stretch"),
+        ("skip", "skip this reminder: start a new stretch"),
+        ("now", "remind me now, with the next exercise"),
+        ("reload", "re-read the config file"),
+    ):
+        simple = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        simple.set_defaults(runner=_cmd_simple, control_command=name, client=True)
+    _add_answer_flags(sub)
+
+    stats = sub.add_parser(
+        "stats",
+        help="reminders, answers and time sat, per day",
+        description="Reminders, answers, breaks and time sat, per day, from the history "
+        "(works without the daemon).",
+    )
+    stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
+    out = stats.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV, one row a day")
+    stats.set_defaults(runner=_cmd_stats)
+
+
+def _add_answer_flags(sub: argparse._SubParsersAction) -> None:
+    done = sub.choices["done"]
+    done.description = (
+        "I did the exercise: start a new stretch. With --too-easy or --too-hard it counts as "
+        "done too, and the next time this exercise would come up you get its harder (or "
+        "easier) variant instead; repeat to go further along."
+    )
+    rating = done.add_mutually_exclusive_group()
+    for flag, value, text in (
+        ("--too-easy", "too_easy", "done, and suggest a harder variant from now on"),
+        ("--too-hard", "too_hard", "done, and suggest an easier variant from now on"),
+    ):
+        rating.add_argument(flag, dest="rating", action="store_const", const=value, help=text)
+    now = sub.choices["now"]
+    now.description = (
+        "Remind me now, with the next exercise. With --guide, count a timed hold down in the "
+        "terminal (the reminder showing, or the next one) and record it as done at the end."
+    )
+    now.add_argument(
+        "--guide",
+        action="store_true",
+        help="count the hold down here, with a progress bar; Ctrl-C stops without recording",
+    )
+
+
+def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    from standup.control.client import request
+
+    return request(cmd, args)
+
+
+def request_status() -> dict[str, Any]:
+    """The daemon's status; DaemonNotRunning when there is none."""
+    return _request("status")
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    if args.waybar:
+        print(waybar_line())
+        return 0
+    info = _request("status")
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        print(describe_status(info))
+    return 0
+
+
+def waybar_line() -> str:
+    """The bar's JSON line, whatever happens: waybar hides a module whose command exits
+    non-zero or prints no text, and a hidden module says nothing about why."""
+    try:
+        return json.dumps(waybar(_request("status")))
+    except DaemonNotRunning:
+        line = {"text": "off", "tooltip": "the standup daemon is not running", "class": "stopped"}
+    except StandupError as error:  # no answer in time, a refused or unreadable reply
+        line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
+    except Exception as error:  # a reply of an unexpected shape: the bar still gets its line
+        line = {"text": "error", "tooltip": f"standup status failed: {error!r}", "class": "error"}
+    line["tooltip"] = _bounded(line["tooltip"])
+    return json.dumps(line)
+
+
+def _bounded(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _cmd_snooze(args: argparse.Namespace) -> int:
+    request_args = {}
+    if args.duration is not None:  # an empty argument is a mistake, not the default
+        request_args["duration"] = _duration_seconds(args.duration)
+    print(describe_status(_request("snooze", request_args)))
+    return 0
+
+
+def _cmd_pause(args: argparse.Namespace) -> int:
+    if args.duration is not None and args.until is not None:
+        raise UsageError("give a duration or --until, not both")
+    request_args: dict[str, Any] = {}
+    note = ""
+    if args.duration is not None:
+        request_args["duration"] = _duration_seconds(args.duration)
+    elif args.until is not None:
+        now = local_now()
+        until = next_local_time(args.until, now)
+        request_args["until"] = until.isoformat()
+        if until.date() != now.astimezone(until.tzinfo).date():
+            # Said aloud: "--until 9:00" typed at 9:30 must not pass for a short pause.
+            note = f"{args.until} has passed today: pausing until tomorrow, {_day(until)}.\n"
+    print(note + describe_status(_request("pause", request_args)))
+    return 0
+
+
+def _cmd_simple(args: argparse.Namespace) -> int:
+    if getattr(args, "guide", False):
+        from standup.cli.guide import guide
+
+        return guide(_request, sys.stdout)
+    rating = getattr(args, "rating", None)
+    try:
+        result = _request(args.control_command, {"rating": rating} if rating else None)
+    except StandupError as error:
+        if getattr(error, "code", "") == "bad_config":
+            raise ConfigError(str(error), hint="`standup config check` shows it again") from None
+        raise
+    if args.control_command == "reload":
+        print(result["message"])
+        result = result["status"]
+    print(describe_status(result))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from standup.cli.stats import run_stats
+
+    return run_stats(args, sys.stdout)
+
+
+def _duration_seconds(text: str) -> float:
+    if not text.strip():
+        raise UsageError("an empty duration", hint='give one like "10m", or none for the default')
+    try:
+        return parse_positive_duration(text).total_seconds()
+    except ValueError as error:
+        raise UsageError(f"bad duration {text!r}: {error}") from None
+
+
+def next_local_time(text: str, now: datetime) -> datetime:
+    """The next moment the clock shows `text` (today, or tomorrow if already past): local
+    time, or the clock of the UTC offset given with it (`12:30+05:00`, `12:30Z`)."""
+    example = "like 14:30, or 14:30+05:00 for another UTC offset"
+    if not text.strip():
+        raise UsageError("--until needs a time", hint=f"give one {example}")
+    try:
+        wanted = time.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--until wants a time {example}, not {text!r}") from None
+    clock = now.astimezone(wanted.tzinfo) if wanted.tzinfo is not None else now
+    candidate = clock.replace(
+        hour=wanted.hour, minute=wanted.minute, second=wanted.second, microsecond=0
+    )
+    if candidate <= clock:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def _day(moment: datetime) -> str:
+    """ "Tue 3 Mar 12:30": a date and time that need no year."""
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+# ---- formatting -------------------------------------------------------------------------
+
+
+def _local(iso: str | None) -> datetime | None:
+    return to_local(datetime.fromisoformat(iso)) if iso else None
+
+
+def _human(seconds: float) -> str:
+    """Seconds under a minute, whole minutes above: "45 s", "18 min", "1 h 5 min"."""
+    seconds = max(0, round(seconds))
+    return describe(timedelta(seconds=round(seconds / 60) * 60 if seconds >= 60 else seconds))
+
+
+def _until(when: datetime, now: datetime) -> str:
+    return _human((when - now).total_seconds())
+
+
+def describe_status(info: dict[str, Any]) -> str:
+    """One line for people, e.g. "Sitting for 32 min; next reminder at 14:50 (in 18 min)",
+    and a second one when the config file was refused."""
+    line = _describe_state(info)
+    if info.get("config_error"):
+        # Bounded: a reply from a daemon that quotes a huge bad value whole must not flood.
+        first = _bounded(str(info["config_error"]).splitlines()[0])
+        line += f"\nConfig not reloaded (the running settings stay): {first}"
+    return line
+
+
+def _describe_state(info: dict[str, Any]) -> str:
+    now = _local(info.get("now")) or local_now()
+    state = info.get("state")
+    sat = _human(info.get("sitting_seconds") or 0)  # null while not sitting
+    nxt = _local(info.get("next_reminder_at"))
+    if state == "paused":
+        until = _local(info.get("paused_until"))
+        if until is None:
+            return "Paused until you run `standup resume`."
+        when = f"{until:%H:%M}" if until.date() == now.date() else _day(until)
+        return f"Paused until {when} (in {_until(until, now)})."
+    if state == "away":
+        return "Away from the desk: the next sitting stretch starts when you are back."
+    if state == "off_hours":
+        again = _local(info.get("active_again_at"))
+        if again is None:
+            return "Outside working hours."
+        when = f"{again:%H:%M}" if again - now < timedelta(hours=20) else f"{again:%a %H:%M}"
+        return f"Outside working hours: reminders resume at {when} (in {_until(again, now)})."
+    if info.get("held_because"):
+        return f"Sitting for {sat}; reminder held: {', '.join(info['held_because'])}."
+    if state == "reminding":
+        exercise = (info.get("exercise") or {}).get("name", "a break")
+        return f"Reminder showing: {exercise}. Sitting for {sat}."
+    if nxt is None:
+        return f"Sitting for {sat}."
+    when = f"{nxt:%H:%M}" if nxt - now < timedelta(hours=20) else f"{nxt:%a %H:%M}"
+    lead = f"Sitting for {sat}"
+    if state == "snoozed":
+        lead = (
+            f"Snoozed ({info.get('snoozes_used', 0)} of {_snoozes_total(info)}); sitting for {sat}"
+        )
+    return f"{lead}; next reminder at {when} (in {_until(nxt, now)})."
+
+
+def _snoozes_total(info: dict[str, Any]) -> int:
+    return int(info.get("snoozes_used", 0)) + int(info.get("snoozes_left", 0))
+
+
+def waybar(info: dict[str, Any]) -> dict[str, Any]:
+    """The object a waybar custom module with `return-type: json` expects."""
+    state = info.get("state", "sitting")
+    interval = max(1, int(info.get("interval_seconds", 1)))
+    sitting = int(info.get("sitting_seconds") or 0)  # null while not sitting
+    percentage = min(100, round(100 * sitting / interval))
+    if state in ("paused", "away", "off_hours"):
+        text, percentage = state.replace("_", " "), 0
+    elif state == "reminding":
+        text = "stand up!"
+    else:
+        text = f"{sitting // 60}m"
+    return {
+        "text": text,
+        "tooltip": describe_status(info),
+        "class": state,
+        "percentage": percentage,
+    }

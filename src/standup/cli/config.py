@@ -1,0 +1,343 @@
+"""`standup config path|show|check|init|set|edit`: these work without a daemon.
+
+`set` and `edit` validate the new file before it replaces the old one (atomically), then ask a
+running daemon to reload it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "config",
+        help="see, check or create the config file",
+        description="The TOML config: where it is read from, what it says in effect, whether it "
+        "is valid, and one-line changes. A running daemon picks up every saved change.",
+    )
+    actions = parser.add_subparsers(
+        dest="config_command", metavar="{path,show,check,init,set,edit}"
+    )
+    actions.required = True
+    actions.add_parser(
+        "path",
+        help="the files read, in order, and which exist",
+        description="The config files standup reads, lowest precedence first, marking those "
+        "that exist and the one `config set` and `config edit` change.",
+    )
+    show = actions.add_parser(
+        "show",
+        help="the effective config, as TOML",
+        description="Every setting as the daemon would use it: defaults, files and STANDUP_* "
+        "variables merged, as TOML.",
+    )
+    show.add_argument("--sources", action="store_true", help="say where each value came from")
+    check = actions.add_parser(
+        "check",
+        help="validate the config (or FILE); exit 2 if bad",
+        description="Validate the config as the daemon would load it, or FILE alone; a problem "
+        "is named by file, line and key, with what is allowed. Exit 2 when it is bad.",
+    )
+    check.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a file to check instead")
+    init = actions.add_parser(
+        "init",
+        help="write the commented example to your config path",
+        description="Write the commented example config (every setting at its default) to "
+        "your config path, to edit from there.",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    set_ = actions.add_parser(
+        "set",
+        help="set KEY (like schedule.sit) to VALUE in your file",
+        description="Set one key in your config file, keeping its comments and layout. The "
+        "value is checked first: a refused one is never written.",
+    )
+    set_.add_argument("key", metavar="KEY", help="a dotted key, like schedule.sit")
+    set_.add_argument("value", metavar="VALUE", help='a TOML value (5, true, ["a"]) or text')
+    actions.add_parser(
+        "edit",
+        help="open your config in $VISUAL/$EDITOR; check it on save",
+        description="Open your config file in $VISUAL or $EDITOR. When you save and quit, "
+        "the result is checked: a bad edit can be edited again, or is kept beside the file as "
+        "config.toml.rejected; your file changes only when the edit is valid.",
+    )
+    parser.set_defaults(runner=_cmd_config)
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    runner = {
+        "path": _path,
+        "show": _show,
+        "check": _check,
+        "init": _init,
+        "set": _set,
+        "edit": _edit,
+    }[args.config_command]
+    return runner(args)
+
+
+def _path(args: argparse.Namespace) -> int:
+    from standup.paths import config_files
+
+    files, user, _named = config_files(args.config)
+    for path in files:
+        mark = "exists " if path.is_file() else "missing"
+        role = "user " if path == user else "admin"
+        print(f"{mark}  {role}  {path}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from standup.config.settings import load_config
+
+    loaded = load_config(args.config)
+    data = loaded.settings.model_dump(mode="json")
+    origins = loaded.origins if args.sources else None
+    sys.stdout.write(to_toml(data, origins))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from standup.config.settings import load_config
+
+    loaded = load_config(args.file or args.config)
+    read = ", ".join(map(str, loaded.files)) or "no file (built-in defaults)"
+    print(f"config OK: {read}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    from standup.config.settings import candidate_files
+
+    _files, target, _named = candidate_files(args.config)
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists", hint="use --force to overwrite it")
+    text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
+    real = target.resolve() if target.is_symlink() else target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    tmp = real.with_name(real.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, real)
+    print(f"wrote {target}")
+    return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    from standup.config import edit as config_edit
+    from standup.config import settings as config
+
+    _files, target, _named = config.candidate_files(args.config)
+    key = config_edit.parse_key(args.key)
+    config_edit.check_key(key, config.allowed_keys, str(target), _ARRAYS_OF_TABLES)
+    old = config.read_config_text(target)
+    if old is not None:
+        config.read_toml(target)  # a file that is not TOML now gets its own clear message
+    literal = config_edit.value_literal(args.value)
+    new = config_edit.set_value(old or "", key, literal)
+    _replace_validated(target, new)
+    print(f"{config_edit.dotted(key)} = {literal} in {target}")
+    _reload_daemon()
+    return 0
+
+
+# Keys holding [[arrays.of.tables]]: `set` cannot address one entry, `edit` can.
+_ARRAYS_OF_TABLES = {("exercises", "custom")}
+
+
+def _editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, else vi, split like a shell would; a value that cannot be
+    split, or is blank, is a usage error rather than a traceback."""
+    import shlex
+
+    name = next((n for n in ("VISUAL", "EDITOR") if os.environ.get(n)), None)
+    if name is None:
+        return ["vi"]
+    value = os.environ[name]
+    shown = value if len(value) <= 80 else value[:79] + "\u2026"
+    hint = f"set ${name} to your editor's command, like `nano` or `code --wait`"
+    try:
+        command = shlex.split(value, posix=os.name != "nt")
+    except ValueError as error:  # an unclosed quote, a trailing backslash
+        raise UsageError(f"cannot read ${name}={shown!r}: {error}", hint=hint) from None
+    if not command:
+        raise UsageError(f"${name}={shown!r} names no command", hint=hint)
+    return command
+
+
+def _edit(args: argparse.Namespace) -> int:
+    import subprocess
+    import tempfile
+    from importlib.resources import files
+
+    from standup.config import settings as config
+
+    _files, target, _named = config.candidate_files(args.config)
+    original = config.read_config_text(target)
+    if original is None:
+        original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
+    editor = _editor_command()
+    fd, name = tempfile.mkstemp(prefix="standup-config-", suffix=".toml")
+    copy = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(original)
+        while True:
+            try:
+                done = subprocess.run([*editor, str(copy)], check=False)
+            except OSError as error:
+                raise UsageError(
+                    f"cannot run the editor {editor[0]!r}: {error.strerror or error}",
+                    hint="set $VISUAL or $EDITOR to your editor's command",
+                ) from None
+            if done.returncode != 0:
+                raise UsageError(
+                    f"the editor exited with status {done.returncode}; {target} is unchanged"
+                )
+            text = copy.read_text(encoding="utf-8")
+            if text == original:
+                print(f"no changes to {target}")
+                return 0
+            interactive = sys.stdin.isatty()
+            kept = target.with_name(target.name + ".rejected")
+            try:
+                # Line numbers in an error count lines of the edit, so they name where it is.
+                _replace_validated(target, text, "your edit" if interactive else str(kept))
+                break
+            except ConfigError as error:
+                print(f"standup: {error}", file=sys.stderr)
+                if not interactive or not _ask("Edit again? [Y/n] "):
+                    # Keep the work: the edit is saved beside the config for another try.
+                    _keep(kept, text)
+                    raise ConfigError(
+                        f"{target} is unchanged; your edit is kept in {kept}",
+                        hint=f"fix it there, then `standup config check {kept}` and move it over",
+                    ) from None
+    finally:
+        copy.unlink(missing_ok=True)
+    print(f"saved {target}")
+    _reload_daemon()
+    return 0
+
+
+def _keep(kept: Path, text: str) -> None:
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(text, encoding="utf-8")
+
+
+def _ask(prompt: str) -> bool:
+    try:
+        answer = input(prompt)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes")
+
+
+def _replace_validated(target: Path, text: str, holder: str | None = None) -> None:
+    """Write `text` next to `target`, load it with every other layer, then rename it over.
+
+    An error names the new text by `holder`, a file that holds it (line numbers then apply to
+    it); with no holder (`config set`: the text is in no file) by `target`, without lines.
+    """
+    from standup.config.settings import load_config
+
+    # A config symlinked from a dotfiles repository stays a link: write the file it points to.
+    real = target.resolve() if target.is_symlink() else target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        if real.exists():
+            os.chmod(tmp, real.stat().st_mode & 0o7777)
+        try:
+            load_config(tmp)
+        except ConfigError as error:
+            message = _renamed(str(error), tmp, holder or str(target), lines=holder is not None)
+            hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
+            raise ConfigError(message, hint=hint) from None
+        os.replace(tmp, real)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:
+    """`message` with the temporary file's name replaced, and its line numbers dropped when
+    `name` does not hold the text they count (an error in another layer keeps its own)."""
+    import re
+
+    pattern = re.escape(str(tmp)) + r"(, line \d+)?"
+    return re.sub(pattern, lambda m: name + (m.group(1) or "" if lines else ""), message)
+
+
+def _reload_daemon() -> None:
+    from standup.control.client import request
+
+    try:
+        request("reload")
+    except DaemonNotRunning:
+        return
+    except StandupError as error:
+        print(f"standup: the running daemon did not reload: {error}", file=sys.stderr)
+        return
+    print("the running standup reloaded its config")
+
+
+def to_toml(data: dict[str, Any], origins: Any = None) -> str:
+    """Our config as TOML: tables of scalars and lists, plus arrays of tables."""
+    lines: list[str] = []
+    for section, table in data.items():
+        simple = {k: v for k, v in table.items() if not _is_table(v) and not _is_table_list(v)}
+        lines.append(f"[{section}]")
+        for key, value in simple.items():
+            lines.append(_assign(key, value, origins, (section, key)))
+        for key, value in table.items():
+            if _is_table(value):
+                lines.append(f"\n[{section}.{key}]")
+                for sub, item in value.items():
+                    lines.append(_assign(sub, item, origins, (section, key, sub)))
+            elif _is_table_list(value):
+                for item in value:
+                    lines.append(f"\n[[{section}.{key}]]")
+                    lines.extend(_assign(k, v, None, ()) for k, v in item.items())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_table_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _assign(key: str, value: Any, origins: Any, path: tuple[str, ...]) -> str:
+    line = f"{_key(key)} = {_value(value)}"
+    if origins is not None:
+        line += f"  # {origins.get(path, 'built-in default')}"
+    return line
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else _value(key)
+
+
+def _value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)

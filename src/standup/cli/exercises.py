@@ -1,0 +1,277 @@
+"""`standup exercises list|show|next`: a parser builder and a runner; the work is in exercises."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from standup.errors import StandupError, UsageError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from standup.exercises import Exercise, ExerciseOptions
+
+
+def _lib() -> ModuleType:
+    """The exercises module, imported on first use: `standup --help` and the fast client
+    commands build this parser too, and must not pay for pydantic."""
+    from standup import exercises
+
+    return exercises
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    """One exercise as the commands report it: the entry and whether it can come up."""
+
+    exercise: Exercise
+    reason: str | None
+    custom: bool
+
+    @property
+    def eligible(self) -> bool:
+        return self.reason is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: every catalogue field plus category, custom, eligible, reason."""
+        data = self.exercise.model_dump(mode="json")
+        data["equipment"] = list(self.exercise.equipment)
+        data["steps"] = list(self.exercise.steps)
+        return {
+            **data,
+            "category": self.exercise.category,
+            "custom": self.custom,
+            "eligible": self.eligible,
+            "reason": self.reason,
+        }
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `exercises` and its subcommands on the top-level subparsers object."""
+    parser = subparsers.add_parser(
+        "exercises",
+        help="list, show or preview the exercises",
+        description="The exercises standup suggests, filtered by the [exercises] options.",
+    )
+    sub = parser.add_subparsers(dest="exercises_command", metavar="{list,show,next}")
+    list_parser = sub.add_parser("list", help="the exercises that can come up (the default)")
+    list_parser.add_argument(
+        "--all", action="store_true", help="also show filtered-out exercises and why"
+    )
+    list_parser.add_argument("--json", action="store_true", help="print JSON")
+    show_parser = sub.add_parser("show", help="the full text of one exercise")
+    show_parser.add_argument("id", help="an exercise id, as `list --all` shows")
+    show_parser.add_argument("--json", action="store_true", help="print JSON")
+    show_parser.add_argument(
+        "--open", action="store_true", help="open the exercise's picture in the image viewer"
+    )
+    next_parser = sub.add_parser("next", help="what the next reminder will suggest")
+    next_parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def run(
+    args: argparse.Namespace,
+    options: ExerciseOptions,
+    rotation_json: str | None,
+    out: TextIO,
+    *,
+    snoozed: str | None = None,
+    progression: str | None = None,
+) -> int:
+    """Carry out `standup exercises ...` and print the result to `out`; returns the exit code.
+    `snoozed`: the id of the exercise a snoozed reminder will bring back, if any."""
+    command = getattr(args, "exercises_command", None) or "list"
+    as_json = bool(getattr(args, "json", False))
+    if command == "list":
+        rows = list_rows(options, show_all=bool(getattr(args, "all", False)))
+        if as_json:
+            _print_json([row.to_dict() for row in rows], out)
+        else:
+            _print_table(rows, options, out)
+    elif command == "show":
+        row = show_row(options, args.id)
+        if as_json:
+            _print_json(row.to_dict(), out)
+        else:
+            _print_exercise(row, out, options=options)
+        if getattr(args, "open", False):
+            open_picture(row.exercise)
+    elif command == "next":
+        back = show_row(options, snoozed) if snoozed and options.find(snoozed) else None
+        row = back or next_row(options, rotation_json, progression)
+        if as_json:
+            _print_json(row.to_dict() if row else None, out)
+        elif row is None:
+            count = len(_lib().eligible(options))
+            out.write(
+                "No reminder has been given yet: the first one is picked at random from "
+                f"{count} eligible exercises.\n"
+            )
+        else:
+            _print_exercise(row, out, heading="Next: ")
+            if back is not None:
+                out.write("\n(the snoozed reminder comes back with this exercise)\n")
+    else:
+        raise UsageError(f"unknown exercises command {command!r}", hint="use list, show or next")
+    return 0
+
+
+def list_rows(options: ExerciseOptions, *, show_all: bool = False) -> list[ExerciseRow]:
+    """Every exercise that can come up, or with `show_all` every one, in catalogue order."""
+    explain = _lib().explainer(options)
+    custom = {e.id for e in options.custom}
+    rows = [ExerciseRow(e, explain(e), e.id in custom) for e in options.catalogue()]
+    return rows if show_all else [row for row in rows if row.eligible]
+
+
+def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
+    """One exercise by id; an unknown id is a usage error with a suggestion."""
+    exercise = options.find(exercise_id)
+    if exercise is None:
+        ids = [e.id for e in options.catalogue()]
+        close = difflib.get_close_matches(exercise_id, ids, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(
+            f"no exercise with id {exercise_id!r}",
+            hint=f"{guess}`standup exercises list --all` shows every id",
+        )
+    return _row(exercise, options)
+
+
+def snoozed_exercise(core_json: str | None, exercise_id: str | None) -> str | None:
+    """The exercise a snoozed reminder brings back, from what the daemon saved: a snooze keeps
+    the reminder's exercise, so the rotation's next pick is not what comes next."""
+    if not core_json or not exercise_id:
+        return None
+    from standup.core import Phase, state_from_dict
+
+    try:
+        state = state_from_dict(json.loads(core_json))
+    except ValueError:
+        return None
+    if state is None or state.phase is not Phase.SITTING or state.snoozes == 0:
+        return None
+    return exercise_id
+
+
+def next_row(
+    options: ExerciseOptions, rotation_json: str | None, progression: str | None = None
+) -> ExerciseRow | None:
+    """The next pick of the stored rotation (not advanced), or None when nothing is stored yet."""
+    rotation = _lib().load_rotation(rotation_json)
+    if rotation is None:
+        return None
+    from standup.exercises.progression import by_id, load_progression
+
+    picked = _lib().pick(rotation, options, advance=False)
+    # "Too easy" / "too hard" answers put a neighbour on the progression in its place.
+    pool = by_id(_lib().eligible(options))
+    return _row(load_progression(progression).substitute(picked, pool), options)
+
+
+def _row(exercise: Exercise, options: ExerciseOptions) -> ExerciseRow:
+    custom = any(c.id == exercise.id for c in options.custom)
+    return ExerciseRow(exercise, _lib().explain_ineligible(exercise, options), custom)
+
+
+def _print_json(data: object, out: TextIO) -> None:
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO) -> None:
+    show_reason = any(not row.eligible for row in rows)
+    header = ["ID", "CATEGORY", "WHERE", "NEEDS"] + (["FILTERED OUT"] if show_reason else [])
+    table = [header]
+    for row in rows:
+        e = row.exercise
+        cells = [e.id, e.category, e.position, ", ".join(e.needs) or "-"]
+        table.append(cells + ([row.reason or ""] if show_reason else []))
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    out.write("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip() + "\n")
+    for line, row in zip(table[1:], rows, strict=True):
+        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+        # The dose and the safety cue on an indented line: what the reminder will ask for.
+        out.write(f"    {row.exercise.name}: {row.exercise.dose}. {row.exercise.cue}\n")
+    count = sum(row.eligible for row in rows)
+    total = len(options.catalogue())
+    out.write(f"{count} of {total} eligible (focus: {options.focus})\n")
+
+
+def _print_exercise(
+    row: ExerciseRow,
+    out: TextIO,
+    heading: str = "",
+    *,
+    options: ExerciseOptions | None = None,
+) -> None:
+    """The entry in full: the bubble it becomes, then (with `options`, for `show`) why it
+    helps, its neighbours on the progression, and the cues that hold for every exercise."""
+    lib = _lib()
+    e = row.exercise
+    title, body = lib.render(e)
+    equipment = ", ".join(e.equipment)
+    status = "eligible" if row.eligible else f"not eligible: {row.reason}"
+    out.write(f"{heading}{e.name} [{e.id}]\n")
+    out.write(f"{e.category}, {e.position}, equipment: {equipment}; {status}\n\n")
+    out.write(f"{title}\n{body}\n")
+    if options is None:
+        return
+    if e.why:
+        out.write(f"\nWhy: {e.why}\n")
+    for label, other_id in (("Easier", e.easier), ("Harder", e.harder)):
+        other = options.find(other_id) if other_id else None
+        if other is not None:
+            out.write(f"{label}: {other.name} [{other.id}]\n")
+    out.write(f"\n{lib.GENERAL_CUE}\n{lib.SAFETY_NOTICE}\n")
+
+
+def open_picture(exercise: Exercise) -> None:
+    """Open the exercise's picture in the desktop's viewer, without a shell."""
+    from standup.exercises.pictures import picture_file
+
+    path = picture_file(exercise)
+    if path is None:
+        raise StandupError(
+            f"exercise {exercise.id!r} has no picture",
+            hint='a custom entry can name one with image = "~/path/to/file.svg"',
+        )
+    _open_with_platform_viewer(Path(path))
+
+
+def _open_with_platform_viewer(path: Path) -> None:
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]  # Windows only
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    found = shutil.which(opener)
+    if found is None:
+        raise StandupError(
+            f"cannot open {path}: no {opener} on PATH", hint=f"open it yourself: {path}"
+        )
+    try:
+        # xdg-open may wait for the viewer where the desktop has no launcher of its own.
+        result = subprocess.run(
+            [found, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise StandupError(f"cannot run {opener}: {exc}", hint=f"open it yourself: {path}") from exc
+    if result.returncode != 0:
+        said = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.returncode}"]
+        raise StandupError(
+            f"{opener} could not open {path}: {said[0]}", hint=f"open it yourself: {path}"
+        )

@@ -1,0 +1,130 @@
+"""`standup service install|uninstall|status` and `standup doctor`: builders and runners.
+
+The work lives in `standup.service` and `standup.doctor`; both are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from standup.service.install import Plan
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    service = sub.add_parser(
+        "service",
+        help="run standup as a user service (systemd, launchd)",
+        description="Install, remove or inspect the user service that starts standup at login: "
+        "a systemd user unit on Linux, a launchd agent on macOS.",
+    )
+    actions = service.add_subparsers(dest="service_command", metavar="{install,uninstall,status}")
+    actions.required = True
+    install = actions.add_parser(
+        "install",
+        help="write the user unit and enable it",
+        description="Write the user unit (and the shell completion files), then enable it so "
+        "standup starts with every login. Run it again after moving the checkout or the venv.",
+    )
+    install.add_argument("--now", action="store_true", help="start it too")
+    install.add_argument("--dry-run", action="store_true", help="print what would be done")
+    install.set_defaults(runner=_cmd_install)
+    uninstall = actions.add_parser(
+        "uninstall",
+        help="stop and disable it, remove the unit",
+        description="Stop and disable the service and remove what `service install` wrote. "
+        "Your config and history stay.",
+    )
+    uninstall.add_argument("--dry-run", action="store_true", help="print what would be done")
+    uninstall.set_defaults(runner=_cmd_uninstall)
+    status = actions.add_parser(
+        "status",
+        help="installed, enabled, running?",
+        description="Whether the unit is installed, enabled and running, and where it is.",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(runner=_cmd_status)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check everything standup needs, with hints",
+        description="Check the config, the session bus, the notification server, the idle "
+        "source, the daemon and the service, and say how to fix what fails. Exit 1 when "
+        "standup cannot remind you.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+    doctor.set_defaults(runner=_cmd_doctor)
+
+
+def _cmd_install(args: argparse.Namespace) -> int:
+    from standup.service import install as service
+
+    plan = service.plan_install(now=args.now, facts=_facts())
+    return _carry_out(plan, args.dry_run)
+
+
+def _facts():  # -> ManagerFacts | None; asked only on Linux, where a user manager may run
+    from standup.service import install as service
+    from standup.service import systemd as service_systemd
+
+    return service_systemd.gather() if service.current_platform() == "linux" else None
+
+
+def _cmd_uninstall(args: argparse.Namespace) -> int:
+    from standup.service import install as service
+
+    return _carry_out(service.plan_uninstall(facts=_facts()), args.dry_run)
+
+
+def _carry_out(plan: Plan, dry_run: bool) -> int:
+    from standup.service import install as service
+
+    if dry_run:
+        print("\n".join(service.describe(plan)))
+    else:
+        service.apply(plan)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from standup.service import install as service
+
+    info = service.status()
+    if args.json:
+        print(json.dumps(info.to_json(), indent=2, default=str))
+        return 0
+    if info.unit_file is not None:
+        print(f"unit file: {info.unit_file} ({'installed' if info.installed else 'not installed'})")
+    if info.manager_error and info.unit_file is not None and not info.installed:
+        # systemd knows no such unit: say what to do rather than quote systemctl.
+        print("           install it with `standup service install --now`")
+    elif info.manager_error:
+        print(f"service manager: {info.manager_error}")
+    else:
+        if info.enabled is not None:
+            print(f"enabled:   {info.enabled}")
+        if info.active is not None:
+            print(f"active:    {info.active}")
+        if info.failure:
+            print(f"           {info.failure}")
+    if info.daemon is None:
+        print("daemon:    not running")
+    else:
+        print(f"daemon:    running ({info.daemon.get('state', 'unknown state')})")
+    if info.display_warning:
+        print(f"warning:   {info.display_warning}")
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from standup.service import doctor
+
+    report = doctor.run_checks(args.config)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        sys.stdout.write(doctor.render(report))
+    return report.exit_code

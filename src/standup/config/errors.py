@@ -1,0 +1,218 @@
+"""Turn pydantic validation errors into one paragraph naming file, line, key, value and rule.
+
+pydantic's own wording ("Input should be a valid list") says what failed in Python's terms;
+ours says what TOML to write instead: what is allowed and an example line, the default where
+there is one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from standup.notify.text import quote_bounded
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+_MAX_ERRORS = 3
+_MAX_LINE = 300  # a message quoting a 20 MB value must still fit a bubble and a status reply
+
+
+AllowedKeys = Callable[[tuple[str, ...]], list[str]]
+
+
+def describe_validation_error(
+    error: ValidationError, origins: Mapping[tuple[str, ...], str], allowed: AllowedKeys
+) -> str:
+    lines = [
+        quote_bounded(_describe_one(item, origins, allowed), _MAX_LINE)
+        for item in error.errors()[:_MAX_ERRORS]
+    ]
+    more = error.error_count() - _MAX_ERRORS
+    if more > 0:
+        lines.append(f"(and {more} more)")
+    return "\n".join(lines)
+
+
+def _describe_one(
+    item: Mapping[str, Any], origins: Mapping[tuple[str, ...], str], allowed: AllowedKeys
+) -> str:
+    loc = tuple(item["loc"])
+    key = dotted(loc)
+    where = _where(loc, origins)
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        table = tuple(str(p) for p in loc[:-1] if not isinstance(p, int))
+        names = allowed(table)
+        hint = f" (allowed here: {', '.join(names)})" if names else ""
+        return f"{where}: unknown key {key}{hint}"
+    if kind == "missing":
+        return f"{where}: {key} is required"
+    message = _in_our_words(item, loc) or str(item["msg"]).removeprefix(
+        "Value error, "
+    ).removeprefix("Assertion failed, ")
+    if loc and "input" in item and not isinstance(item["input"], dict):
+        return f"{where}: {key} = {_toml_value(item['input'])}: {message}"
+    return f"{where}: {key or 'config'}: {message}"
+
+
+_WHOLE = ("int_type", "int_parsing", "int_from_float")
+_NUMBER = ("float_type", "float_parsing", "finite_number")
+_BOOL = ("bool_type", "bool_parsing")
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def _in_our_words(item: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+    """What is allowed and an example, for the errors pydantic words in its own terms."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    entry = bool(loc) and isinstance(loc[-1], int)  # one entry of a list: `days[2]`
+    field_loc = loc[:-1] if entry else loc
+    leaf = _key_text(str(field_loc[-1])) if field_loc else "key"
+    default = _default(field_loc)
+    subject = "each entry" if entry else "the value"
+    if kind == "literal_error":
+        choices = _choices(str(ctx.get("expected", "")))
+        example = default if default is not None else (choices[0] if not entry else choices[:1])
+        return f"{subject} must be one of {', '.join(map(_toml, choices))}; " + _eg(leaf, example)
+    if kind in ("list_type", "tuple_type"):
+        given = item.get("input")
+        example = default if default else [given]
+        return "a list goes in square brackets; " + _eg(leaf, example)
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return f"the list needs at least {least} entr{'y' if least == 1 else 'ies'}; " + _eg(
+            leaf, default
+        )
+    if kind in _BOUNDS:
+        name, words = _BOUNDS[kind]
+        bound = ctx.get(name)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)  # "at least 0", not "at least 0.0"
+        return f"{subject} must be {words} {bound}; " + _eg(leaf, default, bound)
+    if kind in _WHOLE:
+        return f"{subject} must be a whole number, without quotes; " + _eg(leaf, default, 1)
+    if kind in _NUMBER:
+        return f"{subject} must be a finite number, without quotes; " + _eg(leaf, default, 0.5)
+    if kind in _BOOL:
+        return f"{subject} must be true or false, without quotes; " + _eg(leaf, default, True)
+    if kind == "string_type":
+        return f"{subject} must be text in double quotes; " + _eg(leaf, default, "text")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{dotted(field_loc)} is a table: write [{dotted(field_loc)}] with its keys below"
+    return None
+
+
+def _eg(leaf: str, example: Any, fallback: Any = None) -> str:
+    value = fallback if example is None or example in ([], {}) else example
+    return "e.g. " + (f"{leaf} = {_toml(value)}" if value is not None else f"{leaf} = ...")
+
+
+def _choices(expected: str) -> list[Any]:
+    """pydantic's "'low', 'normal' or 'critical'" (or "1 or 2") as the values themselves."""
+    found = re.findall(r"'((?:[^'\\]|\\.)*)'|(-?\d+)", expected)
+    return [int(number) if number else text for text, number in found]
+
+
+def _default(loc: tuple[Any, ...]) -> Any:
+    """The built-in default at `loc` as TOML data, None when there is none (inside a list)."""
+    from standup.config.settings import defaults  # at call time: standup.config imports this module
+
+    value: Any = defaults().model_dump(mode="json")
+    for part in loc:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _key_text(part: str) -> str:
+    return part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else json.dumps(part)
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        name = _key_text(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
+    return out
+
+
+def _where(loc: tuple[Any, ...], origins: Mapping[tuple[str, ...], str]) -> str:
+    strings = tuple(str(p) for p in loc if not isinstance(p, int))
+    for n in range(len(strings), 0, -1):
+        origin = origins.get(strings[:n])
+        if origin is None:
+            continue
+        if origin.startswith("environment variable"):
+            return origin
+        line = None
+        with contextlib.suppress(OSError):
+            line = find_key_line(Path(origin).read_text(encoding="utf-8"), loc)
+        return f"{origin}, line {line}" if line else origin
+    return "config"
+
+
+def _toml_value(value: Any) -> str:
+    """The bad value as TOML would write it, cut to a bounded prefix."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return quote_bounded(text, 60)
+
+
+def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line where the key at `loc` is set, or its table starts; None if not found.
+
+    Understands [table], [[array.of.tables]] (with the index in `loc`) and dotted keys.
+    """
+    want = [str(p) for p in loc]
+    best: int | None = None
+    best_depth = 0
+    table: list[str] = []
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = _unquote_path(header.group(2))
+            if header.group(1) == "[[":
+                joined = ".".join(name)
+                index = counts.get(joined, -1) + 1
+                counts[joined] = index
+                table = [*name, str(index)]
+            else:
+                table = name
+            if table and want[: len(table)] == table and len(table) > best_depth:
+                best, best_depth = number, len(table)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            full = [*table, *_unquote_path(assign.group(1))]
+            if full == want[: len(full)] and full:
+                return number
+    return best
+
+
+def _unquote_path(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in text.split(".")]

@@ -1,0 +1,204 @@
+"""The control socket client, and the names shared with the server in `control_server`.
+
+CLI commands import this module to talk to the daemon, so it stays standard-library only and
+light: no sqlite3, pydantic, APScheduler, plyer or jeepney, and not even the server's selector and
+thread machinery (`ControlServer` is loaded on first use). The wire format is `control_protocol`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from standup import paths
+from standup.control.protocol import BAD_ARGS, FAILED, ProtocolError, decode_reply, encode_request
+from standup.errors import DaemonNotRunning, RuntimeDirError, StandupError, UntrustedPeer
+
+if TYPE_CHECKING:
+    from standup.control.server import ControlServer as ControlServer
+
+_MAX_REPLY = 16 * 1024 * 1024
+NOT_RUNNING = "the standup daemon is not running"
+
+
+class ControlError(StandupError):
+    """The daemon answered with an error, or answered in a way we cannot read."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "", code: str = FAILED) -> None:
+        super().__init__(message, hint)
+        self.code = code
+
+
+class RequestError(Exception):
+    """Raised by a command handler to refuse a request; becomes an error reply."""
+
+    def __init__(self, message: str, code: str = BAD_ARGS) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- client ----------------------------------------------------------------------------------
+
+
+def request(
+    cmd: str,
+    args: dict[str, Any] | None = None,
+    *,
+    path: Path | None = None,
+    timeout: float = 5.0,
+) -> dict[str, Any]:
+    """Send one command to the running daemon and return its result."""
+    path = Path(path) if path is not None else paths.control_socket()
+    try:
+        paths.check_socket_path(path)
+    except RuntimeDirError as exc:  # no daemon can listen there: `standup run` refuses it too
+        raise DaemonNotRunning(f"{NOT_RUNNING}: {exc}", hint=exc.hint) from None
+    # Our own give-up time goes into the request: past it, the daemon must not carry it out.
+    deadline = time.monotonic() + timeout
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        try:
+            _connect(sock, path, deadline)
+        except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError):
+            raise _not_running(path) from None
+        except TimeoutError:
+            raise ControlError(
+                f"standup did not accept a connection within {timeout:g} s",
+                hint="the daemon may be stuck; see `journalctl --user -u standup`",
+            ) from None
+        except OSError as exc:
+            raise ControlError(f"cannot connect to {path}: {_reason(exc)}") from None
+        _check_server(sock, path)
+        try:
+            # A daemon that refuses us may reply and hang up before reading the request; its
+            # reply is still worth reading.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(encode_request(cmd, args, deadline))
+            line = _read_line(sock, deadline)
+        except TimeoutError:
+            raise ControlError(
+                f"standup did not answer {cmd!r} within {timeout:g} s",
+                hint="the daemon may be stuck; see `journalctl --user -u standup`",
+            ) from None
+        except OSError as exc:
+            raise ControlError(f"lost the connection to standup: {_reason(exc)}") from None
+    finally:
+        sock.close()
+    try:
+        reply = decode_reply(line)
+    except ProtocolError as exc:
+        raise ControlError(f"standup sent an unreadable reply: {exc}") from None
+    if not reply.ok:
+        raise ControlError(reply.error, code=reply.code)
+    return reply.result
+
+
+def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:
+    """The pid of the daemon answering on the socket, or None when nothing answers."""
+    try:
+        pid = request("ping", path=path, timeout=timeout).get("pid")
+    except StandupError:
+        return None
+    return pid if isinstance(pid, int) else None
+
+
+def _not_running(path: Path) -> DaemonNotRunning:
+    # Only on this slow path: say why when the directory itself is what keeps a daemon away.
+    problem = paths.runtime_dir_problem(path.parent)
+    if problem:
+        return DaemonNotRunning(
+            f"{NOT_RUNNING}: {problem}", hint=f"move {path.parent} away, then start it"
+        )
+    return DaemonNotRunning(NOT_RUNNING, hint=not_running_hint())
+
+
+def not_running_hint() -> str:
+    """How to start the daemon, as things stand: through the service when one is installed."""
+    if sys.platform.startswith("linux"):
+        unit = paths.config_home() / "systemd" / "user" / "standup.service"
+        if unit.is_file():
+            return "start it with `systemctl --user start standup`, or `standup run` in a terminal"
+    return (
+        "start it with `standup run`, or `standup service install` to have it start at every login"
+    )
+
+
+def _check_server(sock: socket.socket, path: Path) -> None:
+    """Trust only a daemon running as us, as the daemon trusts only clients running as us."""
+    uid = peer_uid(sock)
+    if uid is not None and uid != os.getuid():
+        raise UntrustedPeer(
+            f"the control socket {path} is served by uid {uid}, not by you (uid {os.getuid()})",
+            hint="another user's program is listening there; `standup run` replaces it",
+        )
+
+
+def peer_uid(sock: socket.socket) -> int | None:
+    """The uid of the process at the other end, or None where the system cannot tell."""
+    if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid_t pid; uid_t uid; gid_t gid}
+        creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        return int(struct.unpack("3i", creds)[1])
+    if sys.platform == "darwin" or "bsd" in sys.platform:
+        # struct xucred {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
+        # at level SOL_LOCAL (0), option LOCAL_PEERCRED (1); the module may not name them.
+        option = getattr(socket, "LOCAL_PEERCRED", 1)
+        try:
+            creds = sock.getsockopt(0, option, struct.calcsize("IIh16I"))
+        except OSError:
+            return None
+        return int(struct.unpack_from("II", creds)[1])
+    return None  # the 0700 directory is the only guard left
+
+
+def _connect(sock: socket.socket, path: Path, deadline: float) -> None:
+    # A Unix socket with a full accept backlog fails connect() with EAGAIN instead of waiting
+    # (a socket with a timeout is non-blocking underneath), so wait for room ourselves.
+    delay = 0.001
+    while True:
+        try:
+            sock.connect(os.fspath(path))
+            return
+        except BlockingIOError:
+            if time.monotonic() + delay > deadline:
+                raise TimeoutError from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
+def _read_line(sock: socket.socket, deadline: float) -> bytes:
+    data = bytearray()
+    while b"\n" not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock.settimeout(remaining)
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError(errno.ECONNRESET, "closed without answering")
+        data += chunk
+        if len(data) > _MAX_REPLY:
+            raise ControlError(f"standup sent a reply larger than {_MAX_REPLY} bytes")
+    return bytes(data[: data.index(b"\n")])
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def __getattr__(name: str) -> Any:
+    # `from standup.control.client import ControlServer` works without the client paying for it.
+    if name == "ControlServer":
+        from standup.control.server import ControlServer
+
+        return ControlServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,145 @@
+"""The daemon's senses: idle and lock samples, suspend and clock steps, and whether the user
+is busy. Each turns into core events; none of them may stop the daemon when it fails."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from standup import core
+from standup.idle import IdleError, IdleSource, open_idle_source, watch_sleep
+from standup.idle.clocks import ClockWatch
+
+log = logging.getLogger("standup")
+# Sources that tell us when the user has been idle a given time and when they are back.
+PUSHING_SOURCES = ("mutter", "wayland")
+
+# Sample at most this often, and at least three times per natural break, so a break is seen
+# within a third of its length.
+MAX_SAMPLE_INTERVAL = timedelta(seconds=60)
+
+
+def sample_interval(policy: core.Policy) -> timedelta:
+    return min(MAX_SAMPLE_INTERVAL, policy.natural_break / 3)
+
+
+class ActivityMonitor:
+    def __init__(self, now: datetime, **clock_sources: Any) -> None:
+        """`clock_sources` (real=, sleep=) replace the system clocks in tests."""
+        self.source: IdleSource | None = None
+        self.source_name = "none"
+        self.reason = "not started"
+        self._choice = "auto"
+        self._on_change: Callable[[], None] | None = None
+        self._idle_after = timedelta(minutes=5)
+        self.pushes = False
+        self._clocks = ClockWatch(now, **clock_sources)
+        self._sleep_watch: Any = None
+        self._failing = False
+        self._busy_probes: Any = None
+        self.busy_reasons: tuple[str, ...] = ()
+
+    def open(
+        self,
+        choice: str,
+        on_change: Callable[[], None] | None = None,
+        idle_after: timedelta = timedelta(minutes=5),
+    ) -> None:
+        """(Re)open the idle source; the choice and the reason go to the log and the status.
+
+        Where the source can push (GNOME's idle monitor, a Wayland compositor's idle
+        protocol), `on_change` is called when the user
+        has been idle `idle_after` and when they come back, and `pushes` is True: no sampling
+        is needed then."""
+        self.close_source()
+        self._choice, self._on_change, self._idle_after = choice, on_change, idle_after
+        self.source, self.reason = open_idle_source(choice)
+        self.source_name = self.source.name
+        self._failing = False
+        self.pushes = False
+        if on_change is not None and self.source_name in PUSHING_SOURCES:
+            watch: Any = self.source.watch
+            self.pushes = bool(watch(on_change, idle_after=idle_after.total_seconds()))
+        log.info("idle source %s%s", self.reason, " (pushes changes)" if self.pushes else "")
+
+    def watch_sleep(self, on_wake: Callable[[], None]) -> None:
+        """Be told at once when the machine wakes (logind), instead of at the next sample."""
+
+        def on_sleep(going_to_sleep: bool) -> None:
+            if not going_to_sleep:
+                on_wake()
+
+        try:
+            self._sleep_watch = watch_sleep(on_sleep)
+        except Exception as error:  # a system bus that misbehaves must not stop the daemon
+            log.debug("no suspend notifications: %s", error)
+
+    def clock_events(self, now: datetime) -> list[core.Event]:
+        """Sleep and wall-clock steps since the last look, as core events."""
+        change = self._clocks.check(now)
+        events: list[core.Event] = []
+        if change.stepped:
+            log.info("the clock moved by %s", change.stepped)
+            events.append(core.ClockStepped(now, delta=change.stepped))
+        if change.slept:
+            log.info("woke up after %s asleep", change.slept)
+            events.append(core.Slept(now, duration=change.slept))
+        return events
+
+    def sample(self, now: datetime) -> core.Activity | None:
+        """The user's presence now, or None when the source cannot tell (logged once)."""
+        if self.source is None:
+            return None
+        try:
+            sample = self.source.sample()
+        except IdleError as error:
+            if not self._failing:
+                log.warning("idle source %s stopped answering: %s", self.source_name, error)
+            self._failing = True
+            self._reopen()
+            return None
+        if self._failing:
+            log.info("idle source %s answers again", self.source_name)
+            self._failing = False
+        return core.Activity(
+            now,
+            idle=timedelta(seconds=max(0.0, sample.idle_seconds)),
+            locked=bool(sample.locked),
+            inhibited=bool(sample.inhibited),
+        )
+
+    def _reopen(self) -> None:
+        try:
+            self.open(self._choice, self._on_change, self._idle_after)
+        except Exception as error:
+            log.debug("reopening the idle source failed: %s", error)
+
+    def busy(self, options: Any) -> tuple[str, ...]:
+        """Why the user should not be interrupted now; () when nothing says so."""
+        from standup.busy.probes import busy_reasons, open_probes
+
+        if self._busy_probes is None:
+            self._busy_probes = open_probes()
+        reasons = tuple(busy_reasons(options, self._busy_probes))
+        self.busy_reasons = reasons
+        return reasons
+
+    def close_source(self) -> None:
+        if self.source is not None:
+            try:
+                self.source.close()
+            except Exception as error:
+                log.debug("closing the idle source: %s", error)
+            self.source = None
+
+    def close(self) -> None:
+        self.close_source()
+        for closeable in (self._sleep_watch, self._busy_probes):
+            close = getattr(closeable, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception as error:
+                    log.debug("closing: %s", error)

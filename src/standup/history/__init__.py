@@ -1,0 +1,1 @@
+"""What happened, kept: the SQLite store and the statistics read from it."""

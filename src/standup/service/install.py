@@ -1,0 +1,395 @@
+"""Install standup as a per-user service: a systemd user unit, a launchd agent, or advice.
+
+Planning is separate from doing: `plan_install()` / `plan_uninstall()` return a `Plan` (the file
+to write and the commands to run, as argv lists) that `--dry-run` prints and `apply()` carries
+out. The service runs `<this interpreter> -m standup run`, so it works the same for a venv,
+pipx, `uv tool` or a system install without guessing where a console script landed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from standup import paths
+from standup.errors import StandupError
+from standup.service.identity import identity_files, identity_paths
+from standup.service.systemd import (
+    ManagerFacts,
+    Runner,
+    display_warning,
+    failure_reason,
+    gather,
+    install_notes,
+    manager_unit_dir,
+    run,
+    systemctl,
+    unit_state,
+)
+from standup.service.systemd import systemctl_query as systemctl_query
+
+# Re-exported (`X as X`): callers and tests know these as standup.service.X.
+from standup.service.unit import TEMPLATE_EXEC_START as TEMPLATE_EXEC_START
+from standup.service.unit import UNIT_NAME as UNIT_NAME
+from standup.service.unit import UNIT_TEMPLATE as UNIT_TEMPLATE
+from standup.service.unit import exec_line as exec_line
+from standup.service.unit import render_unit as render_unit
+from standup.service.unit import systemd_quote as systemd_quote
+
+LAUNCHD_LABEL = "org.standup"
+
+
+_NO_USER_MANAGER_HINT = (
+    "no systemd user manager answers here. Log in to a graphical session (or run "
+    "`loginctl enable-linger $USER`), check that XDG_RUNTIME_DIR is set, then run "
+    "`systemctl --user daemon-reload && systemctl --user enable --now standup`"
+)
+_NO_SYSTEMD_HINT = (
+    "this system does not use systemd: start `standup run` from your desktop's autostart "
+    "(e.g. a ~/.config/autostart/standup.desktop with Exec={command})"
+)
+
+
+class ServiceError(StandupError):
+    """The service manager is missing or refused a step."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What install or uninstall will do: write or remove `path`, run `commands` in order."""
+
+    platform: str
+    path: Path | None = None
+    content: str | None = None  # None with a path: remove the file
+    commands: list[list[str]] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # printed, not run
+    tolerate_failure: frozenset[int] = frozenset()  # indexes of commands that may fail
+    run_after_file: int = 0  # commands[:run_after_file] run before the file is touched
+    # The desktop file and icon, written (content) or removed (None) with the unit.
+    extra: tuple[tuple[Path, bytes | None], ...] = ()
+
+
+def current_platform() -> str:
+    """ "linux", "darwin" or "win32" (tests replace this)."""
+    return sys.platform
+
+
+def service_python(platform: str | None = None, python: str | None = None) -> str:
+    """The interpreter the service should run: this one (pythonw on Windows, for no console)."""
+    python = python or sys.executable
+    if (platform or current_platform()) == "win32":
+        from pathlib import PureWindowsPath
+
+        exe = PureWindowsPath(python)
+        if exe.name.lower() == "python.exe":
+            return str(exe.with_name("pythonw.exe"))
+    return python
+
+
+def run_argv(platform: str | None = None, python: str | None = None) -> list[str]:
+    return [service_python(platform, python), "-m", "standup", "run"]
+
+
+# -- systemd ---------------------------------------------------------------------------------
+
+
+def unit_path(facts: ManagerFacts | None = None) -> Path:
+    """Where the manager reads the unit: its own $XDG_CONFIG_HOME (or $HOME/.config), which
+    may not be the shell's; the shell's when no manager answered."""
+    folder = manager_unit_dir(facts.env) if facts else None
+    return (folder or paths.config_home() / "systemd" / "user") / UNIT_NAME
+
+
+def _systemd_install(now: bool, python: str | None, facts: ManagerFacts | None) -> Plan:
+    exec_start = exec_line(run_argv("linux", python))
+    commands = [systemctl("daemon-reload"), systemctl("enable", UNIT_NAME)]
+    if now:
+        # restart, not start: a running daemon must pick up the unit just written.
+        commands.append(systemctl("restart", UNIT_NAME))
+    path = unit_path(facts)
+    advice = install_notes(path, unit_path(), facts, os.environ) if facts else []
+    if not now:
+        advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
+    now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
+    from standup.cli import (
+        completion as cli_completion,  # it builds the whole parser: imported only here
+    )
+
+    extra = (*identity_files(now_line), *cli_completion.install_files())
+    return Plan("linux", path, render_unit(exec_start), commands, advice, extra=extra)
+
+
+def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
+    commands = [
+        systemctl("stop", UNIT_NAME),
+        systemctl("disable", UNIT_NAME),
+        systemctl("daemon-reload"),
+    ]
+    # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
+    # With no manager to reach, the reload after the removal fails too: the unit is gone all
+    # the same, so that is no failure of uninstall either.
+    from standup.cli.completion import install_paths
+
+    extra = tuple((path, None) for path in (*identity_paths(), *install_paths().values()))
+    return Plan(
+        "linux",
+        unit_path(facts),
+        None,
+        commands,
+        [],
+        frozenset({0, 1, 2}),
+        run_after_file=2,
+        extra=extra,
+    )
+
+
+# -- launchd (macOS) -------------------------------------------------------------------------
+
+
+def launchd_plist_path() -> Path:
+    return Path.home() / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
+
+
+def render_plist(python: str | None = None) -> str:
+    import plistlib
+
+    log_file = str(Path.home() / "Library" / "Logs" / "standup.log")
+    agent = {
+        "Label": LAUNCHD_LABEL,
+        "ProgramArguments": run_argv("darwin", python),
+        "RunAtLoad": True,
+        # Restart after a crash, not after a clean exit (SIGTERM on logout, `launchctl bootout`).
+        "KeepAlive": {"SuccessfulExit": False},
+        "ThrottleInterval": 5,
+        "ProcessType": "Interactive",
+        "StandardOutPath": log_file,
+        "StandardErrorPath": log_file,
+    }
+    return plistlib.dumps(agent).decode("utf-8")
+
+
+def _gui_domain() -> str:
+    return f"gui/{os.getuid()}" if hasattr(os, "getuid") else "gui/$UID"
+
+
+def _launchd_install(python: str | None) -> Plan:
+    path = launchd_plist_path()
+    advice = [
+        "load it now (and at every login from now on) with:",
+        f"  launchctl bootstrap {_gui_domain()} {path}",
+    ]
+    return Plan("darwin", path, render_plist(python), [], advice)
+
+
+def _launchd_uninstall() -> Plan:
+    advice = [f"if it is loaded, unload it with: launchctl bootout {_gui_domain()}/{LAUNCHD_LABEL}"]
+    return Plan("darwin", launchd_plist_path(), None, [], advice)
+
+
+# -- Windows ---------------------------------------------------------------------------------
+
+
+def _windows_install(python: str | None) -> Plan:
+    argv = run_argv("win32", python)
+    task = subprocess.list2cmdline(argv)
+    create = subprocess.list2cmdline(
+        ["schtasks", "/Create", "/TN", "standup", "/SC", "ONLOGON", "/RL", "LIMITED", "/F"]
+    )
+    advice = [
+        "standup does not register itself on Windows. Either create a logon task:",
+        f'  {create} /TR "{task.replace(chr(34), chr(92) + chr(34))}"',
+        "or put a shortcut in your Startup folder (Win+R, shell:startup) with the target:",
+        f"  {task}",
+    ]
+    return Plan("win32", None, None, [], advice)
+
+
+def _windows_uninstall() -> Plan:
+    return Plan("win32", advice=["remove the logon task with: schtasks /Delete /TN standup /F"])
+
+
+# -- planning and doing ----------------------------------------------------------------------
+
+
+def plan_install(
+    now: bool = False,
+    platform: str | None = None,
+    python: str | None = None,
+    facts: ManagerFacts | None = None,
+) -> Plan:
+    """`facts` from the systemd user manager (service_systemd.gather()), when one answers."""
+    platform = platform or current_platform()
+    if platform == "darwin":
+        return _launchd_install(python)
+    if platform == "win32":
+        return _windows_install(python)
+    return _systemd_install(now, python, facts)
+
+
+def plan_uninstall(platform: str | None = None, facts: ManagerFacts | None = None) -> Plan:
+    platform = platform or current_platform()
+    if platform == "darwin":
+        return _launchd_uninstall()
+    if platform == "win32":
+        return _windows_uninstall()
+    return _systemd_uninstall(facts)
+
+
+def describe(plan: Plan) -> list[str]:
+    """The plan as lines for --dry-run, in the order apply() would go."""
+    lines: list[str] = []
+    for index in range(len(plan.commands) + 1):
+        if index == min(plan.run_after_file, len(plan.commands)):
+            lines += _describe_file(plan)
+        if index < len(plan.commands):
+            lines.append("would run: " + " ".join(plan.commands[index]))
+    return lines + plan.advice
+
+
+def _describe_file(plan: Plan) -> list[str]:
+    if plan.path is None:
+        return []
+    extra = [
+        f"would {'write' if data is not None else 'remove'} {path}" for path, data in plan.extra
+    ]
+    if plan.content is None:
+        return [f"would remove {plan.path}", *extra]
+    return [f"would write {plan.path}:", plan.content.rstrip("\n"), "", *extra]
+
+
+def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
+    """Carry out `plan`, echoing each step; ServiceError when a step fails."""
+    runner = runner or run
+    if plan.commands and shutil.which(plan.commands[0][0]) is None:
+        if plan.content is None:  # uninstalling: removing the file is still worth doing
+            _touch_file(plan, echo)
+            return
+        command = exec_line(run_argv(plan.platform))
+        raise ServiceError(
+            f"{plan.commands[0][0]} not found", hint=_NO_SYSTEMD_HINT.format(command=command)
+        )
+    for index in range(len(plan.commands) + 1):
+        if index == min(plan.run_after_file, len(plan.commands)):
+            _touch_file(plan, echo)
+        if index < len(plan.commands):
+            _run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
+    for line in plan.advice:
+        echo(line)
+
+
+def _touch_file(plan: Plan, echo: Callable[[str], None]) -> None:
+    if plan.path is None:
+        return
+    if plan.content is None:
+        try:
+            plan.path.unlink()
+            echo(f"removed {plan.path}")
+        except FileNotFoundError:
+            echo(f"{plan.path} was not there")
+    else:
+        _write(plan.path, plan.content.encode("utf-8"))
+        echo(f"wrote {plan.path}")
+    for path, data in plan.extra:
+        if data is None:
+            path.unlink(missing_ok=True)  # the desktop file and icon: gone either way
+        else:
+            _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _run_step(
+    argv: Sequence[str], tolerate: bool, echo: Callable[[str], None], runner: Runner
+) -> None:
+    echo("$ " + " ".join(argv))
+    try:
+        done = runner(argv)
+    except OSError as error:
+        raise ServiceError(f"cannot run {argv[0]}: {error.strerror or error}") from None
+    if done.returncode == 0:
+        return
+    reason = (done.stderr or done.stdout or "").strip().splitlines()
+    text = reason[-1] if reason else f"exit status {done.returncode}"
+    if tolerate:
+        echo(f"  ({text}; carrying on)")
+        return
+    hint = _NO_USER_MANAGER_HINT if _no_user_manager(text) else ""
+    raise ServiceError(f"`{' '.join(argv)}` failed: {text}", hint=hint)
+
+
+def _no_user_manager(text: str) -> bool:
+    markers = ("Failed to connect to bus", "No medium found", "XDG_RUNTIME_DIR", "not been booted")
+    return any(marker in text for marker in markers)
+
+
+# -- status ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    platform: str
+    unit_file: Path | None
+    installed: bool
+    enabled: str | None  # systemctl is-enabled's word, or None when systemctl is not there
+    active: str | None
+    manager_error: str | None  # why systemctl --user could not answer
+    daemon: dict[str, object] | None  # the daemon's own status, None when it does not answer
+    failure: str | None = None  # why the unit failed, when it did
+    display_warning: str | None = None  # the manager has no DISPLAY or WAYLAND_DISPLAY
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "unit_file": str(self.unit_file) if self.unit_file else None,
+            "installed": self.installed,
+            "enabled": self.enabled,
+            "active": self.active,
+            "manager_error": self.manager_error,
+            "daemon": self.daemon,
+            "failure": self.failure,
+            "display_warning": self.display_warning,
+        }
+
+
+def status(platform: str | None = None, runner: Runner | None = None) -> ServiceStatus:
+    from standup.control.client import request
+
+    platform = platform or current_platform()
+    daemon: dict[str, object] | None
+    try:
+        daemon = request("status", timeout=2.0)
+    except StandupError:
+        daemon = None
+    if platform == "darwin":
+        path = launchd_plist_path()
+        return ServiceStatus(platform, path, path.is_file(), None, None, None, daemon)
+    if platform == "win32":
+        return ServiceStatus(platform, None, False, None, None, None, daemon)
+    facts = gather(runner)
+    path = unit_path(facts)
+    enabled, error = systemctl_query("is-enabled", UNIT_NAME, runner=runner)
+    active, active_error = systemctl_query("is-active", UNIT_NAME, runner=runner)
+    failure = failure_reason(unit_state(runner)) if active in ("failed", "activating") else None
+    return ServiceStatus(
+        platform,
+        path,
+        path.is_file(),
+        enabled,
+        active,
+        error or active_error,
+        daemon,
+        failure,
+        display_warning(facts.env, os.environ),
+    )

@@ -1,0 +1,209 @@
+"""What the systemd user manager says, and the advice it calls for: where it reads units, whether
+it can give the service a display, why the unit failed, and a wlroots session without a target.
+
+The manager's environment is not the shell's: it comes from the login (pam, environment.d) and
+from what the session imports into it. A unit written under the shell's $XDG_CONFIG_HOME is not
+found when the manager's differs, and a daemon started without DISPLAY or WAYLAND_DISPLAY
+cannot see presence. Every query takes a `runner`, so tests answer for systemctl.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from standup.service.unit import UNIT_NAME
+
+Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
+DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY")
+# `systemctl show` properties that say what state the unit is in and why.
+STATE_PROPERTIES = ("ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus")
+_CLD_EXITED = "1"  # ExecMainCode: the main process exited (else a signal killed it)
+
+
+def systemctl(*args: str) -> list[str]:
+    return ["systemctl", "--user", *args]
+
+
+def run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=False)
+
+
+def systemctl_query(*args: str, runner: Runner | None = None) -> tuple[str | None, str | None]:
+    """`systemctl --user ARGS`' first output line, and an error when no manager answered."""
+    lines, error = _query(args, runner)
+    return (lines[0] if lines else None), error
+
+
+def _query(args: Sequence[str], runner: Runner | None) -> tuple[list[str], str | None]:
+    if shutil.which("systemctl") is None:
+        return [], "systemctl not found"
+    try:
+        done = (runner or run)(systemctl(*args))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return [], str(error)
+    out = done.stdout.strip().splitlines()
+    err = done.stderr.strip().splitlines()
+    if not out and err:  # is-enabled/is-active print their word even when exiting non-zero
+        return [], err[-1]
+    return out, None
+
+
+def _assignments(lines: Sequence[str]) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def manager_environment(runner: Runner | None = None) -> dict[str, str] | None:
+    """`systemctl --user show-environment` as a dict; None when no manager answers."""
+    lines, error = _query(["show-environment"], runner)
+    return None if error else _assignments(lines)
+
+
+def unit_state(runner: Runner | None = None) -> dict[str, str]:
+    """The unit's STATE_PROPERTIES (empty when no manager answers)."""
+    lines, _ = _query(["show", UNIT_NAME, "--property=" + ",".join(STATE_PROPERTIES)], runner)
+    return _assignments(lines)
+
+
+@dataclass(frozen=True)
+class ManagerFacts:
+    """What install and status need to know from the manager, gathered in one place."""
+
+    env: dict[str, str] | None  # None: no manager answered
+    session_target: str | None  # is-active's word for graphical-session.target
+
+
+def gather(runner: Runner | None = None) -> ManagerFacts:
+    env = manager_environment(runner)
+    target = systemctl_query("is-active", "graphical-session.target", runner=runner)[0]
+    return ManagerFacts(env, target if env is not None else None)
+
+
+def manager_unit_dir(env: Mapping[str, str] | None) -> Path | None:
+    """Where the manager reads a user's own units: $XDG_CONFIG_HOME/systemd/user, else
+    $HOME/.config/systemd/user, both as the manager has them."""
+    if env is None:
+        return None
+    config = env.get("XDG_CONFIG_HOME", "")
+    if os.path.isabs(config):
+        return Path(config) / "systemd" / "user"
+    home = env.get("HOME", "")
+    return Path(home) / ".config" / "systemd" / "user" if os.path.isabs(home) else None
+
+
+def display_fix(shell: Mapping[str, str]) -> str:
+    """The command that gives the manager the session's display."""
+    have = [name for name in DISPLAY_VARS if shell.get(name)]
+    return "systemctl --user import-environment " + " ".join(have or DISPLAY_VARS)
+
+
+def display_warning(env: Mapping[str, str] | None, shell: Mapping[str, str]) -> str | None:
+    """A warning when the manager has neither DISPLAY nor WAYLAND_DISPLAY (None when it has
+    one, or when no manager answered)."""
+    if env is None or any(env.get(name) for name in DISPLAY_VARS):
+        return None
+    where = (
+        "run" if any(shell.get(name) for name in DISPLAY_VARS) else "in your desktop session run"
+    )
+    return (
+        "the systemd user manager has neither DISPLAY nor WAYLAND_DISPLAY, so the service "
+        'cannot see when you are away (idle source "none"). To fix it, '
+        f"{where}: {display_fix(shell)} && systemctl --user restart {UNIT_NAME} "
+        "(or have the session run `dbus-update-activation-environment --systemd DISPLAY "
+        "WAYLAND_DISPLAY` at login)"
+    )
+
+
+def failure_reason(state: Mapping[str, str]) -> str | None:
+    """Why the unit failed (or waits to restart), from unit_state(); None when it did not."""
+    if state.get("ActiveState") != "failed" and state.get("SubState") != "auto-restart":
+        return None
+    result = state.get("Result", "")
+    status = state.get("ExecMainStatus", "")
+    log = f"; its log: journalctl --user -u {UNIT_NAME} -e"
+    if result == "exit-code" and state.get("ExecMainCode", _CLD_EXITED) == _CLD_EXITED:
+        if status == "2":
+            return (
+                "it exited with status 2: the config is not valid (systemd does not restart it "
+                f"for that). Run `standup config check`, fix what it says, then "
+                f"`systemctl --user restart {UNIT_NAME}`"
+            )
+        if status.isdigit() and 200 <= int(status) < 250:
+            return f"systemd could not start it (status {status}, see systemd.exec(5)){log}"
+        return f"it exited with status {status}{log}"
+    if result in ("signal", "core-dump"):
+        name = _signal_name(status)
+        why = (
+            ": a system call the unit's SystemCallFilter= refuses (please report it)"
+            if name == "SIGSYS"
+            else ""
+        )
+        return f"it was killed by {name}{why}{log}"
+    if result == "watchdog":
+        return f"the watchdog stopped it: no WATCHDOG=1 within WatchdogSec{log}"
+    if result == "start-limit-hit":
+        return (
+            "it failed to start too often in a row; after fixing the cause run "
+            f"`systemctl --user reset-failed {UNIT_NAME}`, then start it{log}"
+        )
+    return f"result: {result or 'unknown'}{log}"
+
+
+def _signal_name(number: str) -> str:
+    try:
+        return signal.Signals(int(number)).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def install_notes(
+    path: Path, shell_path: Path, facts: ManagerFacts, shell: Mapping[str, str]
+) -> list[str]:
+    """What the user must know at install: the manager reads another folder than the shell's
+    (`path`, not `shell_path`), has no display, or the session starts no target."""
+    notes = []
+    if path != shell_path:
+        config = path.parent.parent.parent / "standup" / "config.toml"
+        notes.append(
+            f"note: the user manager reads units from {path.parent}, not {shell_path.parent} "
+            f"(its XDG_CONFIG_HOME or HOME differs from this shell's): the unit goes there, "
+            f"and the service reads its config from {config}"
+        )
+    warning = display_warning(facts.env, shell)
+    if warning:
+        notes.append(f"warning: {warning}")
+    return notes + session_target_advice(facts, shell)
+
+
+# Compositors with no graphical-session.target of their own: the lines that start the
+# service from their config, and where that config lives (under $XDG_CONFIG_HOME).
+_COMPOSITORS = {
+    "sway": ("sway/config", "exec ", "SWAYSOCK"),
+    "hyprland": ("hypr/hyprland.conf", "exec-once = ", "HYPRLAND_INSTANCE_SIGNATURE"),
+}
+
+
+def session_target_advice(facts: ManagerFacts, shell: Mapping[str, str]) -> list[str]:
+    """On sway or Hyprland with no active graphical-session.target, the unit (wanted by that
+    target) would never start at login: the lines to add to the compositor's config."""
+    if facts.env is None or facts.session_target == "active":
+        return []
+    desktops = shell.get("XDG_CURRENT_DESKTOP", "").lower().split(":")
+    found = next((name for name in desktops if name in _COMPOSITORS), None)
+    if found is None:
+        return []
+    config, prefix, socket_var = _COMPOSITORS[found]
+    base = shell.get("XDG_CONFIG_HOME", "")
+    folder = base if os.path.isabs(base) else "~/.config"
+    variables = f"DISPLAY WAYLAND_DISPLAY {socket_var} XDG_CURRENT_DESKTOP"
+    return [
+        f"{found} starts no graphical-session.target here, so the service would not start "
+        f"at login. Add these lines to {folder}/{config}:",
+        f"  {prefix}systemctl --user import-environment {variables}",
+        f"  {prefix}systemctl --user start {UNIT_NAME}",
+    ]
