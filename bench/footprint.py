@@ -154,7 +154,7 @@ class Bench:
         py = sys.executable
         baseline = measure.import_ms(py, ["-c", "pass"], self.env)
         client = measure.import_ms(py, ["-m", "standup", "--version"], self.env)
-        daemon = measure.import_ms(py, ["-c", "import standup.daemon"], self.env)
+        daemon = measure.import_ms(py, ["-c", "import standup.daemon.life"], self.env)
         version = measure.time_runs([py, "-m", "standup", "--version"], self.env, 20)
         bare = measure.time_runs([py, "-c", "pass"], self.env, 20)
         return {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from standup.cli import completion as cli_completion
-from standup.cli.main import main
+from standup.cli.main import build_parser, main
 from standup.service import install as service
 
 
@@ -137,7 +138,9 @@ def test_service_install_writes_each_shells_file_and_uninstall_removes_them(xdg_
         config / "fish" / "completions" / "standup.fish",
     ]
     assert list(cli_completion.install_paths().values()) == expected
-    plan = service.plan_install(platform="linux")
+    plan = service.plan_install(
+        platform="linux", shell_files=cli_completion.install_files(build_parser())
+    )
     written = dict(plan.extra)
     for path in expected:
         assert b"standup" in written[path]
@@ -146,5 +149,15 @@ def test_service_install_writes_each_shells_file_and_uninstall_removes_them(xdg_
     assert f"would write {expected[2]}" in lines
     service._touch_file(plan, echo=lambda line: None)
     assert all(path.is_file() for path in expected)
-    service._touch_file(service.plan_uninstall(platform="linux"), echo=lambda line: None)
+    removal = service.plan_uninstall(platform="linux", shell_files=cli_completion.removal_files())
+    service._touch_file(removal, echo=lambda line: None)
     assert not any(path.exists() for path in expected)
+
+
+def test_the_service_commands_bring_the_completion_files(xdg_dirs, run_main, capsys) -> None:
+    fish = xdg_dirs.config_home / "fish" / "completions" / "standup.fish"
+    if sys.platform.startswith("linux"):
+        assert run_main(["service", "install", "--dry-run"]) == 0
+        assert f"would write {fish}" in capsys.readouterr().out
+        assert run_main(["service", "uninstall", "--dry-run"]) == 0
+        assert f"would remove {fish}" in capsys.readouterr().out

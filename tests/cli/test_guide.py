@@ -11,8 +11,14 @@ import pytest
 
 from standup.cli.guide import guide
 
-from rig import Rig, standup_env, start_standup, stop_standup, wait_until
-from rig import standup_status as try_status
+from rig import (
+    Rig,
+    standup_env,
+    standup_status as try_status,
+    start_standup,
+    stop_standup,
+    wait_until,
+)
 
 HOLD = {"id": "test-hold", "name": "Test hold", "hold_seconds": 3, "sides": 2}
 

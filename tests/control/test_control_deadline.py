@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from standup import core
-from standup.control.client import ControlError, ControlServer, request
+from standup.control.client import ControlError, request
+from standup.control.server import ControlServer
 from standup.daemon.commands import COMMANDS, CommandHandler
 
 DEADLINE = 5.0
@@ -143,7 +144,7 @@ class SlowDaemon:
     def count_wakeup(self, source: str) -> None:
         pass
 
-    def feed(self, make: Callable[[Any], core.Event]) -> list[str]:
+    def feed(self, make: Callable[[Any], core.Event], source: str = "") -> list[str]:
         self.fed.append(make(None))
         return []
 

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from standup.control.client import ControlServer, request
+from standup.control.client import request
 from standup.control.conns import OUTPUT_CAP
+from standup.control.server import ControlServer
 
 DEADLINE = 5.0
 ARG = "x" * 30_000  # echoed back: each reply is as large as its request

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from standup.control.client import ControlError, ControlServer, RequestError, ping, request
+from standup.control.client import ControlError, ping, request
+from standup.control.protocol import RequestError
+from standup.control.server import ControlServer
 from standup.errors import AlreadyRunning, DaemonNotRunning, StandupError
 
 DEADLINE = 5.0
@@ -330,11 +332,11 @@ def test_client_times_out_on_a_stuck_daemon(sock_path: Path) -> None:
 
 def test_client_imports_no_heavy_modules() -> None:
     code = (
-        "import sys, standup.control\n"
+        "import sys, standup.control.client\n"
         "heavy = {'pydantic', 'pydantic_settings', 'apscheduler', 'plyer', 'jeepney', 'sqlite3',"
         " '_sqlite3', 'asyncio', 'ssl'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
-        "print('standup.control_server' in sys.modules)\n"
+        "print('standup.control.server' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

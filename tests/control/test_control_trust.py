@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 
 from conftest import _rig_unavailable
-from standup.control.client import ControlServer, ping, request
+from standup.control.client import ping, request
+from standup.control.server import ControlServer
 from standup.errors import AlreadyRunning, RuntimeDirError, UntrustedPeer
 
 OTHER = 65534  # nobody: any uid not ours will do

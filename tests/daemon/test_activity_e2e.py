@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from rig import Rig, standup_env, start_standup, stop_standup, wait_until
-from rig import standup_status as status
+from rig import Rig, standup_env, standup_status as status, start_standup, stop_standup, wait_until
 
 pytestmark = pytest.mark.e2e
 

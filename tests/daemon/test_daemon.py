@@ -12,7 +12,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from standup.config.settings import load_config
 from standup.control import client as control
-from standup.daemon.worker import JOB_DEFAULTS, Daemon
+from standup.daemon.life import Daemon
+from standup.daemon.worker import JOB_DEFAULTS
 from standup.history.store import Store
 from standup.notify.base import Reminder
 

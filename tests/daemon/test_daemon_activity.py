@@ -134,7 +134,7 @@ def test_a_reminder_due_in_a_call_is_held_then_delivered(harness: Harness, pcm: 
     assert harness.notifier.shown == []
     status = harness.request("status")
     assert status["held_because"] == ["microphone in use"]
-    assert "held" in __import__("standup.cli_client").cli_client.describe_status(status)
+    assert "held" in __import__("standup.cli.client").cli.client.describe_status(status)
     harness.clock.advance(seconds=30)
     harness.tick()
     assert harness.notifier.shown == []  # still in the call

@@ -10,8 +10,14 @@ import pytest
 
 from standup.exercises import builtin_catalogue
 
-from rig import Rig, standup_env, start_standup, stop_standup, wait_until
-from rig import standup_status as try_status
+from rig import (
+    Rig,
+    standup_env,
+    standup_status as try_status,
+    start_standup,
+    stop_standup,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -171,7 +171,7 @@ def test_client_commands_import_no_heavy_modules(daemon, env) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = [m for m in ('apscheduler', 'pydantic', 'pydantic_settings', 'plyer', 'jeepney',"
-        " 'sqlite3', 'logging', 'standup.cli_exercises', 'standup.cli_config')"
+        " 'sqlite3', 'logging', 'standup.cli.exercises', 'standup.cli.config')"
         " if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )

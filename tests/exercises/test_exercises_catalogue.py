@@ -186,7 +186,7 @@ cue = "Gently."
 
 def test_importing_does_not_load_the_catalogue() -> None:
     code = (
-        "import standup.exercises as x, standup.cli_exercises;"
+        "import standup.exercises as x, standup.cli.exercises;"
         "print(x.builtin_catalogue.cache_info().currsize)"
     )
     result = subprocess.run(

@@ -8,8 +8,7 @@ from collections import Counter
 
 import pytest
 from counted_ids import CountedId, counted_pool
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from standup.exercises import (
     CATEGORIES,

@@ -46,7 +46,7 @@ def test_the_shipped_files_are_what_the_poses_draw(tmp_path: Path) -> None:
     for path in written:
         shipped = pictures_dir() / path.name
         assert shipped.read_text("utf-8") == path.read_text("utf-8"), (
-            f"{path.name} is stale: run python -m standup.exercises_pictures"
+            f"{path.name} is stale: run python -m standup.exercises.pictures"
         )
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from standup.control.client import RequestError, ping
-from standup.control.protocol import ERROR_CODES, MAX_LINE, decode_reply
+from standup.control.client import ping
+from standup.control.protocol import ERROR_CODES, MAX_LINE, RequestError, decode_reply
 from standup.control.server import ControlServer
 from standup.daemon.commands import COMMANDS
 

@@ -303,7 +303,7 @@ def test_stats_need_no_database_module() -> None:
     import subprocess
     import sys
 
-    code = "import sys, standup.stats; print('sqlite3' in sys.modules)"
+    code = "import sys, standup.history.stats; print('sqlite3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

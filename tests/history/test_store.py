@@ -166,7 +166,7 @@ def test_random_bytes_are_set_aside(db: Path, caplog: pytest.LogCaptureFixture) 
     db.parent.mkdir(parents=True)
     junk = random.Random(7).randbytes(8192)
     db.write_bytes(junk)
-    with caplog.at_level(logging.WARNING, logger="standup.store"), Store.open(db) as s:
+    with caplog.at_level(logging.WARNING, logger="standup.history"), Store.open(db) as s:
         s.set_value("core", "fresh")
         assert s.get_value("core") == "fresh"
     (aside,) = _aside(db)

@@ -21,8 +21,7 @@ from standup.idle import IdleError
 from standup.idle.wayland import EXT_IDLE, KDE_IDLE, WaylandSource, open_wayland_source
 from standup.idle.wayland_wire import DISPLAY_ID, MessageBuffer, Objects
 
-from rig import RigError, start_standup, stop_standup, wait_until
-from rig import standup_status as status
+from rig import RigError, standup_status as status, start_standup, stop_standup, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -31,7 +31,8 @@ from standup import core
 from standup.config.settings import load_config
 from standup.control import client as control
 from standup.daemon import activity as daemon_activity
-from standup.daemon.worker import SAMPLE_JOB, WAKE_JOB, Daemon
+from standup.daemon.life import Daemon
+from standup.daemon.worker import SAMPLE_JOB, WAKE_JOB
 from standup.history.store import HistoryEvent
 from standup.idle import IdleSample
 from standup.notify.base import Reminder

@@ -226,9 +226,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _cmd_completion(args: argparse.Namespace) -> int:
     import sys
 
-    from standup.cli.main import build_parser
-
-    sys.stdout.write(script(args.shell, build_parser()))
+    sys.stdout.write(script(args.shell, args.root_parser))
     return 0
 
 
@@ -246,11 +244,13 @@ def install_paths() -> dict[str, Path]:
     }
 
 
-def install_files() -> tuple[tuple[Path, bytes], ...]:
+def install_files(parser: argparse.ArgumentParser) -> tuple[tuple[Path, bytes], ...]:
     """(path, script) for every shell, for `service install` to write with the unit."""
-    from standup.cli.main import build_parser
-
-    parser = build_parser()
     return tuple(
         (path, script(shell, parser).encode("utf-8")) for shell, path in install_paths().items()
     )
+
+
+def removal_files() -> tuple[tuple[Path, None], ...]:
+    """(path, None) for every shell's script, for `service uninstall` to remove."""
+    return tuple((path, None) for path in install_paths().values())

@@ -132,8 +132,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from standup.config import edit as config_edit
-    from standup.config import settings as config
+    from standup.config import edit as config_edit, settings as config
 
     _files, target, _named = config.candidate_files(args.config)
     key = config_edit.parse_key(args.key)

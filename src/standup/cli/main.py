@@ -50,9 +50,11 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
         _globals_everywhere(parser)
         return parser
 
-    from standup.cli import completion as cli_completion
-    from standup.cli import config as cli_config
-    from standup.cli import service as cli_service
+    from standup.cli import (
+        completion as cli_completion,
+        config as cli_config,
+        service as cli_service,
+    )
 
     run = sub.add_parser(
         "run",
@@ -67,6 +69,8 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
     cli_completion.add_parser(sub)
     _add_exercises(sub)
     _globals_everywhere(parser)
+    # Completion scripts are made from the whole tree: its commands reach it through here.
+    parser.set_defaults(root_parser=parser)
     return parser
 
 

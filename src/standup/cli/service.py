@@ -1,6 +1,7 @@
 """`standup service install|uninstall|status` and `standup doctor`: builders and runners.
 
-The work lives in `standup.service` and `standup.doctor`; both are imported when the command runs.
+The work lives in `standup.service.install` and `standup.service.doctor`; both are imported
+when the command runs.
 """
 
 from __future__ import annotations
@@ -60,23 +61,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_install(args: argparse.Namespace) -> int:
+    from standup.cli import completion
     from standup.service import install as service
 
-    plan = service.plan_install(now=args.now, facts=_facts())
+    plan = service.plan_install(
+        now=args.now, facts=_facts(), shell_files=completion.install_files(args.root_parser)
+    )
     return _carry_out(plan, args.dry_run)
 
 
 def _facts():  # -> ManagerFacts | None; asked only on Linux, where a user manager may run
-    from standup.service import install as service
-    from standup.service import systemd as service_systemd
+    from standup.service import install as service, systemd as service_systemd
 
     return service_systemd.gather() if service.current_platform() == "linux" else None
 
 
 def _cmd_uninstall(args: argparse.Namespace) -> int:
+    from standup.cli import completion
     from standup.service import install as service
 
-    return _carry_out(service.plan_uninstall(facts=_facts()), args.dry_run)
+    plan = service.plan_uninstall(facts=_facts(), shell_files=completion.removal_files())
+    return _carry_out(plan, args.dry_run)
 
 
 def _carry_out(plan: Plan, dry_run: bool) -> int:

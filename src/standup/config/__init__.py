@@ -1,1 +1,3 @@
-"""The configuration: the settings model and its loading (`settings`), messages for people (`errors`), durations, `config set` editing and the file watcher."""
+"""The configuration: the settings model and its loading (`settings`), messages for people
+(`errors`), durations, `config set` editing and the file watcher.
+"""

@@ -25,13 +25,18 @@ _MAX_LINE = 300  # a message quoting a 20 MB value must still fit a bubble and a
 
 
 AllowedKeys = Callable[[tuple[str, ...]], list[str]]
+# The built-in settings as TOML data, for examples; a callable, read only when an error needs it.
+Defaults = Callable[[], Mapping[str, Any]]
 
 
 def describe_validation_error(
-    error: ValidationError, origins: Mapping[tuple[str, ...], str], allowed: AllowedKeys
+    error: ValidationError,
+    origins: Mapping[tuple[str, ...], str],
+    allowed: AllowedKeys,
+    defaults: Defaults,
 ) -> str:
     lines = [
-        quote_bounded(_describe_one(item, origins, allowed), _MAX_LINE)
+        quote_bounded(_describe_one(item, origins, allowed, defaults), _MAX_LINE)
         for item in error.errors()[:_MAX_ERRORS]
     ]
     more = error.error_count() - _MAX_ERRORS
@@ -41,7 +46,10 @@ def describe_validation_error(
 
 
 def _describe_one(
-    item: Mapping[str, Any], origins: Mapping[tuple[str, ...], str], allowed: AllowedKeys
+    item: Mapping[str, Any],
+    origins: Mapping[tuple[str, ...], str],
+    allowed: AllowedKeys,
+    defaults: Defaults,
 ) -> str:
     loc = tuple(item["loc"])
     key = dotted(loc)
@@ -54,7 +62,7 @@ def _describe_one(
         return f"{where}: unknown key {key}{hint}"
     if kind == "missing":
         return f"{where}: {key} is required"
-    message = _in_our_words(item, loc) or str(item["msg"]).removeprefix(
+    message = _in_our_words(item, loc, defaults) or str(item["msg"]).removeprefix(
         "Value error, "
     ).removeprefix("Assertion failed, ")
     if loc and "input" in item and not isinstance(item["input"], dict):
@@ -73,13 +81,13 @@ _BOUNDS = {
 }
 
 
-def _in_our_words(item: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+def _in_our_words(item: Mapping[str, Any], loc: tuple[Any, ...], defaults: Defaults) -> str | None:
     """What is allowed and an example, for the errors pydantic words in its own terms."""
     kind, ctx = item["type"], item.get("ctx") or {}
     entry = bool(loc) and isinstance(loc[-1], int)  # one entry of a list: `days[2]`
     field_loc = loc[:-1] if entry else loc
     leaf = _key_text(str(field_loc[-1])) if field_loc else "key"
-    default = _default(field_loc)
+    default = _default(field_loc, defaults)
     subject = "each entry" if entry else "the value"
     if kind == "literal_error":
         choices = _choices(str(ctx.get("expected", "")))
@@ -124,11 +132,9 @@ def _choices(expected: str) -> list[Any]:
     return [int(number) if number else text for text, number in found]
 
 
-def _default(loc: tuple[Any, ...]) -> Any:
+def _default(loc: tuple[Any, ...], defaults: Defaults) -> Any:
     """The built-in default at `loc` as TOML data, None when there is none (inside a list)."""
-    from standup.config.settings import defaults  # at call time: standup.config imports this module
-
-    value: Any = defaults().model_dump(mode="json")
+    value: Any = defaults()
     for part in loc:
         if not isinstance(value, dict) or part not in value:
             return None

@@ -186,7 +186,9 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     try:
         _check_files_alone(merged)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
+        raise ConfigError(
+            describe_validation_error(error, origins, allowed_keys, _default_data)
+        ) from None
     _check_variable_names()
     for name in os.environ:
         if name.startswith("STANDUP_") and "__" in name:
@@ -195,7 +197,9 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
     try:
         settings = Settings(**merged)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error, origins, allowed_keys)) from None
+        raise ConfigError(
+            describe_validation_error(error, origins, allowed_keys, _default_data)
+        ) from None
     except SettingsError:
         raise ConfigError(_describe_bad_variable()) from None
     return LoadedConfig(settings, tuple(read), user, origins)
@@ -358,6 +362,10 @@ def key_line(path: Path, key: tuple[str | int, ...]) -> int | None:
     except ConfigError:
         return None
     return find_key_line(text, key) if text is not None else None
+
+
+def _default_data() -> dict[str, Any]:
+    return defaults().model_dump(mode="json")
 
 
 def defaults() -> Settings:

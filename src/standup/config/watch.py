@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("standup.config")
 
 Signature = tuple[int, int, int] | None  # (mtime_ns, size, inode) or None when missing
 

@@ -15,14 +15,11 @@ import struct
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from standup import paths
-from standup.control.protocol import BAD_ARGS, FAILED, ProtocolError, decode_reply, encode_request
+from standup.control.protocol import FAILED, ProtocolError, decode_reply, encode_request
 from standup.errors import DaemonNotRunning, RuntimeDirError, StandupError, UntrustedPeer
-
-if TYPE_CHECKING:
-    from standup.control.server import ControlServer as ControlServer
 
 _MAX_REPLY = 16 * 1024 * 1024
 NOT_RUNNING = "the standup daemon is not running"
@@ -35,14 +32,6 @@ class ControlError(StandupError):
 
     def __init__(self, message: str, hint: str = "", code: str = FAILED) -> None:
         super().__init__(message, hint)
-        self.code = code
-
-
-class RequestError(Exception):
-    """Raised by a command handler to refuse a request; becomes an error reply."""
-
-    def __init__(self, message: str, code: str = BAD_ARGS) -> None:
-        super().__init__(message)
         self.code = code
 
 
@@ -193,12 +182,3 @@ def _read_line(sock: socket.socket, deadline: float) -> bytes:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def __getattr__(name: str) -> Any:
-    # `from standup.control.client import ControlServer` works without the client paying for it.
-    if name == "ControlServer":
-        from standup.control.server import ControlServer
-
-        return ControlServer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,7 +19,7 @@ import time
 
 from standup.control.protocol import LineBuffer
 
-log = logging.getLogger("standup.control_server")
+log = logging.getLogger("standup.control")
 
 # A status reply is under 2 KiB and the largest reply (an error quoting a 64 KiB request) is
 # under 70 KiB: 256 KiB holds many pipelined replies yet bounds a client that reads none.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from standup.errors import AlreadyRunning, RuntimeDirError, StandupError
 
-log = logging.getLogger("standup.control_server")
+log = logging.getLogger("standup.control")
 _PID_WAIT = 1.0  # seconds a loser waits for the winner to write its pid
 
 

@@ -189,3 +189,11 @@ class LineBuffer:
     def rest(self) -> bytes:
         """What is left after the last newline (a final line without one)."""
         return bytes(self._data)
+
+
+class RequestError(Exception):
+    """Raised by a command handler to refuse a request; becomes an error reply."""
+
+    def __init__(self, message: str, code: str = BAD_ARGS) -> None:
+        super().__init__(message)
+        self.code = code

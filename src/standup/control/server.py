@@ -3,11 +3,10 @@
 It blocks in `select()` with no timeout while no client is connected; with clients, the timeout
 is the nearest idle deadline, so a silent client is dropped without a timer ticking otherwise.
 Handler calls run on that thread, one at a time (the daemon's handler hands work to its own
-thread and waits). A lock file next to the socket (flock, `control_lock`) makes the daemon
-single-instance without races; a socket left by a crashed daemon (or planted by someone else:
-the client trusts only a server of its own uid) is then known to be stale and is replaced.
-Each request carries a ticket (`control_deadline`): one its client gave up on is not carried
-out. The limits on output and on clients are in `control_conns`.
+thread and waits). A lock file next to the socket (flock, `lock`) makes the daemon single-
+instance without races; a socket left by a crashed daemon (or planted by another user: the
+client trusts only a server of its own uid) is then stale and replaced. Each request carries a
+ticket (`deadline`): one its client gave up on is not carried out. Limits are in `conns`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from typing import Any
 
 from standup import paths
 from standup.control import deadline as control_deadline
-from standup.control.client import RequestError, peer_uid, ping
+from standup.control.client import peer_uid, ping
 from standup.control.conns import OUTPUT_CAP, Conn, OnceLog, longest_idle
 from standup.control.lock import claim_lock, clear_socket_path
 from standup.control.protocol import (
@@ -34,12 +33,13 @@ from standup.control.protocol import (
     FORBIDDEN,
     ProtocolError,
     Request,
+    RequestError,
     decode_request,
     encode_error,
     encode_result,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("standup.control")
 
 Handler = Callable[[str, dict[str, Any]], dict[str, Any]]
 

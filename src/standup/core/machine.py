@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from standup.core import stretch
 from standup.core.model import (
     Activity,
     ClockStepped,
@@ -34,8 +35,6 @@ from standup.core.model import (
     Done,
     Effect,
     Event,
-    Hold,
-    Notify,
     Pause,
     Phase,
     Policy,
@@ -50,11 +49,11 @@ from standup.core.model import (
     State,
     Tick,
     Transition,
-    Withdraw,
 )
 
 Rule = Callable[[State, Event, Policy], Transition]
-_AT_DESK = (Phase.SITTING, Phase.REMINDING)
+snoozes_left = stretch.snoozes_left
+_AT_DESK = stretch.AT_DESK
 # The furthest a pause or snoozes may push the next reminder: one far-future pause must not
 # disable the daemon (or overflow the scheduler's dates), nor may snoozes stack without end.
 MAX_POSTPONE = timedelta(days=366)
@@ -88,98 +87,21 @@ def next_wakeup(state: State, policy: Policy, now: datetime | None = None) -> da
     elif state.phase is Phase.REMINDING:
         assert state.reminder_shown_at is not None
         wake = state.reminder_shown_at + policy.remind_again
-    change = policy.hours.next_change(now if now is not None else _reference(state))
+    change = policy.hours.next_change(now if now is not None else stretch.reference(state))
     if change is not None and (wake is None or change < wake):
         return change
     return wake
 
 
-def snoozes_left(state: State, policy: Policy) -> int:
-    return max(0, policy.max_snoozes - state.snoozes)
-
-
 def step(state: State, event: Event, policy: Policy) -> Transition:
     if not isinstance(event, ClockStepped):  # a step moves the stored times first, then clamps
-        state = _clamp_future(state, event.now)
-    before = _follow_hours(state, event.now, policy)
+        state = stretch.clamp_future(state, event.now)
+    before = stretch.follow_hours(state, event.now, policy)
     rule = _RULES.get((before.state.phase, type(event)))
     if rule is None:
         return before  # explicit no-op: e.g. a Tick while nothing is due
     after = rule(before.state, event, policy)
     return Transition(after.state, before.effects + after.effects)
-
-
-# ---- helpers ----------------------------------------------------------------------------
-
-
-def _reference(state: State) -> datetime:
-    """The latest instant the state knows of: where to look for the next hours change."""
-    times = [state.sitting_since, state.reminder_shown_at, state.held_at]
-    return max(t for t in times if t is not None)
-
-
-def _clamp_future(state: State, now: datetime) -> State:
-    """Rule 4: stored past instants never lie in the future of the clock."""
-    changes: dict[str, datetime] = {}
-    for name in ("sitting_since", "reminder_shown_at", "held_at"):
-        value = getattr(state, name)
-        if value is not None and value > now:
-            changes[name] = now
-    return replace(state, **changes) if changes else state
-
-
-def _sat_seconds(state: State, until: datetime) -> int:
-    return max(0, int((until - state.sitting_since).total_seconds()))
-
-
-def _new_stretch(now: datetime, policy: Policy) -> State:
-    phase = Phase.SITTING if policy.hours.active(now) else Phase.OFF_HOURS
-    return State(phase=phase, sitting_since=now)
-
-
-def _withdraw_if_showing(state: State) -> tuple[Effect, ...]:
-    return (Withdraw(),) if state.phase is Phase.REMINDING else ()
-
-
-def _follow_hours(state: State, now: datetime, policy: Policy) -> Transition:
-    """Enter or leave OFF_HOURS before any rule runs; a pause overrides the hours."""
-    active = policy.hours.active(now)
-    if state.phase is Phase.OFF_HOURS and active:
-        return Transition(_new_stretch(now, policy))
-    if state.phase in (*_AT_DESK, Phase.AWAY) and not active:
-        effects: tuple[Effect, ...] = _withdraw_if_showing(state)
-        if state.phase in _AT_DESK and _sat_seconds(state, now) > 0:
-            detail = {"sat_seconds": _sat_seconds(state, now)}
-            effects = (*effects, Record("off_hours", now, detail))
-        return Transition(State(phase=Phase.OFF_HOURS, sitting_since=now), effects)
-    return Transition(state)
-
-
-def _reminder(
-    state: State, now: datetime, policy: Policy, *, new: bool, record: bool | None = None
-) -> Transition:
-    """Show the reminder. `new`: pick an exercise; `record` (default: `new`): a reminder goes
-    on record (a first showing, or a snoozed one back), not a mere re-show of one unanswered."""
-    shown = replace(
-        state, phase=Phase.REMINDING, reminder_shown_at=now, paused_until=None, held_at=None
-    )
-    left = snoozes_left(shown, policy)
-    effects: list[Effect] = [Notify(new=new, can_snooze=left > 0, critical=left == 0)]
-    if new if record is None else record:
-        detail = {"sitting_since": state.sitting_since.isoformat(), "snoozes": state.snoozes}
-        effects.append(Record("reminded", now, detail))
-    return Transition(shown, tuple(effects))
-
-
-def _hold(state: State, event: Tick) -> Transition:
-    effects = () if state.held_at is not None else (Hold(event.busy),)
-    return Transition(replace(state, held_at=event.now), effects)
-
-
-def _end_stretch(state: State, at: datetime, now: datetime, reason: str) -> tuple[Effect, ...]:
-    """Effects of a natural break that began at `at`, seen at `now`."""
-    detail: dict[str, object] = {"sat_seconds": _sat_seconds(state, at), "reason": reason}
-    return (*_withdraw_if_showing(state), Record("natural_break", at, detail))
 
 
 # ---- rules ------------------------------------------------------------------------------
@@ -190,9 +112,9 @@ def _tick_sitting(state: State, event: Event, policy: Policy) -> Transition:
     if event.now < due_at(state, policy):
         return Transition(state)
     if event.busy:
-        return _hold(state, event)
+        return stretch.hold(state, event)
     # A snoozed reminder coming back is the same reminder, with the same exercise.
-    return _reminder(state, event.now, policy, new=state.snoozes == 0, record=True)
+    return stretch.reminder(state, event.now, policy, new=state.snoozes == 0, record=True)
 
 
 def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
@@ -201,8 +123,8 @@ def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
     if wake is not None and event.now < wake:
         return Transition(state)
     if event.busy:
-        return _hold(state, event)
-    return _reminder(state, event.now, policy, new=False)
+        return stretch.hold(state, event)
+    return stretch.reminder(state, event.now, policy, new=False)
 
 
 def _tick_paused(state: State, event: Event, policy: Policy) -> Transition:
@@ -226,12 +148,12 @@ def _activity(state: State, event: Event, policy: Policy) -> Transition:
         if away:
             return Transition(state)
         # Back since the last input, which may be a while before this sample.
-        return Transition(_new_stretch(max(state.sitting_since, event.now - quiet), policy))
+        return Transition(stretch.new_stretch(max(state.sitting_since, event.now - quiet), policy))
     if not away:
         return Transition(state)
     left_at = max(state.sitting_since, event.now - quiet)
     reason = "locked" if event.locked else "idle"
-    effects = _end_stretch(state, left_at, event.now, reason)
+    effects = stretch.end_stretch(state, left_at, event.now, reason)
     return Transition(State(phase=Phase.AWAY, sitting_since=left_at), effects)
 
 
@@ -241,8 +163,8 @@ def _slept(state: State, event: Event, policy: Policy) -> Transition:
     if event.duration >= policy.natural_break and policy.after_suspend == "reset":
         effects: tuple[Effect, ...] = ()
         if state.phase in _AT_DESK:
-            effects = _end_stretch(state, went_to_sleep, event.now, "suspend")
-        return Transition(_new_stretch(event.now, policy), effects)
+            effects = stretch.end_stretch(state, went_to_sleep, event.now, "suspend")
+        return Transition(stretch.new_stretch(event.now, policy), effects)
     # A short nap, or "continue": carry on as if the sleep had not happened.
     return Transition(_shift(state, event.duration, pause_too=False))
 
@@ -270,7 +192,7 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Snooze)
     if not _pending(state):
         return _snooze_ahead(state, event, policy)
-    if snoozes_left(state, policy) == 0:
+    if stretch.snoozes_left(state, policy) == 0:
         return Transition(state, (Reject(f"no snoozes left ({policy.max_snoozes} in a row)"),))
     duration = event.duration if event.duration is not None else policy.snooze
     if duration <= timedelta(0):
@@ -292,7 +214,7 @@ def _snooze(state: State, event: Event, policy: Policy) -> Transition:
         held_at=None,
     )
     record = Record("snoozed", event.now, {"until": until.isoformat()})
-    return Transition(snoozed, (*_withdraw_if_showing(state), record))
+    return Transition(snoozed, (*stretch.withdraw_if_showing(state), record))
 
 
 def _snooze_ahead(state: State, event: Snooze, policy: Policy) -> Transition:
@@ -311,9 +233,9 @@ def _snooze_ahead(state: State, event: Snooze, policy: Policy) -> Transition:
 def _answer(kind: str) -> Rule:
     def rule(state: State, event: Event, policy: Policy) -> Transition:
         # Away, the stretch already ended when the user left: nothing more was sat.
-        sat = _sat_seconds(state, event.now) if state.phase in _AT_DESK else 0
+        sat = stretch.sat_seconds(state, event.now) if state.phase in _AT_DESK else 0
         if state.phase is Phase.AWAY:
-            return Transition(_new_stretch(event.now, policy))  # the break is on record
+            return Transition(stretch.new_stretch(event.now, policy))  # the break is on record
         if not _pending(state):
             # Nothing to answer: "done" is a break taken unasked, "skip" restarts the count.
             if kind == "done":
@@ -321,11 +243,13 @@ def _answer(kind: str) -> Rule:
                 record = Record("natural_break", event.now, detail)
             else:
                 record = Record(kind, event.now, {"sat_seconds": sat, "ahead": True})
-            return Transition(_new_stretch(event.now, policy), (record,))
+            return Transition(stretch.new_stretch(event.now, policy), (record,))
         record = Record(kind, event.now, {"sat_seconds": sat})
         if isinstance(event, Done) and event.rating is not None:
             record.detail["rating"] = event.rating
-        return Transition(_new_stretch(event.now, policy), (*_withdraw_if_showing(state), record))
+        return Transition(
+            stretch.new_stretch(event.now, policy), (*stretch.withdraw_if_showing(state), record)
+        )
 
     return rule
 
@@ -341,7 +265,7 @@ def _remind_now(state: State, event: Event, policy: Policy) -> Transition:
         return Transition(state, (Reject("outside working hours: no reminders until they begin"),))
     if state.phase is Phase.AWAY:
         state = State(phase=Phase.SITTING, sitting_since=event.now)
-    return _reminder(state, event.now, policy, new=True)
+    return stretch.reminder(state, event.now, policy, new=True)
 
 
 def _pause(state: State, event: Event, policy: Policy) -> Transition:
@@ -352,13 +276,15 @@ def _pause(state: State, event: Event, policy: Policy) -> Transition:
         return Transition(state, (_TOO_FAR,))
     detail: dict[str, object] = {"until": event.until.isoformat() if event.until else None}
     if state.phase in _AT_DESK:
-        detail["sat_seconds"] = _sat_seconds(state, event.now)
+        detail["sat_seconds"] = stretch.sat_seconds(state, event.now)
     paused = State(phase=Phase.PAUSED, sitting_since=event.now, paused_until=event.until)
-    return Transition(paused, (*_withdraw_if_showing(state), Record("paused", event.now, detail)))
+    return Transition(
+        paused, (*stretch.withdraw_if_showing(state), Record("paused", event.now, detail))
+    )
 
 
 def _resume(state: State, event: Event, policy: Policy) -> Transition:
-    return Transition(_new_stretch(event.now, policy), (Record("resumed", event.now),))
+    return Transition(stretch.new_stretch(event.now, policy), (Record("resumed", event.now),))
 
 
 def _not_paused(state: State, event: Event, policy: Policy) -> Transition:
@@ -382,22 +308,22 @@ def _started(state: State, event: Event, policy: Policy) -> Transition:
             return _resume(state, event, policy)
         return Transition(state)
     if event.last_seen is None:
-        return Transition(_new_stretch(now, policy))  # first start, or nothing saved
+        return Transition(stretch.new_stretch(now, policy))  # first start, or nothing saved
     if now - event.last_seen >= policy.natural_break:
         # Down longer than a break: whatever the user was sitting through is over.
         effects: tuple[Effect, ...] = ()
         if state.phase in _AT_DESK:
-            effects = _end_stretch(state, event.last_seen, now, "restart")[-1:]
-        return Transition(_new_stretch(now, policy), effects)
+            effects = stretch.end_stretch(state, event.last_seen, now, "restart")[-1:]
+        return Transition(stretch.new_stretch(now, policy), effects)
     if state.phase is Phase.REMINDING and state.held_at is None:
         # The bubble died with the old process: show it again at once.
-        return _reminder(state, now, policy, new=False)
+        return stretch.reminder(state, now, policy, new=False)
     return Transition(state)
 
 
 def _clock_stepped(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, ClockStepped)
-    return Transition(_clamp_future(_shift(state, event.delta, pause_too=True), event.now))
+    return Transition(stretch.clamp_future(_shift(state, event.delta, pause_too=True), event.now))
 
 
 _RULES: dict[tuple[Phase, type[Event]], Rule] = {}

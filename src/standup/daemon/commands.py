@@ -9,18 +9,18 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from threading import Event
+from typing import Any, Protocol, TypeVar
 
 from standup import core
 from standup.control import deadline as control_deadline
-from standup.control.client import ControlServer, RequestError
+from standup.control.protocol import RequestError
+from standup.control.server import ControlServer
 from standup.errors import ConfigError
 from standup.exercises.progression import RATINGS
 
-if TYPE_CHECKING:
-    from standup.daemon.worker import Daemon
-
 log = logging.getLogger("standup")
+T = TypeVar("T")
 
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
@@ -32,8 +32,23 @@ _ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}, "done": {"ratin
 _FROM_CLI = "from the command line"
 
 
+class CommandTarget(Protocol):
+    """What the commands need of the daemon (worker.Daemon): run work on its worker thread,
+    feed the core, and report its status."""
+
+    ready: Event
+    last_status: dict[str, Any] | None
+
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float = 5.0) -> T: ...
+    def count_wakeup(self, source: str) -> None: ...
+    def feed(self, make_event: Callable[[datetime], core.Event], source: str = "") -> list[str]: ...
+    def answer_rated(self, rating: str, source: str = "") -> list[str]: ...
+    def status(self) -> dict[str, Any]: ...
+    def reload(self) -> str: ...
+
+
 class CommandHandler:
-    def __init__(self, daemon: Daemon) -> None:
+    def __init__(self, daemon: CommandTarget) -> None:
         self._daemon = daemon
         self._server: ControlServer | None = None
 

@@ -10,25 +10,41 @@ so no late frame re-shows a bubble and Done is recorded once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from standup import core
+from standup.config.settings import Settings
 from standup.core import Phase
+from standup.daemon.clock import StepAwareScheduler
+from standup.daemon.reminders import ReminderDesk
 from standup.exercises import Exercise, eligible
 from standup.exercises.countdown import frame, total_seconds
-
-if TYPE_CHECKING:
-    from standup.daemon.worker import Daemon
 
 log = logging.getLogger("standup")
 COUNTDOWN_JOB = "countdown"
 
 
+class CountdownHost(Protocol):
+    """What the countdown needs of the daemon (worker.Daemon): its clock and scheduler, the
+    core's state and feed, and the desk that shows the bubble."""
+
+    state: core.State
+    desk: ReminderDesk
+    scheduler: StepAwareScheduler
+
+    @property
+    def settings(self) -> Settings: ...
+    def clock(self) -> datetime: ...
+    def count_wakeup(self, source: str) -> None: ...
+    def feed(self, make_event: Callable[[datetime], core.Event], source: str = "") -> list[str]: ...
+
+
 class Countdown:
     """The countdown of the reminder showing, if any. Worker thread only."""
 
-    def __init__(self, daemon: Daemon) -> None:
+    def __init__(self, daemon: CountdownHost) -> None:
         self._daemon = daemon
         self.exercise: Exercise | None = None
         self._started: datetime | None = None

@@ -1,60 +1,31 @@
 """The daemon's life cycle and memory: start, stop, and what is saved and restored.
 
-A mixin of `Daemon` (daemon.py), kept apart so each file holds one concern; it uses the
-daemon's parts (scheduler, desk, memory, config) and runs its steps on the worker.
+`Daemon` is the `Worker` (worker.py: the core loop and its parts) with a life around it: the
+worker never needs to know how it is started, so the parts import the worker, never this.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from standup import core, paths
 from standup.config.durations import describe
-from standup.core import Record
 from standup.daemon.clock import MonotonicWatchdog, open_clock_watch
 from standup.daemon.sdnotify import sd_notify, watchdog_interval
+from standup.daemon.worker import NOTICE_KEY, Worker
 from standup.errors import ConfigError
 from standup.exercises import Rotation, load_rotation
-from standup.exercises.progression import STORE_KEY as PROGRESSION_KEY
-from standup.exercises.progression import load_progression
-
-if TYPE_CHECKING:
-    from standup.daemon.worker import Daemon
-
-    _Base = Daemon
-else:
-    _Base = object
+from standup.exercises.progression import STORE_KEY as PROGRESSION_KEY, load_progression
 
 log = logging.getLogger("standup")
 PRUNE_JOB = "prune"
-NOTICE_KEY = "safety_notice"  # "shown" once the first reminder carried the safety notice
 
 
-class LifeCycle(_Base):
-    # ---- persistence ------------------------------------------------------------------------
-
-    def _persist(self, records: list[Record], rotation_changed: bool) -> None:
-        desk = self.desk
-        values = {
-            "core": json.dumps(core.state_to_dict(self.state)),
-            "exercise": desk.exercise.id if desk.exercise else "",
-            "last_seen": self.clock().isoformat(),
-        }
-        if rotation_changed:
-            values["rotation"] = desk.rotation.to_json()
-            values["exercise_base"] = desk.base.id if desk.base else ""
-            if desk.notice_shown:
-                values[NOTICE_KEY] = "shown"
-        exercise_id = desk.exercise.id if desk.exercise else None
-        self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
-
-    def _save_progression(self) -> None:
-        self.memory.save({PROGRESSION_KEY: self.desk.progression.to_json()}, [])
+class Daemon(Worker):
+    """The worker with its life: start and stop, and what is restored and saved."""
 
     def _restore(self) -> datetime | None:
         """Load the saved state; return when the daemon was last alive."""

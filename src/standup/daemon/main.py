@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from standup.config.settings import load_config
-from standup.daemon.worker import Daemon
+from standup.daemon.life import Daemon
 from standup.errors import StandupError
 
 log = logging.getLogger("standup")

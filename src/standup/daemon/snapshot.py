@@ -1,4 +1,5 @@
-"""The daemon's status as a JSON-ready dict: what `standup status --json` documents."""
+"""The daemon's status as a JSON-ready dict (what `standup status --json` documents), and the
+log line of each record."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from standup import __version__
-from standup.core import Phase, Policy, State, due_at, snoozes_left
+from standup.core import Phase, Policy, Record, State, due_at, snoozes_left
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -84,3 +85,15 @@ def status_line(info: dict[str, Any]) -> str:
     if state == "reminding":
         return "reminder showing"
     return f"next reminder at {hhmm('next_reminder_at')}" if info["next_reminder_at"] else "idle"
+
+
+def record_line(record: Record, source: str = "") -> str:
+    """The one log line of a record; an answer's line says where it came from."""
+    until = record.detail.get("until")
+    when = f" until {datetime.fromisoformat(until):%H:%M}" if isinstance(until, str) else ""
+    reason = record.detail.get("reason")
+    why = f" ({reason})" if isinstance(reason, str) else ""
+    rating = record.detail.get("rating")
+    rated = f", {rating.replace('_', ' ')}" if isinstance(rating, str) else ""
+    text = f"{record.kind.replace('_', ' ')}{rated}{when}{why}"
+    return f"answered {source}: {text}" if source else text

@@ -7,6 +7,7 @@ holds one date job for the next wake-up and otherwise sleeps.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -26,13 +27,12 @@ from standup.daemon.activity import ActivityMonitor, sample_interval
 from standup.daemon.clock import ClockSetWatch, MonotonicWatchdog, StepAwareScheduler
 from standup.daemon.commands import CommandHandler
 from standup.daemon.countdown import Countdown
-from standup.daemon.life import PRUNE_JOB, LifeCycle
 from standup.daemon.live_config import LiveConfig
 from standup.daemon.persist import Persistence
 from standup.daemon.reminders import ReminderDesk
 from standup.daemon.sdnotify import sd_notify
-from standup.daemon.snapshot import snapshot, status_line
-from standup.exercises.progression import RATINGS
+from standup.daemon.snapshot import record_line, snapshot, status_line
+from standup.exercises.progression import RATINGS, STORE_KEY as PROGRESSION_KEY
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
@@ -42,14 +42,17 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
-__all__ = ["JOB_DEFAULTS", "PRUNE_JOB", "Daemon"]
+NOTICE_KEY = "safety_notice"  # "shown" once the first reminder carried the safety notice
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-class Daemon(LifeCycle):
+class Worker:
+    """The core on its worker thread: events in, effects carried out; `life.Daemon` adds
+    start, stop and restore."""
+
     def __init__(
         self,
         loaded: LoadedConfig,
@@ -156,7 +159,8 @@ class Daemon(LifeCycle):
                 self.desk.withdraw()
             elif isinstance(effect, Record):
                 records.append(effect)
-                self._log_record(effect, source)
+                if effect.kind != "reminded":  # the reminder was logged as it was shown
+                    log.info("%s", record_line(effect, source))
             elif isinstance(effect, Reject):
                 rejections.append(effect.message)
             elif isinstance(effect, Hold):
@@ -164,22 +168,6 @@ class Daemon(LifeCycle):
         if transition.effects or records:
             self._persist(records, rotation_changed)
         return rejections
-
-    def _log_record(self, record: Record, source: str = "") -> None:
-        """One line per record; an answer's line says where it came from."""
-        if record.kind == "reminded":
-            return  # the reminder itself was logged when shown
-        until = record.detail.get("until")
-        when = f" until {datetime.fromisoformat(until):%H:%M}" if isinstance(until, str) else ""
-        reason = record.detail.get("reason")
-        why = f" ({reason})" if isinstance(reason, str) else ""
-        rating = record.detail.get("rating")
-        rated = f", {rating.replace('_', ' ')}" if isinstance(rating, str) else ""
-        text = f"{record.kind.replace('_', ' ')}{rated}{when}{why}"
-        if source:
-            log.info("answered %s: %s", source, text)
-        else:
-            log.info("%s", text)
 
     def _tick(self) -> None:
         self.count_wakeup("timer")
@@ -297,6 +285,26 @@ class Daemon(LifeCycle):
         info["config_error"] = self.config.error
         info["countdown"] = self.countdown.info()
         return info
+
+    # ---- persistence ------------------------------------------------------------------------
+
+    def _persist(self, records: list[Record], rotation_changed: bool) -> None:
+        desk = self.desk
+        values = {
+            "core": json.dumps(core.state_to_dict(self.state)),
+            "exercise": desk.exercise.id if desk.exercise else "",
+            "last_seen": self.clock().isoformat(),
+        }
+        if rotation_changed:
+            values["rotation"] = desk.rotation.to_json()
+            values["exercise_base"] = desk.base.id if desk.base else ""
+            if desk.notice_shown:
+                values[NOTICE_KEY] = "shown"
+        exercise_id = desk.exercise.id if desk.exercise else None
+        self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
+
+    def _save_progression(self) -> None:
+        self.memory.save({PROGRESSION_KEY: self.desk.progression.to_json()}, [])
 
     # ---- config -----------------------------------------------------------------------------
 

@@ -283,5 +283,7 @@ def link_problem(
 @functools.cache
 def builtin_catalogue() -> tuple[Exercise, ...]:
     """The catalogue shipped in the package, loaded and validated on first use."""
-    text = resources.files("standup").joinpath("data", "exercises.toml").read_text("utf-8")
-    return parse_catalogue(text, source="standup/data/exercises.toml")
+    text = (
+        resources.files("standup.exercises").joinpath("data", "exercises.toml").read_text("utf-8")
+    )
+    return parse_catalogue(text, source="standup/exercises/data/exercises.toml")

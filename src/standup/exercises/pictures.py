@@ -1,7 +1,7 @@
 """The picture of an exercise: a shipped line drawing for a built-in id, or a custom file.
 
-The drawings in data/pictures are generated from the poses in `exercises_poses`; run
-`python -m standup.exercises_pictures` after changing a pose to write them again (the tests
+The drawings in data/pictures are generated from the poses in `exercises.poses`; run
+`python -m standup.exercises.pictures` after changing a pose to write them again (the tests
 check that the shipped files match the poses).
 """
 
@@ -21,7 +21,7 @@ log = logging.getLogger("standup")
 
 def pictures_dir() -> Path:
     """Where the shipped drawings live (inside the installed package)."""
-    return Path(str(resources.files("standup").joinpath("data", "pictures")))
+    return Path(str(resources.files("standup.exercises").joinpath("data", "pictures")))
 
 
 def shipped_picture(exercise_id: str) -> Path | None:

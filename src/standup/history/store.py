@@ -15,18 +15,18 @@ import json
 import logging
 import os
 import sqlite3
-import stat
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from standup import paths
-from standup.errors import StandupError
+from standup.history import files
+from standup.history.files import StoreError as StoreError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("standup.history")
 
 KINDS = frozenset(
     {
@@ -68,10 +68,6 @@ _EXPECTED_COLUMNS = {
 # SQLite primary result codes that mean "this file is not a database we can trust".
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
-
-
-class StoreError(StandupError):
-    """The store could not be read or written (disk full, read-only, file gone, ...)."""
 
 
 class StoreReplaced(StoreError):
@@ -133,10 +129,10 @@ class Store:
         self.readonly = readonly
         if not readonly:
             # Put everything in the main file now: from here on it can only grow, so a file
-            # smaller than this was truncated under us (same inode, so `_identity` can't tell).
+            # smaller than this was truncated under us (same inode, so the identity cannot tell).
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._identity = _identity(path)
+        self._identity = files.file_identity(path)
         # The daemon uses one thread, but shutdown may come from another: keep calls serialized.
         self._lock = threading.Lock()
 
@@ -147,17 +143,17 @@ class Store:
         """Open (creating and migrating) the database; set a corrupt one aside and start fresh."""
         path = Path(path) if path is not None else paths.database_file()
         try:
-            _make_private_dir(path.parent)
+            files.make_private_dir(path.parent)
         except OSError as exc:
             raise StoreError(
                 f"cannot create the state directory {path.parent}: {exc.strerror or exc}",
                 hint="check that the directory is writable and the disk is not full",
             ) from exc
-        _refuse_foreign(path)
+        files.refuse_foreign(path)
         try:
             conn = _open_checked(path)
         except _Corrupt as exc:
-            aside = _set_aside(path)
+            aside = files.set_aside(path)
             log.warning("database %s is unusable (%s); moved it to %s", path, exc, aside)
             try:
                 conn = _open_checked(path)
@@ -296,7 +292,7 @@ class Store:
         with self._lock:
             if self._conn is None:
                 raise StoreError(f"the database {self.path} is closed")
-            if writing and not _same_file(_identity(self.path), self._identity):
+            if writing and not files.same_file(files.file_identity(self.path), self._identity):
                 # In WAL mode SQLite keeps writing into a deleted or truncated file without
                 # complaint, and everything written since would be lost.
                 raise StoreReplaced(
@@ -331,47 +327,6 @@ def _event(ts: float, kind: str, exercise: str | None, detail: str | None) -> Hi
             if isinstance(loaded, dict):
                 parsed = loaded
     return HistoryEvent(datetime.fromtimestamp(ts, UTC), kind, exercise, parsed)
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    """(device, inode, size) of the file: which file it is, and how much of it there is."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size
-
-
-def _same_file(now: tuple[int, int, int] | None, opened: tuple[int, int, int] | None) -> bool:
-    # In WAL mode the main file only grows (no auto_vacuum), so a shrink means a truncation.
-    return now is not None and opened is not None and now[:2] == opened[:2] and now[2] >= opened[2]
-
-
-def _make_private_dir(directory: Path) -> None:
-    """The state directory, 0700: a wider one made earlier (or by hand) is tightened, so the
-    database and its WAL and SHM files are never readable by others."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = os.lstat(directory)
-    if st.st_uid == os.getuid() and stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
-        os.chmod(directory, 0o700)
-
-
-def _refuse_foreign(path: Path) -> None:
-    """A link (perhaps to another program's SQLite file) or someone else's file is not ours to
-    open: opening it would switch it to WAL mode before any check could reject it."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
-        raise StoreError(
-            f"the database {path} is not a plain file",
-            hint="move it away; standup creates its own",
-        )
-    if st.st_uid != os.getuid():
-        raise StoreError(
-            f"the database {path} belongs to another user", hint="move it away and restart"
-        )
 
 
 def _open_checked(path: Path) -> sqlite3.Connection:
@@ -443,30 +398,3 @@ def _check_schema(conn: sqlite3.Connection) -> None:
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()]
         if columns != expected:
             raise _Corrupt(f"table {table} has columns {columns}, expected {expected}")
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename the database (and its WAL and shared-memory files) to a .corrupt-<time> name."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-        n += 1
-    try:
-        os.replace(path, aside)
-        for suffix in _sidecars():
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                # A stale WAL next to a fresh database must not be replayed into it.
-                os.replace(side, aside.with_name(aside.name + suffix))
-    except OSError as exc:
-        raise StoreError(
-            f"the database {path} is unusable and cannot be moved aside: {exc.strerror or exc}",
-            hint=f"move or delete {path} by hand",
-        ) from exc
-    return aside
-
-
-def _sidecars() -> Iterable[str]:
-    return ("-wal", "-shm", "-journal")

@@ -267,8 +267,7 @@ def _systemd(
     query: Callable[..., tuple[str | None, str | None]] | None = None,
     environment: Callable[[], dict[str, str] | None] | None = None,
 ) -> Check:
-    from standup.service import install as service
-    from standup.service import systemd as service_systemd
+    from standup.service import install as service, systemd as service_systemd
 
     query = query or service.systemctl_query
     environment = environment or service_systemd.manager_environment

@@ -1,10 +1,8 @@
 """Install standup as a per-user service: a systemd user unit, a launchd agent, or advice.
 
-Planning is separate from doing: `plan_install()` / `plan_uninstall()` return a `Plan` (the file
-to write and the commands to run, as argv lists) that `--dry-run` prints and `apply()` carries
-out. The service runs `<this interpreter> -m standup run`, so it works the same for a venv,
-pipx, `uv tool` or a system install without guessing where a console script landed.
-"""
+`plan_install()` / `plan_uninstall()` return a `Plan` (files to write, argv lists to run) that
+`--dry-run` prints and `apply()` carries out. The service runs `<this interpreter> -m standup
+run`, the same for a venv, pipx, `uv tool` or a system install."""
 
 from __future__ import annotations
 
@@ -29,20 +27,19 @@ from standup.service.systemd import (
     manager_unit_dir,
     run,
     systemctl,
+    systemctl_query as systemctl_query,
     unit_state,
 )
-from standup.service.systemd import systemctl_query as systemctl_query
-
-# Re-exported (`X as X`): callers and tests know these as standup.service.X.
-from standup.service.unit import TEMPLATE_EXEC_START as TEMPLATE_EXEC_START
-from standup.service.unit import UNIT_NAME as UNIT_NAME
-from standup.service.unit import UNIT_TEMPLATE as UNIT_TEMPLATE
-from standup.service.unit import exec_line as exec_line
-from standup.service.unit import render_unit as render_unit
-from standup.service.unit import systemd_quote as systemd_quote
+from standup.service.unit import (  # re-exported: callers know them from here
+    TEMPLATE_EXEC_START as TEMPLATE_EXEC_START,
+    UNIT_NAME as UNIT_NAME,
+    UNIT_TEMPLATE as UNIT_TEMPLATE,
+    exec_line as exec_line,
+    render_unit as render_unit,
+    systemd_quote as systemd_quote,
+)
 
 LAUNCHD_LABEL = "org.standup"
-
 
 _NO_USER_MANAGER_HINT = (
     "no systemd user manager answers here. Log in to a graphical session (or run "
@@ -61,6 +58,10 @@ class ServiceError(StandupError):
     exit_code = 1
 
 
+# Files written (path, bytes) or removed (path, None) beside the unit.
+ExtraFiles = tuple[tuple[Path, bytes | None], ...]
+
+
 @dataclass(frozen=True)
 class Plan:
     """What install or uninstall will do: write or remove `path`, run `commands` in order."""
@@ -73,7 +74,7 @@ class Plan:
     tolerate_failure: frozenset[int] = frozenset()  # indexes of commands that may fail
     run_after_file: int = 0  # commands[:run_after_file] run before the file is touched
     # The desktop file and icon, written (content) or removed (None) with the unit.
-    extra: tuple[tuple[Path, bytes | None], ...] = ()
+    extra: ExtraFiles = ()
 
 
 def current_platform() -> str:
@@ -107,7 +108,9 @@ def unit_path(facts: ManagerFacts | None = None) -> Path:
     return (folder or paths.config_home() / "systemd" / "user") / UNIT_NAME
 
 
-def _systemd_install(now: bool, python: str | None, facts: ManagerFacts | None) -> Plan:
+def _systemd_install(
+    now: bool, python: str | None, facts: ManagerFacts | None, shell_files: ExtraFiles
+) -> Plan:
     exec_start = exec_line(run_argv("linux", python))
     commands = [systemctl("daemon-reload"), systemctl("enable", UNIT_NAME)]
     if now:
@@ -118,15 +121,11 @@ def _systemd_install(now: bool, python: str | None, facts: ManagerFacts | None) 
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
     now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
-    from standup.cli import (
-        completion as cli_completion,  # it builds the whole parser: imported only here
-    )
-
-    extra = (*identity_files(now_line), *cli_completion.install_files())
+    extra = (*identity_files(now_line), *shell_files)
     return Plan("linux", path, render_unit(exec_start), commands, advice, extra=extra)
 
 
-def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
+def _systemd_uninstall(facts: ManagerFacts | None, shell_files: ExtraFiles) -> Plan:
     commands = [
         systemctl("stop", UNIT_NAME),
         systemctl("disable", UNIT_NAME),
@@ -135,9 +134,7 @@ def _systemd_uninstall(facts: ManagerFacts | None) -> Plan:
     # Stopping or disabling a unit that is not loaded fails; removal should still go ahead.
     # With no manager to reach, the reload after the removal fails too: the unit is gone all
     # the same, so that is no failure of uninstall either.
-    from standup.cli.completion import install_paths
-
-    extra = tuple((path, None) for path in (*identity_paths(), *install_paths().values()))
+    extra = (*((path, None) for path in identity_paths()), *shell_files)
     return Plan(
         "linux",
         unit_path(facts),
@@ -223,23 +220,30 @@ def plan_install(
     platform: str | None = None,
     python: str | None = None,
     facts: ManagerFacts | None = None,
+    shell_files: ExtraFiles = (),
 ) -> Plan:
-    """`facts` from the systemd user manager (service_systemd.gather()), when one answers."""
+    """`facts` from the systemd user manager (systemd.gather()), when one answers;
+    `shell_files` are the completion scripts to write beside the unit (the CLI makes them)."""
     platform = platform or current_platform()
     if platform == "darwin":
         return _launchd_install(python)
     if platform == "win32":
         return _windows_install(python)
-    return _systemd_install(now, python, facts)
+    return _systemd_install(now, python, facts, shell_files)
 
 
-def plan_uninstall(platform: str | None = None, facts: ManagerFacts | None = None) -> Plan:
+def plan_uninstall(
+    platform: str | None = None,
+    facts: ManagerFacts | None = None,
+    shell_files: ExtraFiles = (),
+) -> Plan:
+    """`shell_files`: the completion scripts to remove, as (path, None)."""
     platform = platform or current_platform()
     if platform == "darwin":
         return _launchd_uninstall()
     if platform == "win32":
         return _windows_uninstall()
-    return _systemd_uninstall(facts)
+    return _systemd_uninstall(facts, shell_files)
 
 
 def describe(plan: Plan) -> list[str]:
