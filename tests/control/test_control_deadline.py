@@ -143,7 +143,7 @@ class SlowDaemon:
     def count_wakeup(self, source: str) -> None:
         pass
 
-    def feed(self, make: Callable[[Any], core.Event]) -> list[str]:
+    def feed(self, make: Callable[[Any], core.Event], source: str = "") -> list[str]:
         self.fed.append(make(None))
         return []
 
