@@ -3,7 +3,7 @@
 Where the server has room for Start (notify/server.py's budgets), Start is pressed on the real
 bubble: the same bubble counts down, switches sides, ends with Done recorded once and goes,
 and a second countdown stopped by `standup skip` sends nothing more and leaves no bubble.
-Where it has no room (or a replace drops the buttons, GNOME), the reminder comes without Start.
+Where a replace would drop the buttons (GNOME Shell), the reminder comes without Start.
 One test per server, with holds of a few seconds.
 """
 
@@ -42,11 +42,11 @@ RIGS = {
     "mako": ("desktop_rigs.wlroots", "MakoRig"),
     "swaync": ("desktop_rigs.wlroots", "SwayncRig"),
 }
-# Where the reminder offers Start: a menu of actions (dunst, mako) or a row of four buttons.
-# GNOME drops the buttons of a replaced banner; notification-daemon's three go to the answers.
-OFFERS_START = {"dunst", "plasma", "xfce4-notifyd", "mako", "swaync"}
-# xfce4-notifyd closes a bubble whose button was pressed, whatever its hints say.
-CLOSES_ON_PRESS = {"xfce4-notifyd"}
+# Where the reminder offers Start: a menu of actions (dunst, mako) or a row of four buttons;
+# not GNOME Shell, which drops the buttons of a replaced banner.
+OFFERS_START = set(RIGS) - {"gnome-shell"}
+# These close a bubble whose button was pressed, whatever its hints say.
+CLOSES_ON_PRESS = {"xfce4-notifyd", "mate"}
 ANSWERS = ("done", "snooze", "skip")
 LABELS = {
     "done": "Done",

@@ -36,7 +36,7 @@ def test_gnome_keeps_the_three_answers_and_never_start() -> None:
 
 
 def test_a_row_of_buttons_gets_four_and_a_menu_gets_all() -> None:
-    for name in ("Plasma", "SwayNotificationCenter", "Xfce Notify Daemon"):
+    for name in ("Plasma", "SwayNotificationCenter", "Xfce Notify Daemon", "Notification Daemon"):
         assert keys(server(name).fit_actions(ALL)) == ["done", "snooze", "skip", "start"]
     for name in ("dunst", "mako"):
         assert keys(server(name).fit_actions(ALL)) == keys(ALL)
@@ -77,11 +77,11 @@ def _signal(member: str, signature: str, body: tuple[object, ...]):
     return msg
 
 
-def _pressed_start_then_closed(name: str) -> tuple[list[str | None], int]:
+def _pressed_start_then_closed(name: str, vendor: str) -> tuple[list[str | None], int]:
     """Start pressed on bubble 7, then the server's close of it: what each signal answers,
     and the id the next frame replaces."""
     notifier = FreedesktopNotifier(lambda key: None)
-    notifier._server = server(name)
+    notifier._server = server(name, vendor)
     notifier._id, notifier._keys = 7, frozenset({"done", "start"})
     answers = [notifier._answer(_signal("ActionInvoked", "us", (7, "start")))]
     next_id = notifier._id
@@ -91,8 +91,10 @@ def _pressed_start_then_closed(name: str) -> tuple[list[str | None], int]:
 
 
 def test_start_where_the_server_closes_a_pressed_bubble_counts_down_in_a_new_one() -> None:
-    # xfce4-notifyd closes the bubble (reason 2) after any button: that close is no answer,
-    # and the countdown's first frame is a new bubble rather than a replace of a closed one.
-    assert _pressed_start_then_closed("Xfce Notify Daemon") == (["start", None], 0)
+    # xfce4-notifyd and MATE's daemon close the bubble (reason 2) after any button: that
+    # close is no answer, and the first frame is a new bubble, not a replace of a closed one.
+    for name, vendor in (("Xfce Notify Daemon", "Xfce"), ("Notification Daemon", "MATE")):
+        assert _pressed_start_then_closed(name, vendor) == (["start", None], 0)
     # Where the bubble stays (resident), the frame replaces it, and a close is the user's.
-    assert _pressed_start_then_closed("Plasma") == (["start", "dismissed"], 7)
+    for name, vendor in (("Plasma", "KDE"), ("Notification Daemon", "GNOME")):
+        assert _pressed_start_then_closed(name, vendor) == (["start", "dismissed"], 7)
