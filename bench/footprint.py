@@ -255,6 +255,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "when": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.release()}",
+        "cpu": _cpu_model(),
         "python": platform.python_version(),
         "settle_minutes": args.settle_minutes,
     }
@@ -286,6 +287,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         rig.stop()
         shutil.rmtree(base, ignore_errors=True)
     return results
+
+
+def _cpu_model() -> str:
+    """The CPU's name as the kernel gives it: the README's table names the machine."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.partition(":")[2].strip()
+    return platform.processor() or "unknown"
 
 
 def _peer_results(

@@ -15,6 +15,12 @@ starts on its defaults and never sees the user's files. What they need to run he
 
 dconf-service and the system bus are desktop plumbing every session has: they are read and
 reported on their own, not added to either peer.
+
+What the rig does not have, and so what is not in their figures: a tray. Workrave then shows
+its small timer window instead (counted in `visible_windows`; it redraws each second, as its
+tray applet would); Safe Eyes logs that its tray plugin did not load (its AppIndicator library
+is a Recommends, left out by --no-install-recommends) and runs without it, so its figures are
+a little low if anything.
 """
 
 from __future__ import annotations

@@ -640,7 +640,11 @@ class SwayncRig(_WlrootsRig):
         """The notifications on screen, in swaync's order (newest first), from AT-SPI."""
         if not self.server_running():
             return []
-        out = self._atspi("list")
+        for _attempt in range(3):
+            out = self._atspi("list")
+            # A bubble replaced mid-walk (a countdown, once a second) takes its widgets along.
+            if out.returncode == 0 or "does not exist" not in out.stderr:
+                break
         if out.returncode != 0:
             raise RigError(f"AT-SPI listing failed: {out.stderr.strip()}")
         return json.loads(out.stdout)

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,14 +130,27 @@ _GEOMETRY = re.compile(r'^\s*(0x[0-9a-f]+) "Dunst".*?(\d+)x(\d+)\+(-?\d+)\+(-?\d
 
 
 def _bubble_window(rig: Rig) -> tuple[str, int, int] | None:
-    """dunst's window id, width and height, once it is mapped on the display."""
-    tree = rig._run("xwininfo", "-root", "-tree").stdout
-    match = _GEOMETRY.search(tree)
-    if match is None:
+    """dunst's bubble window id, width and height, once it is mapped and has settled.
+
+    dunst maps a window before its layout is done (a 2 px high strip, or a height it then
+    shrinks), and may keep more than one window: take only a viewable bubble-sized one whose
+    geometry reads the same twice."""
+
+    def read() -> tuple[str, int, int] | None:
+        tree = rig._run("xwininfo", "-root", "-tree").stdout
+        for match in _GEOMETRY.finditer(tree):
+            window, width, height = match.group(1), int(match.group(2)), int(match.group(3))
+            if height < 20 or width > 1000:
+                continue
+            if "IsViewable" in rig._run("xwininfo", "-id", window).stdout:
+                return window, width, height
         return None
-    window, width, height = match.group(1), int(match.group(2)), int(match.group(3))
-    state = rig._run("xwininfo", "-id", window).stdout
-    return (window, width, height) if "IsViewable" in state else None
+
+    first = read()
+    if first is None:
+        return None
+    time.sleep(0.15)
+    return first if read() == first else None
 
 
 def _screenshot(rig: Rig, window: str, out: Path) -> None:
@@ -195,6 +209,11 @@ def test_title_and_first_line_are_visible_in_a_100_px_bubble(
 
     def readable() -> set[str] | None:
         # The window can be mapped a moment before dunst has painted it: look again.
+        nonlocal width, height
+        settled = _bubble_window(bubble_rig)
+        if settled is None or settled[0] != window:
+            return None
+        _window, width, height = settled
         _screenshot(bubble_rig, window, shot)
         seen = _ocr(shot)
         ok = _found_share(title, seen) >= 0.8 and _found_share(first_line, seen) >= 0.8

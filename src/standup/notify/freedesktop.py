@@ -236,13 +236,11 @@ class FreedesktopNotifier:
         if reminder.progress is None:
             return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
         # A countdown frame replaces the bubble every second: no sound each time, no entry in
-        # the server's history for each second, and a bar where the server draws one.
-        hints = {
-            **hints,
-            "suppress-sound": ("b", True),
-            "transient": ("b", True),
-            "value": ("i", max(0, min(100, reminder.progress))),
-        }
+        # the server's history for each second, and a bar where the server draws one beside
+        # the text.
+        hints = {**hints, "suppress-sound": ("b", True), "transient": ("b", True)}
+        if not server.value_hides_text:
+            hints["value"] = ("i", max(0, min(100, reminder.progress)))
         return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
 
     def show(self, reminder: Reminder) -> str:
@@ -321,6 +319,10 @@ class FreedesktopNotifier:
                 return None
             answered_id, shown = self._id, self._shown
             if answer.key in _STAYS_UP:
+                if self._server is not None and self._server.closes_on_action:
+                    # The server takes this bubble down itself: the next one is new, and the
+                    # close it sends for this id is no answer.
+                    self._id, self._keys, self._shown = 0, frozenset(), None
                 return answer.key  # the daemon replaces this same bubble next
             if answer.finished:
                 self._id, self._keys, self._shown = 0, frozenset(), None

@@ -21,17 +21,25 @@ IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
 # Servers whose banner loses its buttons when replaced while on screen (GNOME Shell 43): a
 # re-shown reminder there is a new notification, the old one closed first.
 REPLACE_DROPS_ACTIONS = frozenset({("gnome-shell", "GNOME")})
+# Servers that close a bubble whose button was pressed, "resident" hint or not (xfce4-notifyd
+# 0.7, mate-notification-daemon 1.26): after Start or Stop the bubble is gone, so the next
+# frame is a new notification. (name, vendor): GNOME's notification-daemon keeps it.
+CLOSES_ON_ACTION = frozenset({("Xfce Notify Daemon", "Xfce"), ("Notification Daemon", "MATE")})
+# Servers that draw a "value" hint as a bare gauge, the body and the buttons hidden (xfce4-notifyd
+# 0.7, its volume-OSD style): a countdown frame goes there without its bar.
+VALUE_HIDES_TEXT = frozenset({"Xfce Notify Daemon"})
 # How many buttons a bubble shows, by server name; beyond them actions are lost or crowded.
 # GNOME Shell shows three. Plasma, swaync and xfce4-notifyd put every action in one row that
 # squeezes and cuts the labels, so four is the most that stays readable; notification-daemon
-# (GNOME's, MATE's) is taken to show three like GNOME. dunst and mako list actions in a menu
-# (the context menu, `dunstctl action`, `makoctl menu`), so they take any number (None).
+# (GNOME's, MATE's) widens its bubble for a row of four at their full width (measured on both).
+# dunst and mako list actions in a menu (the context menu, `dunstctl action`, `makoctl menu`),
+# so they take any number (None).
 ACTION_SLOTS: dict[str, int | None] = {
     "gnome-shell": 3,
     "Plasma": 4,
     "SwayNotificationCenter": 4,
     "Xfce Notify Daemon": 4,
-    "Notification Daemon": 3,
+    "Notification Daemon": 4,
     "dunst": None,
     "mako": None,
 }
@@ -68,6 +76,14 @@ class ServerInfo:
     @property
     def replace_drops_actions(self) -> bool:
         return (self.name, self.vendor) in REPLACE_DROPS_ACTIONS
+
+    @property
+    def closes_on_action(self) -> bool:
+        return (self.name, self.vendor) in CLOSES_ON_ACTION
+
+    @property
+    def value_hides_text(self) -> bool:
+        return self.name in VALUE_HIDES_TEXT
 
     @property
     def action_slots(self) -> int | None:
