@@ -25,10 +25,9 @@ import pytest
 from conftest import XdgDirs, _rig_unavailable
 from desktop_rigs.base import Bubble, RigError, ServerRig
 from desktop_rigs.gtk import NotifyLog, Sent
-from standup.store import Store
+from standup.history.store import Store
 
-from rig import standup_status as status
-from rig import start_standup, stop_standup, wait_until
+from rig import standup_status as status, start_standup, stop_standup, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.desktop]
 
