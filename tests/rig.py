@@ -410,6 +410,25 @@ def standup_status(env: dict[str, str]) -> dict[str, Any] | None:
     return json.loads(result.stdout) if result.returncode == 0 else None
 
 
+# A config whose only exercise is a 5 s timed hold: a countdown end to end in seconds.
+QUICK_HOLD_CONFIG = """
+[exercises]
+include_only = ["quick-hold"]
+
+[[exercises.custom]]
+id = "quick-hold"
+name = "Quick hold"
+target = "hip_flexors"
+kind = "stretch"
+position = "standing"
+equipment = ["none"]
+dose = "5 s"
+steps = ["Stand tall, one foot back."]
+cue = "A mild pull, never pain."
+hold = 5
+"""
+
+
 def start_standup(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """`standup run`, started and answering on its control socket."""
     proc = subprocess.Popen(

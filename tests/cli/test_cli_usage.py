@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from standup.cli.main import command_word
+from standup.cli.main import build_parser, command_word
 
 from rig import wait_until
 
@@ -68,3 +69,23 @@ def test_bare_standup_with_a_daemon_prints_the_status(xdg_dirs) -> None:
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=10)
+
+
+def _walk(parser: argparse.ArgumentParser, path: list[str]) -> list[str]:
+    missing = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, child in action.choices.items():
+                if not helps.get(name):
+                    missing.append(f"{' '.join([*path, name])}: no help line")
+                if not child.description:
+                    missing.append(f"{' '.join([*path, name])}: no description")
+                missing += _walk(child, [*path, name])
+        elif not action.help and action.dest != "help":
+            missing.append(f"{' '.join(path)} {'/'.join(action.option_strings) or action.dest}")
+    return missing
+
+
+def test_every_command_and_option_has_help() -> None:
+    assert _walk(build_parser(), ["standup"]) == []

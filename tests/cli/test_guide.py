@@ -12,6 +12,7 @@ import pytest
 from standup.cli.guide import guide
 
 from rig import (
+    QUICK_HOLD_CONFIG,
     Rig,
     standup_env,
     standup_status as try_status,
@@ -101,29 +102,11 @@ def test_a_move_counted_in_reps_is_not_timed() -> None:
     assert "counted in reps" in out.getvalue() and daemon.calls == ["status"]
 
 
-HOLD_CONFIG = """
-[exercises]
-include_only = ["quick-hold"]
-
-[[exercises.custom]]
-id = "quick-hold"
-name = "Quick hold"
-target = "hip_flexors"
-kind = "stretch"
-position = "standing"
-equipment = ["none"]
-dose = "5 s"
-steps = ["Stand tall, one foot back."]
-cue = "A mild pull, never pain."
-hold = 5
-"""
-
-
 @pytest.mark.e2e
 def test_now_guide_in_a_subprocess_against_a_real_daemon(rig: Rig, xdg_dirs) -> None:
     config = xdg_dirs.config_home / "standup" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(HOLD_CONFIG)
+    config.write_text(QUICK_HOLD_CONFIG)
     env = standup_env(rig, xdg_dirs.runtime_dir, schedule__sit="1h",
                       notifications__backend="log", idle__source="none")  # fmt: skip
     proc = start_standup(env)

@@ -138,9 +138,8 @@ def test_edit_at_a_terminal_counts_lines_in_the_edit(
     editor_writing(tmp_path, monkeypatch, '# mine\n[busy]\ncamera = "maybe"\n')
     assert main(["config", "edit"]) == 2
     err = capsys.readouterr().err
-    assert (
-        'standup: your edit, line 3: busy.camera = "maybe": the value must be true or false' in err
-    )
+    expected = 'standup: your edit, line 3: busy.camera = "maybe": the value must be true or false'
+    assert expected in err
     assert f"{user_file}, line" not in err
     kept = user_file.with_name("config.toml.rejected")
     assert kept.read_text().splitlines()[2] == 'camera = "maybe"'

@@ -13,6 +13,7 @@ import pytest
 from standup.history.store import Store
 
 from rig import (
+    QUICK_HOLD_CONFIG,
     Rig,
     standup_env,
     standup_status as try_status,
@@ -23,29 +24,12 @@ from rig import (
 
 pytestmark = pytest.mark.e2e
 
-HOLD = """
-[exercises]
-include_only = ["quick-hold"]
-
-[[exercises.custom]]
-id = "quick-hold"
-name = "Quick hold"
-target = "hip_flexors"
-kind = "stretch"
-position = "standing"
-equipment = ["none"]
-dose = "5 s"
-steps = ["Stand tall, one foot back."]
-cue = "A mild pull, never pain."
-hold = 5
-"""
-
 
 @pytest.fixture
 def env(rig: Rig, xdg_dirs) -> dict[str, str]:
     config = xdg_dirs.config_home / "standup" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(HOLD)
+    config.write_text(QUICK_HOLD_CONFIG)
     return standup_env(
         rig,
         xdg_dirs.runtime_dir,

@@ -4,7 +4,8 @@ Each server runs from its Debian package on a private session bus that can start
 that server (see desktop_rigs/). What is checked is what a user sees and does: the reminder
 arrives with Done, Snooze and Skip; a pressed button comes back as that answer; a re-show
 replaces the bubble; an answer or a withdrawal takes it down; text arrives as written; and,
-where the desktop has do-not-disturb, a reminder due during it waits and arrives after.
+where the desktop has do-not-disturb, a reminder due during it waits and arrives after; and
+a timed hold counts down in its bubble (desktop_rigs/countdown.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from conftest import _rig_unavailable
+from desktop_rigs import countdown
 from desktop_rigs.base import Bubble, RigError, ServerRig
 from standup.busy.dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
@@ -248,6 +250,25 @@ def test_the_daemon_reminds_holds_during_dnd_and_takes_the_answer(
         _out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert "Traceback" not in err, err
+
+
+def test_a_timed_hold_counts_down_in_its_own_bubble(desk: ServerRig, tmp_path: Path) -> None:
+    config = tmp_path / "countdown.toml"
+    countdown.write_config(config)
+    env = {
+        **os.environ,
+        **desk.env,
+        "STANDUP_CONFIG": str(config),  # the GTK rigs bring an XDG_CONFIG_HOME of their own
+        "STANDUP_SCHEDULE__SIT": "1h",
+        "STANDUP_IDLE__SOURCE": "none",
+        "STANDUP_NOTIFICATIONS__BACKEND": "freedesktop",
+    }
+    monitor = countdown.FrameLog(desk.env["DBUS_SESSION_BUS_ADDRESS"])
+    monitor.start()
+    try:
+        countdown.check_countdowns(desk, env, monitor)
+    finally:
+        monitor.stop()
 
 
 SERVER_NAMES = {

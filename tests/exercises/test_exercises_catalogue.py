@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from standup.exercises import (
+    BODY_LIMIT,
     BODY_LINES,
     TITLE_LIMIT,
     CatalogueError,
@@ -104,16 +106,28 @@ def test_the_title_fits_the_position(position: str, prefix: str) -> None:
     assert len(f"{prefix}{'x' * 42}") <= TITLE_LIMIT
 
 
-def test_a_body_over_four_lines_at_forty_columns_is_refused_with_the_count() -> None:
-    steps = [
-        "Slide down a wall until both knees are bent.",
-        "Hold it there, breathing, then stand.",
-    ]
-    with pytest.raises(ValueError) as info:
-        Exercise.model_validate({**VALID, "steps": steps})
-    [error] = info.value.errors()  # type: ignore[attr-defined]
-    assert "wraps to 5 lines at 40 columns; at most 4 fit" in error["msg"]
+LONG_STEPS = [
+    "Slide down a wall until both knees are bent.",
+    "Hold it there, breathing, then stand.",
+]
+
+
+def test_a_shipped_entry_over_four_lines_at_forty_columns_is_refused_with_the_count() -> None:
+    entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {**VALID, "steps": LONG_STEPS}.items())
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(f"[[exercise]]\n{entry}\n")
+    assert "'wall-sit' wraps to 5 lines at 40 columns; at most 4 fit" in str(info.value)
     assert BODY_LINES == 4
+
+
+def test_a_custom_entry_may_run_longer_up_to_the_old_limit() -> None:
+    """A config written for 0.1 still loads: its entries were held to 240 characters."""
+    longer = Exercise.model_validate({**VALID, "steps": LONG_STEPS})
+    assert body_lines(render(longer)[1]) == 5
+    with pytest.raises(ValueError) as info:
+        Exercise.model_validate({**VALID, "steps": ["x" * 80] * 3})
+    [error] = info.value.errors()  # type: ignore[attr-defined]
+    assert f"characters; at most {BODY_LIMIT} fit" in error["msg"]
 
 
 @pytest.mark.parametrize(
@@ -131,7 +145,7 @@ def test_a_body_over_four_lines_at_forty_columns_is_refused_with_the_count() -> 
         ({"steps": []}, "steps", "needs 1 to 3 short steps, got 0"),
         ({"steps": ["a", "b", "c", "d"]}, "steps", "got 4"),
         ({"cue": ""}, "cue", "safety cue"),
-        ({"steps": ["x" * 30] * 3}, None, "wraps to 5 lines at 40 columns"),
+        ({"steps": ["x" * 80] * 3}, None, "at most 240 fit"),
         ({"harder": "wall-sit"}, None, "cannot be its own easier or harder"),
         ({"easier": "a", "harder": "a"}, None, "'a' as both easier and harder"),
         ({"colour": "red"}, "colour", "Extra inputs are not permitted"),

@@ -7,6 +7,7 @@ One import point for the rest of standup; the work lives in `exercises_catalogue
 from __future__ import annotations
 
 from standup.exercises.catalogue import (
+    BODY_LIMIT,
     BODY_LINES,
     BODY_WIDTH,
     CATEGORIES,
@@ -34,6 +35,7 @@ from standup.exercises.options import (
 from standup.exercises.rotation import STORE_KEY, Rotation, load_rotation
 
 __all__ = [
+    "BODY_LIMIT",
     "BODY_LINES",
     "BODY_WIDTH",
     "CATEGORIES",
