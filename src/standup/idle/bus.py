@@ -54,7 +54,8 @@ class BusClient:
                 variable = exc.args[0] if exc.args else "the bus address variable"
                 raise BusFailure(f"no {self.bus.lower()} bus ({variable} is not set)") from exc
             except Exception as exc:  # dead socket, refused, bad address, auth timeout
-                raise BusFailure(f"cannot connect to the {self.bus.lower()} bus: {exc}") from exc
+                why = getattr(exc, "strerror", None) or exc
+                raise BusFailure(f"cannot connect to the {self.bus.lower()} bus: {why}") from exc
         return self._conn
 
     def call(self, msg: Message) -> tuple[Any, ...]:

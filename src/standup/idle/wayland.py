@@ -152,14 +152,20 @@ class WaylandSource:
     def _roundtrip(self, request: bytes) -> None:
         """Send `request` and a wl_display.sync; handle events until the sync is done."""
         callback = self._objects.new("wl_callback")
-        self._sock.sendall(request + self._objects.request(DISPLAY_ID, "sync", callback))
+        try:
+            self._sock.sendall(request + self._objects.request(DISPLAY_ID, "sync", callback))
+        except OSError as exc:  # a compositor that went away after the connect: EPIPE
+            raise IdleError(
+                f"wayland: the compositor closed the connection ({exc.strerror or exc})"
+            ) from None
         while callback not in self._synced:
             if self._error is not None:
                 raise IdleError(f"wayland: {self._error}")
             try:
                 data = self._sock.recv(4096)
             except OSError as exc:  # includes the handshake's timeout
-                raise IdleError(f"wayland: no answer from the compositor: {exc}") from None
+                why = exc.strerror or str(exc) or "timed out"
+                raise IdleError(f"wayland: no answer from the compositor: {why}") from None
             if not data:
                 raise IdleError("wayland: the compositor closed the connection")
             self._feed(data)
@@ -227,7 +233,7 @@ class WaylandSource:
             except OSError as exc:
                 data = b""
                 if not self._closing:
-                    self._fail(f"the connection failed: {exc}")
+                    self._fail(f"the connection failed: {exc.strerror or exc}")
             self.wakeups += 1
             if self._closing:
                 return
@@ -282,7 +288,7 @@ class WaylandSource:
             try:
                 self._sock.sendall(request)
             except OSError as exc:
-                self._error = f"the connection failed: {exc}"
+                self._error = f"the connection failed: {exc.strerror or exc}"
 
     def close(self) -> None:
         self._closing = True
