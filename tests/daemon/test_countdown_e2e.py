@@ -83,7 +83,10 @@ def test_start_on_a_real_bubble_counts_down_in_place_and_records_done(
             info = try_status(env)
             return info if info and info["state"] == "sitting" else None
 
-        after = wait_until(counted, timeout=20)
+        try:
+            after = wait_until(counted, timeout=30)
+        except TimeoutError:
+            pytest.fail(f"no Done by the countdown: {try_status(env)}, {monitor.calls()}")
         assert after["countdown"] is None
         frames = [c for c in monitor.calls() if c[1] == "Hold: Quick hold"]
         assert [c[2] for c in frames][:2] == ["5 s left", "4 s left"]
