@@ -28,7 +28,7 @@ def _custom(image: str | None, exercise_id: str = "wall-sit") -> Exercise:
 @pytest.mark.parametrize("exercise", builtin_catalogue(), ids=lambda e: e.id)
 def test_every_catalogue_entry_has_a_shipped_picture(exercise: Exercise) -> None:
     path = picture_file(exercise)
-    assert path is not None, f"no picture for {exercise.id}: add a pose to exercises_poses"
+    assert path is not None, f"no picture for {exercise.id}: add a pose to exercises/poses.py"
     assert path.parent == pictures_dir()
     assert path.read_text("utf-8").startswith("<svg")
 

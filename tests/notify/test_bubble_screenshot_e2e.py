@@ -36,7 +36,7 @@ pytestmark = pytest.mark.e2e
 HEIGHT_CAP = 100
 SCALE = 2  # OCR reads a 10 pt font far better doubled
 BACKGROUND = (0xDD, 0xE3, 0xEA)
-CARD = (0xF7, 0xF7, 0xF4)  # the pictures' own background (exercises_figure.CARD)
+CARD = (0xF7, 0xF7, 0xF4)  # the pictures' own background (exercises.figure.CARD)
 
 # A light theme only so that OCR has contrast; the size and layout are dunst's usual ones.
 _DUNSTRC = """[global]

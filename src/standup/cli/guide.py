@@ -1,7 +1,7 @@
 """`standup now --guide`: the bubble's countdown, in the terminal, with a bar.
 
 The exercise is the one the daemon is reminding about, or (asking it for a reminder now) the
-next one; the frames come from `exercises_countdown`, so the words match the bubble's. On a
+next one; the frames come from `exercises.countdown`, so the words match the bubble's. On a
 terminal the line is redrawn in place; into a pipe or a file each new text is one line. At
 the end Done is recorded through the daemon; Ctrl-C stops and records nothing.
 """

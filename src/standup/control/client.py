@@ -1,8 +1,9 @@
-"""The control socket client, and the names shared with the server in `control_server`.
+"""The control socket client: how the commands talk to the daemon, and the peer checks the
+server (`server`, the daemon's alone) uses too.
 
-CLI commands import this module to talk to the daemon, so it stays standard-library only and
-light: no sqlite3, pydantic, APScheduler, plyer or jeepney, and not even the server's selector and
-thread machinery (`ControlServer` is loaded on first use). The wire format is `control_protocol`.
+CLI commands import this module, so it stays standard-library only and light: no sqlite3,
+pydantic, APScheduler, plyer or jeepney, and not the server's selector and threads either. The
+wire format is `protocol`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The exercise programme: catalogue, options and filters, rotation, rendering.
 
-One import point for the rest of standup; the work lives in `exercises_catalogue`,
-`exercises_options` and `exercises_rotation`. Nothing is loaded until first asked for.
+One import point for the rest of standup; the work lives in `catalogue`,
+`options` and `rotation`. Nothing is loaded until first asked for.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The pose of every built-in exercise, keyed by id, for the pictures in data/pictures.
 
-Angles follow `exercises_figure`: the figure faces right; `lean` tips the trunk forward; hip and
+Angles follow `figure`: the figure faces right; `lean` tips the trunk forward; hip and
 shoulder flexion swing a limb forward of the trunk's line, knee flexion brings the heel back,
 ankle plantarflexion points the toes. "near" limbs are drawn dark, "far" ones grey. A ghost is
 the other end of a movement, drawn faint; the mark is the muscle that works or stretches.
