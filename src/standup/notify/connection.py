@@ -28,6 +28,9 @@ logger = logging.getLogger("standup.notify")
 # Seconds; a notification server answers in milliseconds, and a hung one must not hold the
 # daemon's worker for long.
 CALL_TIMEOUT = 2.0
+# The first contact with a server may start it (D-Bus activation) or meet it busy just after
+# login or under load: its calls, and the Notify that follows, get longer.
+FIRST_CONTACT_TIMEOUT = 4.0
 
 
 class BusUnavailable(Exception):

@@ -27,7 +27,13 @@ from jeepney.io.threading import DBusRouter, Proxy
 
 from . import identity
 from .base import ActionCallback, Reminder
-from .connection import CALL_TIMEOUT, BusUnavailable, call, open_router
+from .connection import (
+    CALL_TIMEOUT,
+    FIRST_CONTACT_TIMEOUT,
+    BusUnavailable,
+    call,
+    open_router,
+)
 from .log import LogNotifier
 from .message import (
     NOTIFICATIONS,
@@ -163,6 +169,7 @@ class FreedesktopNotifier:
             for attempt in range(2):
                 try:
                     router = self._ensure_router()
+                    first_contact = self._server is None
                     server = self._server_info(router)
                     if self._id and server.replace_drops_actions and server.actions:
                         old_id, self._id = self._id, 0
@@ -172,7 +179,8 @@ class FreedesktopNotifier:
                     reminder = replace(reminder, actions=server.fit_actions(reminder.actions))
                     msg = self._notify_message(reminder, server)
                     try:
-                        self._id = int(call(router, msg)[0])
+                        timeout = FIRST_CONTACT_TIMEOUT if first_contact else CALL_TIMEOUT
+                        self._id = int(call(router, msg, timeout)[0])
                     except DBusErrorResponse as exc:
                         if not (exc.name == EXCESS and self._id):
                             raise

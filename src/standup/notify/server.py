@@ -13,7 +13,7 @@ from jeepney import MatchRule, Message
 from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusRouter
 
-from .connection import call
+from .connection import FIRST_CONTACT_TIMEOUT, call
 from .message import BUS_NAME, new_get_capabilities, new_get_server_information
 
 # Servers that answer CloseNotification but leave the bubble up: (name, vendor).
@@ -116,11 +116,11 @@ class ServerInfo:
         }
 
 
-def query_server(router: DBusRouter) -> ServerInfo:
+def query_server(router: DBusRouter, timeout: float = FIRST_CONTACT_TIMEOUT) -> ServerInfo:
     """Ask the server (starting it when it is activatable) who it is and what it offers."""
-    capabilities = call(router, new_get_capabilities())[0]  # first: this call activates it
-    (owner,) = call(router, message_bus.GetNameOwner(BUS_NAME))
-    name, vendor, version, spec = call(router, new_get_server_information())
+    capabilities = call(router, new_get_capabilities(), timeout)[0]  # first: this activates it
+    (owner,) = call(router, message_bus.GetNameOwner(BUS_NAME), timeout)
+    name, vendor, version, spec = call(router, new_get_server_information(), timeout)
     return ServerInfo(owner, name, vendor, version, spec, frozenset(capabilities))
 
 
