@@ -167,9 +167,9 @@ class FreedesktopNotifier:
                 logger.debug("the notification server is still taken to be hung")
                 return False
             for attempt in range(2):
+                first_contact = self._server is None
                 try:
                     router = self._ensure_router()
-                    first_contact = self._server is None
                     server = self._server_info(router)
                     if self._id and server.replace_drops_actions and server.actions:
                         old_id, self._id = self._id, 0
@@ -206,7 +206,7 @@ class FreedesktopNotifier:
                     logger.warning(
                         "the notification server did not answer in %s s; reminders go to the "
                         "log for the next %d s",
-                        CALL_TIMEOUT,
+                        FIRST_CONTACT_TIMEOUT if first_contact else CALL_TIMEOUT,
                         HUNG_BACKOFF,
                     )
                     self._server = None
