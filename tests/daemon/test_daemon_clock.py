@@ -13,6 +13,8 @@ import pytest
 from standup.daemon import clock as daemon_clock
 from standup.daemon.clock import StepAwareScheduler, open_clock_watch
 
+from rig import wait_until
+
 
 class Offsets:
     def __init__(self) -> None:
@@ -85,5 +87,37 @@ def test_the_kernel_tells_the_watch_when_the_clock_is_set() -> None:
         seen.clear()
         _set_clock_to_now()  # re-armed: the next set is seen too
         assert seen.wait(5)
+    finally:
+        watch.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="timerfd is Linux's")
+def test_a_clock_set_twice_in_a_row_leaves_the_watch_watching() -> None:
+    """The second set lands between the watch's read and its re-arm (the hook itself sets the
+    clock), so the re-arm answers ECANCELED: the timer is armed all the same, the second set is
+    reported, and a third, later set is seen too."""
+    sets: list[int] = []
+    third = threading.Event()
+
+    def on_set() -> None:
+        sets.append(len(sets))
+        if len(sets) == 1:
+            _set_clock_to_now()  # the clock set again before the watch re-arms
+        elif len(sets) >= 3:
+            third.set()
+
+    watch = open_clock_watch(on_set)
+    assert watch is not None
+    try:
+        try:
+            _set_clock_to_now()
+        except PermissionError:
+            if os.environ.get("CI"):
+                pytest.fail("CI runs as root and must be able to set the clock", pytrace=False)
+            pytest.skip("setting the clock needs CAP_SYS_TIME")
+        wait_until(lambda: len(sets) >= 2, timeout=5)
+        assert watch.watching
+        _set_clock_to_now()
+        assert third.wait(5), f"the watch saw {len(sets)} sets, then no more"
     finally:
         watch.close()

@@ -64,6 +64,8 @@ _TFD_CLOEXEC = 0o2000000
 _TFD_NONBLOCK = 0o4000
 _TFD_TIMER_ABSTIME = 1
 _TFD_TIMER_CANCEL_ON_SET = 2
+# Sets in a row reported from one wake-up before the watch waits again.
+_MAX_RACING_SETS = 8
 
 
 class _Timespec(ctypes.Structure):
@@ -89,16 +91,29 @@ class ClockSetWatch:
             raise OSError(ctypes.get_errno(), "timerfd_create failed")
         self._fd = fd
         self._stop_r, self._stop_w = os.pipe()
-        self._arm()
+        self._arm()  # a set before the first read is of no interest
         self._thread = threading.Thread(target=self._run, name="standup-clock", daemon=True)
         self._thread.start()
 
-    def _arm(self) -> None:
+    def _arm(self) -> bool:
+        """Arm the timer; True when the clock was set again since the last read.
+
+        timerfd_settime answers ECANCELED when the clock was set between our read and this
+        re-arm; the timer is armed all the same, and that set is news to report."""
         # A timer at the far end of time that never fires; only a clock set cancels it.
         spec = _Itimerspec(_Timespec(0, 0), _Timespec(2**31 - 1, 0))
         flags = _TFD_TIMER_ABSTIME | _TFD_TIMER_CANCEL_ON_SET
         if self._libc.timerfd_settime(self._fd, flags, ctypes.byref(spec), None) < 0:
-            raise OSError(ctypes.get_errno(), "timerfd_settime failed")
+            code = ctypes.get_errno()
+            if code == errno.ECANCELED:
+                return True
+            raise OSError(code, "timerfd_settime failed")
+        return False
+
+    @property
+    def watching(self) -> bool:
+        """Whether the watch still waits for the next clock set."""
+        return self._thread.is_alive()
 
     def _run(self) -> None:
         while True:
@@ -113,15 +128,25 @@ class ClockSetWatch:
                 if error.errno != errno.ECANCELED:
                     log.warning("clock watch stopped: %s", error)
                     return
-                try:
-                    self._on_set()
-                except Exception:
-                    log.exception("handling a clock set failed")
-                try:
-                    self._arm()
-                except OSError as arm_error:
-                    log.warning("clock watch stopped: %s", arm_error)
+                if not self._report_sets():
                     return
+
+    def _report_sets(self) -> bool:
+        """Tell `on_set`, re-arm, and tell again for each set that raced the re-arm.
+
+        False when the timer could not be armed (the watch then stops, said in the log)."""
+        for _ in range(_MAX_RACING_SETS):
+            try:
+                self._on_set()
+            except Exception:
+                log.exception("handling a clock set failed")
+            try:
+                if not self._arm():
+                    return True
+            except OSError as error:
+                log.warning("clock watch stopped: %s", error)
+                return False
+        return True  # a clock set without pause: still armed, the next read tells the rest
 
     def close(self) -> None:
         os.write(self._stop_w, b"x")
