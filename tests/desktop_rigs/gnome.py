@@ -1,4 +1,4 @@
-"""GNOME Shell 43 as the notification server: headless Wayland on a private session bus.
+"""GNOME Shell (43 to 48) as the notification server: headless Wayland on a private session bus.
 
 The shell is its own display (`--headless --wayland --no-x11 --virtual-monitor`), so no Xvfb.
 It needs, beyond the session bus:
@@ -9,7 +9,8 @@ It needs, beyond the session bus:
   which Debian's gnome-shell does not depend on) that owns org.freedesktop.Notifications and
   forwards to the shell; without it nobody owns the name;
 - a tiny extension that turns on unsafe mode, without which `org.gnome.Shell.Eval` refuses
-  everything. Eval is how this rig reads what the shell holds and presses its buttons, with
+  everything (old style before GNOME 45, an ES module from 45 on: `gnome-shell --version`
+  tells which). Eval is how this rig reads what the shell holds and presses its buttons, with
   GNOME's own JavaScript objects (Main.messageTray, the FdoNotificationDaemon).
 Do-not-disturb is `org.gnome.desktop.notifications show-banners` (false = DND on), which a
 client reads from the GVDB file $XDG_CONFIG_HOME/dconf/user, key
@@ -42,6 +43,8 @@ DCONF_SERVICE = "/usr/libexec/dconf-service"
 # forwards each call to the shell's /org/freedesktop/Notifications object (bus name
 # org.gnome.Shell). The shell activates it at start-up.
 NOTIFICATIONS_PROXY = "/usr/share/gnome-shell/org.gnome.Shell.Notifications"
+# Its activation file as installed: how to run it changed (GNOME 48: `gjs -m`, an ES module).
+NOTIFICATIONS_SERVICE = "/usr/share/dbus-1/services/org.gnome.Shell.Notifications.service"
 EXTENSION_UUID = "standup-rig-unsafe@standup.test"
 
 # Which Debian package brings each binary, for the error message when one is missing.
@@ -55,13 +58,29 @@ _PACKAGES = {
     NOTIFICATIONS_PROXY: "gnome-shell",
 }
 
-_EXTENSION_JS = """/* exported init */
+# GNOME 45 made extensions ES modules: from it on, one in the old style (`init()`) is refused as
+# out of date, whatever its metadata says.
+ESM_EXTENSIONS = 45
+# GNOME 46 rewrote notifications: GObject properties, Action objects, ids in a Map, and a banner
+# whose buttons follow the notification's actions (verified on 48).
+NEW_NOTIFICATIONS = 46
+
+_EXTENSION_JS_LEGACY = """/* exported init */
 // Test rig only: lets org.gnome.Shell.Eval run, so the rig can use the shell's own code.
 class Extension {
     enable() { global.context.unsafe_mode = true; }
     disable() { global.context.unsafe_mode = false; }
 }
 function init() { return new Extension(); }
+"""
+
+_EXTENSION_JS_ESM = """// Test rig only: lets org.gnome.Shell.Eval run.
+import {Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
+
+export default class UnsafeMode extends Extension {
+    enable() { global.context.unsafe_mode = true; }
+    disable() { global.context.unsafe_mode = false; }
+}
 """
 
 # Loaded with `dconf load /org/gnome/` before the shell starts.
@@ -74,42 +93,103 @@ welcome-dialog-last-shown-version='999'
 show-banners=true
 """
 
-# JavaScript run through Eval. `fdo` maps the shell's Notification objects back to their
-# org.freedesktop.Notifications ids and Notify arguments (ndata: actions as sent, app name).
-_JS_PRELUDE = """
+# JavaScript run through Eval starts with one of these preludes, which give every GNOME version the
+# same names: `dataOf(id)` and `ndataOf(notification)` map the shell's Notification objects to
+# their org.freedesktop.Notifications id and Notify arguments ({id, notification, actions as
+# sent, appName}); `bannerParts` finds the banner's widgets; `activate` does what a button does.
+_JS_PRELUDE_43 = """
 const Main = imports.ui.main;
+const Gio = imports.gi.Gio;
 const fdo = Main.notificationDaemon._fdoNotificationDaemon;
 const tray = Main.messageTray;
+const dataOf = id => fdo._notifications[id];
 const ndataOf = n => Object.values(fdo._notifications).find(d => d.notification === n);
+const bodyOf = n => n.bannerBodyText || '';
+const bannerParts = b => (
+    {buttons: b._buttonBox, title: b.titleLabel, body: b.bodyLabel, close: b._closeButton});
+const revealButtons = b => {};
+const activate = (n, action) => {
+    action.callback();
+    if (!n.resident)
+        n.destroy();
+};
+"""
+
+# Eval runs inside shellDBus.js, an ES module since GNOME 45: its imports (Main, Gio) are in
+# scope. GNOME keeps no action keys or app name per notification: `_JS_RECORD` notes them.
+_JS_PRELUDE_46 = """
+const fdo = Main.notificationDaemon._fdoNotificationDaemon;
+const tray = Main.messageTray;
+const sentOf = id => (fdo._standupRigSent || new Map()).get(id) || {actions: [], appName: ''};
+const dataOf = id => {
+    const n = fdo._notifications.get(id);
+    return n ? {id, notification: n, ...sentOf(id)} : undefined;
+};
+const ndataOf = n => {
+    for (const [id, each] of fdo._notifications) {
+        if (each === n)
+            return dataOf(id);
+    }
+    return undefined;
+};
+const bodyOf = n => n.body || '';
+const bannerParts = b => (
+    {buttons: b._buttonBox, title: b.titleLabel, body: b._bodyLabel, close: b._header.closeButton});
+// The banner draws its buttons only while expanded, as the pointer resting on it makes it.
+const revealButtons = b => {
+    if (!b.expanded)
+        b.expand(false);
+};
+const activate = (n, action) => action.activate();  // the callback, then destroy unless resident
+"""
+
+# GNOME 46+: note each Notify's actions and app name by the id it gets, before the shell handles
+# it (the call is looked up on the object each time, so wrapping the instance's method works).
+_JS_RECORD = """
+(() => {
+    const fdo = Main.notificationDaemon._fdoNotificationDaemon;
+    if (fdo._standupRigSent)
+        return true;
+    const sent = new Map();
+    const notify = fdo.NotifyAsync;
+    fdo.NotifyAsync = function (params, invocation) {
+        const [appName, replacesId, , , , actions] = params;
+        const id = replacesId !== 0 && this._notifications.has(replacesId)
+            ? replacesId : this._nextNotificationId;
+        sent.set(id, {actions, appName});
+        return notify.call(this, params, invocation);
+    };
+    fdo._standupRigSent = sent;
+    return true;
+})();
+"""
+
+_JS_COMMON = """
 const allNotifications = () => tray.getSources().flatMap(s => s.notifications);
 """
 
-_JS_BUBBLES = (
-    _JS_PRELUDE
-    + """
+# The bodies below run after a prelude (see GnomeShellRig._eval_js).
+_JS_BUBBLES = """
 allNotifications().filter(n => ndataOf(n)).map(n => {
     const d = ndataOf(n);
     return {
         id: d.id,
         title: n.title,
-        body: n.bannerBodyText || '',
+        body: bodyOf(n),
         actions: n.actions.map(a => a.label),
         app: d.appName,
         bannered: tray._notification === n,
     };
 });
 """
-)
 
 # Press the button whose Notify action key is `key` on notification `id`. GNOME keeps the key
 # only in the button's closure; its position among the non-"default" actions as sent in Notify
 # is its position in notification.actions and in the banner's button box. Called as
 # `(id, key, hidden)` by press().
-_JS_PRESS = (
-    _JS_PRELUDE
-    + """
+_JS_PRESS = """
 ((id, key, hidden) => {
-    const d = fdo._notifications[id];
+    const d = dataOf(id);
     if (!d || !d.notification)
         return 'no-such-notification';
     const keys = [];
@@ -122,7 +202,9 @@ _JS_PRESS = (
         return 'no-such-action';
     const n = d.notification;
     const banner = tray._notification === n ? tray._banner : null;
-    const box = banner ? banner._buttonBox : null;
+    if (banner)
+        revealButtons(banner);
+    const box = banner ? bannerParts(banner).buttons : null;
     const button = box ? box.get_children()[index] : null;
     if (button) {
         // What a click does: the action's callback, then the banner closes the bubble.
@@ -132,75 +214,81 @@ _JS_PRESS = (
     if (!hidden)
         return banner ? 'not-on-banner' : 'not-bannered';
     // Do what the banner's button would do, for a button GNOME does not draw.
-    n.actions[index].callback();
-    if (!n.resident)
-        n.destroy();
+    activate(n, n.actions[index]);
     return 'callback';
 })
 """
-)
 
 # What the banner on screen shows: whose it is, its buttons' labels, its text as drawn.
-_JS_BANNER = (
-    _JS_PRELUDE
-    + """
+_JS_BANNER = """
 (() => {
     const n = tray._notification;
     if (!n || !tray._banner)
         return null;
-    const b = tray._banner;
-    const box = b._buttonBox;
+    const parts = bannerParts(tray._banner);
     return {
         id: (ndataOf(n) || {id: 0}).id,
-        buttons: box ? box.get_children().map(button => button.label) : [],
+        buttons: parts.buttons ? parts.buttons.get_children().map(button => button.label) : [],
         // The text as drawn, after GNOME's markup handling (newlines become spaces).
-        title: b.titleLabel.clutter_text.text,
-        body: b.bodyLabel.clutter_text.text,
+        title: parts.title.clutter_text.text,
+        body: parts.body.clutter_text.text,
     };
 })();
 """
-)
 
 # A user's close of notification `id`: the banner's close button when it is on the banner, else
 # the message list's close (both destroy it as DISMISSED, reason 2). Called as `(id)`.
-_JS_DISMISS = (
-    _JS_PRELUDE
-    + """
+_JS_DISMISS = """
 ((id) => {
-    const d = fdo._notifications[id];
+    const d = dataOf(id);
     if (!d || !d.notification)
         return 'no-such-notification';
     if (tray._notification === d.notification && tray._banner) {
-        tray._banner._closeButton.emit('clicked', 1);
+        bannerParts(tray._banner).close.emit('clicked', 1);
         return 'banner';
     }
     d.notification.destroy();
     return 'tray';
 })
 """
-)
 
 # What the user's "Clear" in the message list does: each notification dismissed (reason 2).
-_JS_CLEAR = (
-    _JS_PRELUDE
-    + """
+_JS_CLEAR = """
 allNotifications().forEach(n => n.destroy());
 allNotifications().length;
 """
-)
 
-_JS_STATE = (
-    _JS_PRELUDE
-    + """
+_JS_STATE = """
 ({
     notifications: allNotifications().length,
     bannered: tray._notification ? (ndataOf(tray._notification) || {id: 0}).id : null,
-    showBanners: new imports.gi.Gio.Settings({schema_id: 'org.gnome.desktop.notifications'})
+    showBanners: new Gio.Settings({schema_id: 'org.gnome.desktop.notifications'})
         .get_boolean('show-banners'),
     busy: tray._busy,
 })
 """
-)
+
+
+def _proxy_exec() -> str:
+    """How the installed GNOME runs its notifications proxy: its own activation file's Exec."""
+    with contextlib.suppress(OSError):
+        for line in Path(NOTIFICATIONS_SERVICE).read_text().splitlines():
+            if line.startswith("Exec="):
+                return line.removeprefix("Exec=").strip()
+    return f"{shutil.which('gjs') or '/usr/bin/gjs'} {NOTIFICATIONS_PROXY}"  # GNOME 43's line
+
+
+def shell_version() -> tuple[int, str]:
+    """The installed shell's major version and its full version ("48.7"), as it prints them."""
+    out = subprocess.run(
+        ["gnome-shell", "--version"], capture_output=True, text=True, timeout=15, check=False
+    )
+    words = out.stdout.split()  # "GNOME Shell 48.7"
+    version = words[-1] if words else ""
+    major = version.split(".")[0]
+    if out.returncode != 0 or not major.isdigit():
+        raise RigError(f"gnome-shell --version said {out.stdout!r} {out.stderr.strip()!r}")
+    return int(major), version
 
 
 def _gone(pid: int) -> bool:
@@ -227,7 +315,7 @@ def _stop_bus(bus: PrivateBus) -> None:
 
 
 class GnomeShellRig(ServerRig):
-    """GNOME Shell 43, headless Wayland, with unsafe-mode Eval for inspection and presses."""
+    """GNOME Shell, headless Wayland, with unsafe-mode Eval for inspection and presses."""
 
     name = "gnome-shell"
     packages = (
@@ -265,6 +353,8 @@ class GnomeShellRig(ServerRig):
         self._shell: subprocess.Popen[bytes] | None = None
         self._log_path = self.dir / "gnome-shell.log"
         self._conn: DBusConnection | None = None
+        self.major = 0  # GNOME's major version (43, 48, ...), known once start() has asked
+        self.version = ""
         # GNOME 43 draws buttons only on the banner: in the tray (do-not-disturb, a queue, or
         # after the banner left) and on a banner whose notification was replaced there is no
         # button to click, and press() raises. True makes press() call the action's callback
@@ -282,6 +372,7 @@ class GnomeShellRig(ServerRig):
             self.stop()  # removes the temp dir made in __init__
             raise RigError(f"gnome-shell rig: missing {named}")
         began = time.monotonic()
+        self.major, self.version = shell_version()
         for path in (self.config_home, self.data_home, self.cache_home, self.runtime_dir):
             path.mkdir(parents=True, exist_ok=True)
         os.chmod(self.runtime_dir, 0o700)
@@ -294,8 +385,7 @@ class GnomeShellRig(ServerRig):
                 services={
                     "ca.desrt.dconf.service": activation_file("ca.desrt.dconf", DCONF_SERVICE),
                     "org.gnome.Shell.Notifications.service": activation_file(
-                        "org.gnome.Shell.Notifications",
-                        f"{shutil.which('gjs') or '/usr/bin/gjs'} {NOTIFICATIONS_PROXY}",
+                        "org.gnome.Shell.Notifications", _proxy_exec()
                     ),
                 },
                 env=self._base_env(),  # dconf-service writes $XDG_CONFIG_HOME/dconf/user
@@ -308,6 +398,8 @@ class GnomeShellRig(ServerRig):
                 wait_until(self._ready, timeout=30, interval=0.05)
             except TimeoutError:
                 raise RigError(f"gnome-shell did not become ready; log:\n{self.log()}") from None
+            if self.major >= NEW_NOTIFICATIONS:
+                self._eval(_JS_RECORD)
             # Unsafe mode itself posts "System was put in unsafe mode" (with an Undo button),
             # and root gets a warning: clear them so that tests start on an empty tray.
             self.reset()
@@ -332,12 +424,13 @@ class GnomeShellRig(ServerRig):
     def _write_extension(self) -> None:
         ext = self.data_home / "gnome-shell" / "extensions" / EXTENSION_UUID
         ext.mkdir(parents=True, exist_ok=True)
-        (ext / "extension.js").write_text(_EXTENSION_JS)
+        esm = self.major >= ESM_EXTENSIONS
+        (ext / "extension.js").write_text(_EXTENSION_JS_ESM if esm else _EXTENSION_JS_LEGACY)
         metadata = {
             "uuid": EXTENSION_UUID,
             "name": "standup rig unsafe mode",
             "description": "Enables org.gnome.Shell.Eval for the standup test rig.",
-            "shell-version": ["43"],
+            "shell-version": [str(self.major)],
         }
         (ext / "metadata.json").write_text(json.dumps(metadata))
         # Without a display manager the shell warns once ("Screen Lock disabled") unless this
@@ -404,7 +497,7 @@ class GnomeShellRig(ServerRig):
         try:
             # At startup-complete the shell posts its own notices (as root: "Logged in as a
             # privileged user"); start() clears them once that has run.
-            return self._eval("!imports.ui.main.layoutManager._startingUp") is True
+            return self._eval_js("!Main.layoutManager._startingUp") is True
         except RigError:
             return False  # org.gnome.Shell not up yet, or the extension not yet enabled
 
@@ -467,9 +560,14 @@ class GnomeShellRig(ServerRig):
             raise RigError(f"Eval failed: {result or '(unsafe mode off?)'}")
         return json.loads(result) if result else None
 
+    def _eval_js(self, body: str) -> Any:
+        """Eval `body` after the prelude for this GNOME version."""
+        prelude = _JS_PRELUDE_46 if self.major >= NEW_NOTIFICATIONS else _JS_PRELUDE_43
+        return self._eval(prelude + _JS_COMMON + body)
+
     def state(self) -> dict[str, Any]:
         """The tray as the shell sees it: {notifications, bannered (id or None), showBanners}."""
-        return self._eval(_JS_STATE)
+        return self._eval_js(_JS_STATE)
 
     # -- the interface ----------------------------------------------------------------------
 
@@ -488,7 +586,7 @@ class GnomeShellRig(ServerRig):
                 actions=tuple(item["actions"]),
                 app_name=item["app"] or "",
             )
-            for item in self._eval(_JS_BUBBLES)
+            for item in self._eval_js(_JS_BUBBLES)
         ]
         return sorted(found, key=lambda b: b.id)
 
@@ -499,7 +597,7 @@ class GnomeShellRig(ServerRig):
     def banner(self) -> dict[str, Any] | None:
         """The banner on screen, or None: {"id", "buttons" (labels drawn), "title", "body"
         (text as drawn, after markup)}."""
-        return self._eval(_JS_BANNER)
+        return self._eval_js(_JS_BANNER)
 
     def displayed_body(self, bubble: Bubble) -> str:
         """The banner's body as drawn when `bubble` is on the banner, else as stored."""
@@ -512,7 +610,7 @@ class GnomeShellRig(ServerRig):
         # The banner may still be on its way in right after Notify: give it a moment.
         with contextlib.suppress(TimeoutError):  # in the tray, or queued behind another
             wait_until(lambda: self.bannered() == bubble.id, timeout=2, interval=0.02)
-        how = self._eval(
+        how = self._eval_js(
             f"{_JS_PRESS}({int(bubble.id)}, {json.dumps(key)}, {json.dumps(self.press_hidden)})"
         )
         if how not in ("banner", "callback"):
@@ -524,7 +622,7 @@ class GnomeShellRig(ServerRig):
 
     def dismiss(self, bubble: Bubble) -> None:
         """Close `bubble` as the user would (its close button); GNOME reports reason 2."""
-        how = self._eval(f"{_JS_DISMISS}({int(bubble.id)})")
+        how = self._eval_js(f"{_JS_DISMISS}({int(bubble.id)})")
         if how not in ("banner", "tray"):
             raise RigError(f"gnome-shell: cannot dismiss notification {bubble.id}: {how}")
 
@@ -539,7 +637,7 @@ class GnomeShellRig(ServerRig):
         return not self.state()["showBanners"]
 
     def reset(self) -> None:
-        self._eval(_JS_CLEAR)
+        self._eval_js(_JS_CLEAR)
         if self.dnd():
             self.set_dnd(False)
         # Wait until the banner is gone, so the next Notify is bannered at once.
