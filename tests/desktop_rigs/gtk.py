@@ -273,7 +273,8 @@ class Window:
 class GtkX11Rig(ServerRig):
     """A GTK3 notification server, D-Bus activated on a private bus, drawing on its own Xvfb."""
 
-    server_binary: str = ""
+    # Where the package puts the server, newest layout first: the first that exists is run.
+    server_binaries: tuple[str, ...] = ()
     server_package: str = ""
     atspi_name: str = ""  # the application name AT-SPI lists for the server
     desktop: str = ""  # XDG_CURRENT_DESKTOP; empty: leave it out
@@ -295,6 +296,9 @@ class GtkX11Rig(ServerRig):
         self._conn: DBusConnection | None = None
         self._log = self.dir / "server.log"
         self._helper = self.dir / "atspi_windows.py"
+        self.server_binary = next(
+            (path for path in self.server_binaries if Path(path).exists()), self.server_binaries[0]
+        )
         self.binaries = self._needed()
 
     def _needed(self) -> tuple[str, ...]:
@@ -605,7 +609,7 @@ class XfceNotifydRig(GtkX11Rig):
         "xdotool",
         "dbus-daemon",
     )
-    server_binary = "/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd"
+    server_binaries = ("/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd",)
     server_package = "xfce4-notifyd"
     atspi_name = "xfce4-notifyd"
     desktop = "XFCE"
@@ -658,7 +662,11 @@ class MateNotificationRig(GtkX11Rig):
         "xdotool",
         "dbus-daemon",
     )
-    server_binary = "/usr/lib/mate-notification-daemon/mate-notification-daemon"
+    # 1.26.1 (Debian 13) moved the daemon to libexec; 1.26.0 (Debian 12) has it in lib.
+    server_binaries = (
+        "/usr/libexec/mate-notification-daemon/mate-notification-daemon",
+        "/usr/lib/mate-notification-daemon/mate-notification-daemon",
+    )
     server_package = "mate-notification-daemon"
     atspi_name = "mate-notification-daemon"
     desktop = "MATE"
@@ -698,7 +706,7 @@ class NotificationDaemonRig(GtkX11Rig):
         "xdotool",
         "dbus-daemon",
     )
-    server_binary = "/usr/lib/notification-daemon/notification-daemon"
+    server_binaries = ("/usr/lib/notification-daemon/notification-daemon",)
     server_package = "notification-daemon"
     atspi_name = "notification-daemon"
     has_dnd = False
