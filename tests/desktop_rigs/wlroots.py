@@ -405,14 +405,28 @@ MAKO = DBusAddress("/fr/emersion/Mako", bus_name=NOTIFICATIONS, interface="fr.em
 DND_MODE = "do-not-disturb"
 
 
+def _makoctl_is_script() -> bool:
+    """Whether makoctl is mako 1.7's shell script (around busctl and jq), not 1.10's program."""
+    path = shutil.which("makoctl")
+    try:
+        with open(path or "", "rb") as exe:
+            return exe.read(2) == b"#!"
+    except OSError:
+        return False
+
+
 class MakoRig(_WlrootsRig):
     name = "mako"
     packages = ("mako-notifier", "sway", "jq", "systemd", "dbus", "util-linux")
-    # makoctl is a shell script around busctl (package systemd) and jq.
-    binaries = ("mako", "makoctl", "busctl", "jq", "sway")
     service_file = "fr.emersion.mako.service"
     has_dnd = True
-    markup = True  # with its default markup=1 mako 1.7 advertises body-markup
+    markup = True  # with its default markup=1 mako advertises body-markup
+
+    def __init__(self, base: Path | None = None) -> None:
+        super().__init__(base)
+        # The shell-script makoctl needs busctl (package systemd) and jq; the program does not.
+        helpers = ("busctl", "jq") if _makoctl_is_script() else ()
+        self.binaries = ("mako", "makoctl", *helpers, "sway")
 
     def prepare(self) -> None:
         self.config = self.dir / "mako.conf"
@@ -425,20 +439,26 @@ class MakoRig(_WlrootsRig):
         return self.run("makoctl", *args).stdout
 
     def listed(self) -> list[Bubble]:
-        """Every notification mako holds, hidden ones (do-not-disturb, invisible) included."""
-        if not self.server_running():  # makoctl would start mako by activation
+        """Every notification mako holds, hidden ones (do-not-disturb, invisible) included.
+
+        Read as `makoctl list` reads them, fr.emersion.Mako.ListNotifications -> aa{sv}: mako
+        1.7's makoctl prints that reply as busctl's JSON, 1.10's as text without the body.
+        """
+        if not self.server_running():  # a call by name would start mako by activation
             return []
-        data = json.loads(self.makoctl("list"))["data"][0]
-        found = [
-            Bubble(
-                id=int(item["id"]["data"]),
-                summary=item["summary"]["data"],
-                body=item["body"]["data"],
-                actions=tuple(item.get("actions", {}).get("data", {})),
-                app_name=item["app-name"]["data"],
+        items = self.call(MAKO, "ListNotifications")[0]
+        found = []
+        for item in items:
+            value = {key: data for key, (_sig, data) in item.items()}
+            found.append(
+                Bubble(
+                    id=int(value["id"]),
+                    summary=value["summary"],
+                    body=value["body"],
+                    actions=tuple(value.get("actions", {})),
+                    app_name=value["app-name"],
+                )
             )
-            for item in data
-        ]
         return sorted(found, key=lambda bubble: bubble.id)
 
     def bubbles(self) -> list[Bubble]:
