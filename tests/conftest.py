@@ -7,13 +7,34 @@ variable is set: there a missing binary is a failure, so the suite can never pas
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import sweep
 from rig import Rig, missing_binaries
+
+_SWEEP_DIR = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Whatever the run leaves, even when interrupted, is found and ended (see sweep.py)."""
+    sweep.adopt_orphans()
+    sweep.interrupt_on_sigterm()
+    config.stash[_SWEEP_DIR] = sweep.private_tmpdir()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    left = sweep.end_descendants()
+    if left:
+        names = ", ".join(f"{name} ({pid})" for pid, name in sorted(left.items()))
+        print(f"\nended what the tests left running: {names}", file=sys.stderr)
+    tmpdir = config.stash.get(_SWEEP_DIR, None)
+    if tmpdir is not None:
+        sweep.remove_tmpdir(tmpdir)
 
 
 def _rig_unavailable(reason: str) -> None:
