@@ -13,6 +13,9 @@ import pytest
 
 from standup.config.watch import ConfigWatcher
 
+# Each test waits out the watcher's settle time on a real file system, over a second a test.
+pytestmark = pytest.mark.slow
+
 WITHIN = 5.0  # seconds a change may take to be reported
 QUIET = 0.6  # seconds without a further callback that make a burst "done" (debounce is 0.2 s)
 BACKENDS = ["inotify", "stat"] if sys.platform.startswith("linux") else ["stat"]

@@ -187,6 +187,7 @@ server.stop()
 """
 
 
+@pytest.mark.slow  # the winner holds the socket for 3 s
 def test_every_loser_of_a_race_names_the_winner(sock_path: Path) -> None:
     start_at = f"{time.time() + 1.0:.3f}"
     racers = [

@@ -76,6 +76,7 @@ def rss_kib(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+@pytest.mark.slow  # waits out the clients' deadlines
 def test_commands_sent_to_a_stopped_daemon_are_not_done_later(daemon, env) -> None:
     daemon.send_signal(signal.SIGSTOP)
     try:
@@ -91,6 +92,7 @@ def test_commands_sent_to_a_stopped_daemon_are_not_done_later(daemon, env) -> No
     assert info["snoozed_until"] is None and info["paused_until"] is None
 
 
+@pytest.mark.slow  # fills a socket for seconds
 def test_a_client_that_never_reads_does_not_grow_the_daemon(daemon, env) -> None:
     # A status request is 30 bytes, its reply about 1.5 KB: replies pile up 50 times as fast.
     line = b'{"v":1,"cmd":"status"}\n' * 100

@@ -114,6 +114,7 @@ def test_requests_with_wrong_types(server: ControlServer, objects: list, partial
     assert answers_ping(server.path)
 
 
+@pytest.mark.slow  # each example waits out the 1 s idle timeout
 @settings(FUZZ, max_examples=4)  # each one waits out the 1 s idle timeout
 @given(payloads=st.lists(st.binary(max_size=512), min_size=1, max_size=30))
 def test_partial_lines_then_silence_are_dropped(server: ControlServer, payloads: list) -> None:
