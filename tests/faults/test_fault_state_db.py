@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, Harness, quiet_env, saved_core, state_fields, state_fields_of
 
+from conftest import _rig_unavailable
 from standup.history.store import Store
 
 CONFIG = '[schedule]\nsit = "50m"\nsnooze = "10m"\n[idle]\nsource = "none"\n'
@@ -50,11 +51,11 @@ def replace_with_directory(db: Path) -> Callable[[], None]:
 
 def make_immutable(db: Path) -> Callable[[], None]:
     if shutil.which("chattr") is None:
-        pytest.skip("no chattr here")
+        _rig_unavailable("no chattr here (package e2fsprogs)")
     targets = [db, db.with_name(db.name + "-wal"), db.parent]
     for path in targets:
         if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
-            pytest.skip(f"this file system cannot make {path} immutable")
+            _rig_unavailable(f"this file system cannot make {path} immutable")
 
     def undo() -> None:
         for path in targets:
