@@ -1,4 +1,5 @@
-"""A real `systemd --user` (252) for end-to-end tests of standup's unit, as a logged-in user has.
+"""A real `systemd --user` (252 on Debian 12, 257 on 13) for end-to-end tests of standup's
+unit, as a logged-in user has.
 
 Run as root, everything lives inside `unshare --mount --pid --net --fork`, whose PID 1 is
 user_manager_ns.py. There it mounts a tmpfs on /run holding /run/systemd/system

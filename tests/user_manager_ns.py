@@ -88,6 +88,9 @@ def main(settings: dict[str, Any]) -> None:
         spawn([*as_user, SYSTEMD, "--user"], env=env, preexec_fn=into_cgroup)
         wait_until(lambda: (runtime / "systemd/private").exists(), timeout=15)
         timings["manager"] = time.monotonic() - before
+        # dbus.socket may listen a moment after the manager's own socket (257 often does):
+        # dunst started before it cannot connect and exits.
+        wait_until(lambda: (runtime / "bus").is_socket(), timeout=15)
 
         dunst_env = {
             **env,
