@@ -4,7 +4,8 @@ One manager for the module; the tests run in order and hand the unit on from one
 (installed, running, reloaded, watched, failed, session-bound, uninstalled). The unit runs with
 a drop-in that turns SystemCallErrorNumber=EPERM back into the default kill: any system call
 the filter refuses then kills the daemon with SIGSYS, which an EPERM swallowed by Python would
-hide.
+hide. The same drop-in lifts the start limit, so no test depends on how fast the ones before it
+ran.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 UNIT = "standup.service"
 GOOD = '[schedule]\nsit = "1h"\n'
 BAD = '[schedule]\nsit = "forever"\n'
-# Kill on a refused system call instead of EPERM; short restarts so the module stays quick.
-STRICT = "[Service]\nSystemCallErrorNumber=\nRestartSec=1s\n"
+# Kill on a refused system call instead of EPERM; short restarts so the module stays quick;
+# no start limit: a quick run (Debian 13's here) starts the unit a sixth time within 10 s,
+# past the default limit of 5, and the refused start would fail whichever test came next.
+STRICT = "[Unit]\nStartLimitIntervalSec=0\n[Service]\nSystemCallErrorNumber=\nRestartSec=1s\n"
 WATCHDOG = "[Service]\nWatchdogSec=2s\nTimeoutAbortSec=2s\n"
 SESSION = "[Unit]\nBindsTo=graphical-session.target\nBefore=graphical-session.target\n"
 
@@ -213,17 +216,22 @@ def test_write_and_execute_memory_is_refused_by_mdwe_or_the_seccomp_filter(um) -
 
 def test_the_watchdog_restarts_a_stopped_daemon(um) -> None:
     drop_in(um, "watchdog", WATCHDOG)
-    assert um.systemctl("restart", UNIT).returncode == 0
-    pid, restarts = main_pid(um), int(state(um)["NRestarts"])
-    um.run("kill", "-STOP", str(pid), check=True)
+    try:
+        assert um.systemctl("restart", UNIT).returncode == 0
+        pid, restarts = main_pid(um), int(state(um)["NRestarts"])
+        um.run("kill", "-STOP", str(pid), check=True)
 
-    def restarted() -> bool:
-        now = state(um)
-        return now["ActiveState"] == "active" and now["MainPID"] not in ("0", str(pid))
+        def restarted() -> bool:
+            now = state(um)
+            return now["ActiveState"] == "active" and now["MainPID"] not in ("0", str(pid))
 
-    wait_until(restarted, timeout=15, interval=0.2)
-    assert int(state(um)["NRestarts"]) == restarts + 1
-    drop_in(um, "watchdog", None)
+        wait_until(restarted, timeout=15, interval=0.2)
+        assert int(state(um)["NRestarts"]) == restarts + 1
+    finally:
+        # Whatever happened, the tests after this one get the plain unit, running, startable.
+        drop_in(um, "watchdog", None)
+        um.systemctl("kill", "--signal=SIGCONT", UNIT)
+        um.systemctl("reset-failed", UNIT)
     assert um.systemctl("restart", UNIT).returncode == 0
 
 
