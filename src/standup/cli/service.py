@@ -103,8 +103,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return 0
     if info.unit_file is not None:
         print(f"unit file: {info.unit_file} ({'installed' if info.installed else 'not installed'})")
-    if info.manager_error and info.unit_file is not None and not info.installed:
-        # systemd knows no such unit: say what to do rather than quote systemctl.
+    unknown = info.manager_error or info.enabled == "not-found"
+    if unknown and info.unit_file is not None and not info.installed:
+        # systemd knows no such unit (252 says so on stderr, 257 prints "not-found"): say what
+        # to do rather than quote systemctl.
         print("           install it with `standup service install --now`")
     elif info.manager_error:
         print(f"service manager: {info.manager_error}")
