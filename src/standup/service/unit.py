@@ -38,15 +38,17 @@ RestartPreventExitStatus=2
 WatchdogSec=10min
 TimeoutStopSec=15s
 
-# Hardening that works in a user unit. These are seccomp filters, which a user manager may
-# install because NoNewPrivileges= is set. Checked on Linux 6.18 with systemd 252 tools: under
-# strace, `standup run` (control socket, SQLite, reload, a reminder through dunst on a private
-# bus) and the X11/inotify ctypes bindings make only system calls that
+# Hardening that works in a user unit: seccomp filters, which a user manager may install
+# because NoNewPrivileges= is set, and a prctl. Checked on Linux 6.18 with systemd 252 tools:
+# under strace, `standup run` (control socket, SQLite, reload, a reminder through dunst on a
+# private bus) and the X11/inotify ctypes bindings make only system calls that
 # `systemd-analyze syscall-filter @system-service` allows, open only AF_UNIX sockets, and run
-# with W^X enforced. Under systemd 252 MemoryDenyWriteExecute= is a seccomp filter that
-# refuses mmap/mprotect of memory both writable and executable (252 has no PR_SET_MDWE code:
-# the prctl reads 0 in the unit; later releases use it where the kernel has it). libffi 3.4
-# builds ctypes callbacks from static trampolines: even callbacks need no such page.
+# with W^X enforced. MemoryDenyWriteExecute= (W^X) depends on the release: systemd 252
+# (Debian 12) installs a seccomp filter that refuses mmap/mprotect of memory both writable and
+# executable with EPERM (PR_GET_MDWE reads 0 in the unit); systemd 257 (Debian 13) sets the
+# kernel's PR_SET_MDWE instead (Linux 6.3+), which refuses with EACCES (PR_GET_MDWE reads 1),
+# and falls back to the filter on older kernels. libffi 3.4 builds ctypes callbacks from
+# static trampolines: even callbacks need no such page.
 NoNewPrivileges=yes
 LockPersonality=yes
 RestrictRealtime=yes
