@@ -61,10 +61,6 @@ _PACKAGES = {
 # GNOME 45 made extensions ES modules: from it on, one in the old style (`init()`) is refused as
 # out of date, whatever its metadata says.
 ESM_EXTENSIONS = 45
-# GNOME 46 rewrote notifications: GObject properties, Action objects, ids in a Map, and a banner
-# whose buttons follow the notification's actions (verified on 48).
-NEW_NOTIFICATIONS = 46
-
 _EXTENSION_JS_LEGACY = """/* exported init */
 // Test rig only: lets org.gnome.Shell.Eval run, so the rig can use the shell's own code.
 class Extension {
@@ -93,15 +89,26 @@ welcome-dialog-last-shown-version='999'
 show-banners=true
 """
 
-# JavaScript run through Eval starts with one of these preludes, which give every GNOME version the
-# same names: `dataOf(id)` and `ndataOf(notification)` map the shell's Notification objects to
-# their org.freedesktop.Notifications id and Notify arguments ({id, notification, actions as
-# sent, appName}); `bannerParts` finds the banner's widgets; `activate` does what a button does.
-_JS_PRELUDE_43 = """
-const Main = imports.ui.main;
-const Gio = imports.gi.Gio;
-const fdo = Main.notificationDaemon._fdoNotificationDaemon;
-const tray = Main.messageTray;
+# JavaScript run through Eval starts with this header, then the part for the notification model
+# the shell has (`_JS_PROBE` tells which). Eval runs inside shellDBus.js, an ES module since
+# GNOME 45 whose imports (Main, Gio) are in scope; before 45 they come from `imports`.
+_JS_HEADER = """
+const shell = typeof Main !== 'undefined' ? Main : imports.ui.main;
+const GioLib = typeof Gio !== 'undefined' ? Gio : imports.gi.Gio;
+const fdo = shell.notificationDaemon._fdoNotificationDaemon;
+const tray = shell.messageTray;
+const allNotifications = () => tray.getSources().flatMap(s => s.notifications);
+"""
+
+# Whether the shell keeps its org.freedesktop.Notifications ids in a Map (GNOME 48; the
+# notification rewrite) or in a plain object of records (GNOME 43).
+_JS_PROBE = "fdo._notifications instanceof Map;"
+
+# Each model's part gives the bodies the same names: `dataOf(id)` and `ndataOf(notification)`
+# map the shell's Notification objects to their id and Notify arguments ({id, notification,
+# actions as sent, appName}); `bannerParts` finds the banner's widgets; `revealButtons` makes
+# the banner draw its buttons; `activate` does what a button does.
+_JS_RECORDS = """
 const dataOf = id => fdo._notifications[id];
 const ndataOf = n => Object.values(fdo._notifications).find(d => d.notification === n);
 const bodyOf = n => n.bannerBodyText || '';
@@ -115,11 +122,8 @@ const activate = (n, action) => {
 };
 """
 
-# Eval runs inside shellDBus.js, an ES module since GNOME 45: its imports (Main, Gio) are in
-# scope. GNOME keeps no action keys or app name per notification: `_JS_RECORD` notes them.
-_JS_PRELUDE_46 = """
-const fdo = Main.notificationDaemon._fdoNotificationDaemon;
-const tray = Main.messageTray;
+# GNOME keeps no action keys or app name per notification here: `_JS_RECORD` notes them.
+_JS_MAP = """
 const sentOf = id => (fdo._standupRigSent || new Map()).get(id) || {actions: [], appName: ''};
 const dataOf = id => {
     const n = fdo._notifications.get(id);
@@ -143,11 +147,11 @@ const revealButtons = b => {
 const activate = (n, action) => action.activate();  // the callback, then destroy unless resident
 """
 
-# GNOME 46+: note each Notify's actions and app name by the id it gets, before the shell handles
-# it (the call is looked up on the object each time, so wrapping the instance's method works).
+# For the Map model: note each Notify's actions and app name by the id it gets, before the shell
+# handles it (the call is looked up on the object each time, so wrapping the instance's method
+# works).
 _JS_RECORD = """
 (() => {
-    const fdo = Main.notificationDaemon._fdoNotificationDaemon;
     if (fdo._standupRigSent)
         return true;
     const sent = new Map();
@@ -162,10 +166,6 @@ _JS_RECORD = """
     fdo._standupRigSent = sent;
     return true;
 })();
-"""
-
-_JS_COMMON = """
-const allNotifications = () => tray.getSources().flatMap(s => s.notifications);
 """
 
 # The bodies below run after a prelude (see GnomeShellRig._eval_js).
@@ -262,7 +262,7 @@ _JS_STATE = """
 ({
     notifications: allNotifications().length,
     bannered: tray._notification ? (ndataOf(tray._notification) || {id: 0}).id : null,
-    showBanners: new Gio.Settings({schema_id: 'org.gnome.desktop.notifications'})
+    showBanners: new GioLib.Settings({schema_id: 'org.gnome.desktop.notifications'})
         .get_boolean('show-banners'),
     busy: tray._busy,
 })
@@ -355,6 +355,7 @@ class GnomeShellRig(ServerRig):
         self._conn: DBusConnection | None = None
         self.major = 0  # GNOME's major version (43, 48, ...), known once start() has asked
         self.version = ""
+        self._model = _JS_RECORDS  # the Eval part for the notification model; start() probes
         # GNOME 43 draws buttons only on the banner: in the tray (do-not-disturb, a queue, or
         # after the banner left) and on a banner whose notification was replaced there is no
         # button to click, and press() raises. True makes press() call the action's callback
@@ -398,8 +399,9 @@ class GnomeShellRig(ServerRig):
                 wait_until(self._ready, timeout=30, interval=0.05)
             except TimeoutError:
                 raise RigError(f"gnome-shell did not become ready; log:\n{self.log()}") from None
-            if self.major >= NEW_NOTIFICATIONS:
-                self._eval(_JS_RECORD)
+            self._model = _JS_MAP if self._eval(_JS_HEADER + _JS_PROBE) else _JS_RECORDS
+            if self._model is _JS_MAP:
+                self._eval(_JS_HEADER + _JS_RECORD)
             # Unsafe mode itself posts "System was put in unsafe mode" (with an Undo button),
             # and root gets a warning: clear them so that tests start on an empty tray.
             self.reset()
@@ -497,7 +499,7 @@ class GnomeShellRig(ServerRig):
         try:
             # At startup-complete the shell posts its own notices (as root: "Logged in as a
             # privileged user"); start() clears them once that has run.
-            return self._eval_js("!Main.layoutManager._startingUp") is True
+            return self._eval(_JS_HEADER + "!shell.layoutManager._startingUp;") is True
         except RigError:
             return False  # org.gnome.Shell not up yet, or the extension not yet enabled
 
@@ -561,9 +563,8 @@ class GnomeShellRig(ServerRig):
         return json.loads(result) if result else None
 
     def _eval_js(self, body: str) -> Any:
-        """Eval `body` after the prelude for this GNOME version."""
-        prelude = _JS_PRELUDE_46 if self.major >= NEW_NOTIFICATIONS else _JS_PRELUDE_43
-        return self._eval(prelude + _JS_COMMON + body)
+        """Eval `body` after the header and the part for the shell's notification model."""
+        return self._eval(_JS_HEADER + self._model + body)
 
     def state(self) -> dict[str, Any]:
         """The tray as the shell sees it: {notifications, bannered (id or None), showBanners}."""
