@@ -346,18 +346,24 @@ def test_windows_prints_a_logon_task_with_pythonw(run_main, monkeypatch, capsys)
     assert "shell:startup" in out
 
 
-def test_status_without_the_unit_says_how_to_install_it(run_main, monkeypatch, capsys) -> None:
+@pytest.mark.parametrize(
+    ("enabled", "manager_error"),
+    [
+        # systemd 252: is-enabled says nothing on stdout, the error on stderr
+        (None, "Failed to get unit file state for standup.service: No such file or directory"),
+        # systemd 257: is-enabled prints "not-found" on stdout
+        ("not-found", None),
+    ],
+)
+def test_status_without_the_unit_says_how_to_install_it(
+    run_main, monkeypatch, capsys, enabled: str | None, manager_error: str | None
+) -> None:
     from standup.service import install as service
 
     missing = service.ServiceStatus(
-        "linux",
-        service.unit_path(),
-        False,
-        None,
-        None,
-        "Failed to get unit file state for standup.service: No such file or directory",
-        None,
-    )
+        platform="linux", unit_file=service.unit_path(), installed=False, enabled=enabled,
+        active=None, manager_error=manager_error, daemon=None,
+    )  # fmt: skip
     monkeypatch.setattr(service, "status", lambda: missing)
     assert run_main(["service", "status"]) == 0
     out = capsys.readouterr().out
