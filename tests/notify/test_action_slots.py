@@ -19,8 +19,10 @@ ALL = (
 )
 
 
-def server(name: str, vendor: str = "", capabilities: tuple[str, ...] = ("actions",)) -> ServerInfo:
-    return ServerInfo(":1.9", name, vendor, "1", "1.2", frozenset(capabilities))
+def server(
+    name: str, vendor: str = "", capabilities: tuple[str, ...] = ("actions",), version: str = "1"
+) -> ServerInfo:
+    return ServerInfo(":1.9", name, vendor, version, "1.2", frozenset(capabilities))
 
 
 def keys(actions: tuple[tuple[str, str], ...]) -> list[str]:
@@ -33,6 +35,16 @@ def test_gnome_keeps_the_three_answers_and_never_start() -> None:
     # No snooze left: there is room, but a replace would drop Start's countdown buttons.
     without_snooze = tuple(a for a in ALL if a[0] != "snooze")
     assert keys(gnome.fit_actions(without_snooze)) == ["done", "skip", "too_easy"]
+
+
+def test_gnome_46_and_later_keep_a_replaced_banners_buttons() -> None:
+    assert server("gnome-shell", "GNOME", version="43.9").replace_drops_actions
+    assert server("gnome-shell", "GNOME", version="45.2").replace_drops_actions
+    gnome = server("gnome-shell", "GNOME", version="48.7")
+    assert not gnome.replace_drops_actions
+    assert keys(gnome.fit_actions(ALL)) == ["done", "snooze", "skip"]  # still three buttons
+    without_snooze = tuple(a for a in ALL if a[0] != "snooze")
+    assert keys(gnome.fit_actions(without_snooze)) == ["done", "skip", "start"]
 
 
 def test_a_row_of_buttons_gets_four_and_a_menu_gets_all() -> None:

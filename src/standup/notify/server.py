@@ -18,9 +18,11 @@ from .message import BUS_NAME, new_get_capabilities, new_get_server_information
 
 # Servers that answer CloseNotification but leave the bubble up: (name, vendor).
 IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
-# Servers whose banner loses its buttons when replaced while on screen (GNOME Shell 43): a
-# re-shown reminder there is a new notification, the old one closed first.
-REPLACE_DROPS_ACTIONS = frozenset({("gnome-shell", "GNOME")})
+# Servers whose banner loses its buttons when replaced while on screen: a re-shown reminder
+# there is a new notification, the old one closed first. (name, vendor): the first major
+# version that keeps them. GNOME Shell 43 to 45 build a banner's buttons once; from 46 they
+# follow the notification's actions (seen on 43 and 48).
+REPLACE_DROPS_ACTIONS = {("gnome-shell", "GNOME"): 46}
 # Servers that close a bubble whose button was pressed, "resident" hint or not (xfce4-notifyd
 # 0.7, mate-notification-daemon 1.26): after Start or Stop the bubble is gone, so the next
 # frame is a new notification. (name, vendor): GNOME's notification-daemon keeps it.
@@ -75,7 +77,8 @@ class ServerInfo:
 
     @property
     def replace_drops_actions(self) -> bool:
-        return (self.name, self.vendor) in REPLACE_DROPS_ACTIONS
+        keeps_from = REPLACE_DROPS_ACTIONS.get((self.name, self.vendor))
+        return keeps_from is not None and _major(self.version) < keeps_from
 
     @property
     def closes_on_action(self) -> bool:
@@ -114,6 +117,12 @@ class ServerInfo:
             "spec_version": self.spec_version,
             "capabilities": sorted(self.capabilities),
         }
+
+
+def _major(version: str) -> int:
+    """48 for "48.7"; 0 (the oldest) when the version does not start with a number."""
+    digits = version.split(".")[0].strip()
+    return int(digits) if digits.isdigit() else 0
 
 
 def query_server(router: DBusRouter, timeout: float = FIRST_CONTACT_TIMEOUT) -> ServerInfo:
