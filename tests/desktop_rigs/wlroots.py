@@ -1,4 +1,8 @@
-"""mako 1.7 and swaync 0.7 (sway-notification-center), each under its own headless sway 1.7.
+"""mako and swaync (sway-notification-center), each under its own headless sway.
+
+Verified with Debian 12's mako 1.7, swaync 0.7 and sway 1.7 and Debian 13's mako 1.10, swaync
+0.11 and sway 1.10; the rig decides by what it finds (what makoctl is, the widget tree), never
+by the release.
 
 sway refuses to run as root, so when the tests run as root (CI) the compositor and the server run
 as an unprivileged user (`standup-rig`, created if absent) through setpriv; the private bus then
@@ -7,16 +11,18 @@ holds only that server's activation file, whose Exec is a small launcher script 
 user, sets WAYLAND_DISPLAY and logs to a file. `activatable_only = True` (or
 `start(activate_server=False)`) leaves the server unstarted, so the first Notify starts it.
 
-mako: `makoctl list` shows the bubbles, `makoctl invoke -n ID KEY` presses a button and
+mako: fr.emersion.Mako.ListNotifications (what `makoctl list` prints, as JSON on 1.7 and as
+text without bodies on 1.10) shows the bubbles, `makoctl invoke -n ID KEY` presses a button and
 do-not-disturb is the mode `do-not-disturb` (mako's documented convention: `invisible=1`).
 
-swaync 0.7 has no D-Bus call that lists notifications or invokes an action, and sway 1.7's
-headless seat has no pointer (so `swaymsg seat - cursor press` reaches no client). The rig reads
-the widgets through AT-SPI instead (swaync is GTK 3): every notification is a list item holding
-a button named after the summary and one button per action label; pressing is AT-SPI's "click"
-on that button, so GTK's own clicked handler makes swaync emit ActionInvoked. AT-SPI knows no
-ids or bodies: swaync's own scripting hook (`scripts` in its config) records each notification
-it accepts (SWAYNC_ID, SWAYNC_SUMMARY, SWAYNC_BODY, ...) and the rig matches them by summary.
+swaync has no D-Bus call that lists notifications or invokes an action, and sway's headless
+seat has no pointer (so `swaymsg seat - cursor press` reaches no client). The rig reads the
+widgets through AT-SPI instead: every notification is a list item holding the summary (0.7,
+GTK 3: a button named after it; 0.11, GTK 4: the first label) and, in a scroll pane, one button
+per action label; pressing is AT-SPI's "click" on that button, so GTK's own clicked handler
+makes swaync emit ActionInvoked. AT-SPI knows no ids, and the rig does not rely on it for
+bodies: swaync's own scripting hook (`scripts` in its config) records each notification it
+accepts (SWAYNC_ID, SWAYNC_SUMMARY, SWAYNC_BODY, ...) and the rig matches them by summary.
 """
 
 from __future__ import annotations
@@ -84,7 +90,7 @@ def rig_user() -> tuple[int, int] | None:
 
 
 class SwaySession:
-    """A headless sway 1.7 with its own runtime dir, run as the rig user when we are root.
+    """A headless sway with its own runtime dir, run as the rig user when we are root.
 
     Everything started for the session carries WLROOTS_RIG_DIR=<dir> in its environment, so
     stop() can find and end by pid whatever outlived the bus and compositor.
@@ -122,6 +128,9 @@ class SwaySession:
             "XDG_CACHE_HOME": str(self.home / ".cache"),
             "XDG_DATA_HOME": str(self.home / ".local/share"),
             "XDG_RUNTIME_DIR": str(self.runtime_dir),
+            # The system's own, whatever the tests set: swaync 0.11 exits without its
+            # /etc/xdg/swaync/style.css ("COULD NOT FIND CSS FILE").
+            "XDG_CONFIG_DIRS": "/etc/xdg",
             "XDG_CURRENT_DESKTOP": "sway",
             "XDG_SESSION_TYPE": "wayland",
             # GSettings would otherwise want dconf-service on the bus; swaync keeps its
@@ -527,7 +536,7 @@ from gi.repository import Atspi
 def showing(acc):
     return acc.get_state_set().contains(Atspi.StateType.SHOWING)
 
-def buttons(acc, out, in_actions=False):
+def parts(acc, out, labels, in_actions=False):
     for i in range(acc.get_child_count()):
         child = acc.get_child_at_index(i)
         if child is None:
@@ -535,8 +544,10 @@ def buttons(acc, out, in_actions=False):
         role = child.get_role()
         if role == Atspi.Role.PUSH_BUTTON:
             out.append((in_actions, child))
+        elif role == Atspi.Role.LABEL and not in_actions and child.get_name():
+            labels.append(child.get_name())
         else:
-            buttons(child, out, in_actions or role == Atspi.Role.SCROLL_PANE)
+            parts(child, out, labels, in_actions or role == Atspi.Role.SCROLL_PANE)
 
 def notifications(acc, out, window):
     for i in range(acc.get_child_count()):
@@ -547,11 +558,14 @@ def notifications(acc, out, window):
             window = i
         if child.get_role() == Atspi.Role.LIST_ITEM:
             if showing(child):
-                found = []
-                buttons(child, found)
-                main = [b for inner, b in found if not inner and b.get_name()]
+                found, labels = [], []
+                parts(child, found, labels)
+                main = [b.get_name() for inner, b in found if not inner and b.get_name()]
                 acts = [b for inner, b in found if inner]
-                out.append({"window": window, "summary": main[0].get_name() if main else "",
+                # GTK 3 (0.7): a button named after the summary; GTK 4 (0.11): labels only,
+                # the summary first.
+                summary = (main or labels or [""])[0]
+                out.append({"window": window, "summary": summary,
                             "actions": [b.get_name() for b in acts], "_buttons": acts})
             continue
         notifications(child, out, window)
