@@ -23,6 +23,10 @@ IGNORES_CLOSE = frozenset({("Notification Daemon", "GNOME")})
 # version that keeps them. GNOME Shell 43 to 45 build a banner's buttons once; from 46 they
 # follow the notification's actions (seen on 43 and 48).
 REPLACE_DROPS_ACTIONS = {("gnome-shell", "GNOME"): 46}
+# Servers where a countdown would run out of sight: GNOME Shell takes its banner down a moment
+# after the user is active, and a low-urgency replace (every countdown frame) does not show it
+# again, so the count goes on in the closed message list (seen on 43 and 48).
+HIDES_LIVE_REPLACE = frozenset({("gnome-shell", "GNOME")})
 # Servers that close a bubble whose button was pressed, "resident" hint or not (xfce4-notifyd
 # 0.7, mate-notification-daemon 1.26): after Start or Stop the bubble is gone, so the next
 # frame is a new notification. (name, vendor): GNOME's notification-daemon keeps it.
@@ -46,7 +50,8 @@ ACTION_SLOTS: dict[str, int | None] = {
     "mako": None,
 }
 DEFAULT_SLOTS = 3  # an unknown server: as few as GNOME, so the first answers always show
-# Actions whose bubble is then replaced every second: useless where a replace drops buttons.
+# Actions whose bubble is then replaced every second: useless where that loses the buttons or
+# the banner (`no_live_replace`).
 NEEDS_LIVE_REPLACE = frozenset({"start"})
 # Plasma refuses a Notify identical to the one before within a second; for a replace that
 # means the bubble already says exactly this.
@@ -81,6 +86,11 @@ class ServerInfo:
         return keeps_from is not None and _major(self.version) < keeps_from
 
     @property
+    def no_live_replace(self) -> bool:
+        """A bubble replaced every second would lose its buttons or leave the screen."""
+        return self.replace_drops_actions or (self.name, self.vendor) in HIDES_LIVE_REPLACE
+
+    @property
     def closes_on_action(self) -> bool:
         return (self.name, self.vendor) in CLOSES_ON_ACTION
 
@@ -99,9 +109,7 @@ class ServerInfo:
         if not self.actions:
             return ()
         kept = tuple(
-            pair
-            for pair in actions
-            if not (pair[0] in NEEDS_LIVE_REPLACE and self.replace_drops_actions)
+            pair for pair in actions if not (pair[0] in NEEDS_LIVE_REPLACE and self.no_live_replace)
         )
         slots = self.action_slots
         return kept if slots is None else kept[:slots]
