@@ -5,8 +5,8 @@ pressed on the real bubble, the countdown is read off the screen second by secon
 carries every frame. Where the server has room for Start (notify/server.py's budgets), the
 one-sided hold counts down to Done, recorded once, its last frame going by itself; the
 two-sided one is followed to its side switch and ended by `standup skip`, which sends nothing
-more and leaves no bubble. Where there is no room for Start (GNOME Shell), the reminder
-comes without it.
+more and leaves no bubble. Where the countdown could not be followed on screen (GNOME
+Shell), the reminder comes without Start.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from .base import Bubble, ServerRig, wait_until
 from .gtk import NotifyLog, Sent
 from rig import standup_status as status, start_standup, stop_standup
 
-# Where the reminder comes without Start: GNOME Shell draws three buttons, which Done, Snooze and
-# Skip take (and 43 to 45 drop the buttons of a replaced banner besides).
+# Where the reminder comes without Start: GNOME Shell, whose banner would leave the screen
+# during the countdown (notify/server.py), and whose three buttons Done, Snooze and Skip take.
 NO_START = {"gnome-shell"}
 # These close a bubble whose button was pressed, whatever its hints say.
 CLOSES_ON_PRESS = {"xfce4-notifyd", "mate"}
