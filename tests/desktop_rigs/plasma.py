@@ -1,4 +1,7 @@
-"""KDE Plasma 5.27: plasmashell on Xvfb, on a private session bus.
+"""KDE Plasma 5.27 (Debian 12) or 6.3 (Debian 13): plasmashell on Xvfb, on a private session bus.
+
+The rig asks plasmashell its version (`--version`, which needs the display) and reads the
+popups by the shape of the tree it finds; it never asks which Debian release it runs on.
 
 What plasmashell needs on its bus (found by trying): kactivitymanagerd (`org.kde.ActivityManager`;
 without it the shell aborts its load and never takes org.freedesktop.Notifications) and, for
@@ -7,8 +10,11 @@ KScreen and KWin are asked for and missing; plasmashell only logs that.
 
 Reading the screen: plasmashell runs with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1, so every popup
 is on the AT-SPI bus as a frame holding a `notification` node (name = the summary as shown, a
-`text` child = the body as rendered) and one `push button` per action, named by its label. The
-rig speaks AT-SPI over D-Bus with jeepney (no python3-gi needed). AT-SPI knows no notification
+`text` below it = the body as rendered) and one `push button` per action, named by its label.
+Plasma 5 puts the app-name label, the close button, the notification node and the action
+buttons side by side in the frame; Plasma 6 nests them: frame -> list item -> notification ->
+{tool bar (app-name heading, close button), heading, panel -> text, layered pane -> buttons}.
+The rig speaks AT-SPI over D-Bus with jeepney (no python3-gi needed). AT-SPI knows no notification
 ids, so the rig also registers as a watcher on plasmashell's own `org.kde.NotificationManager`
 interface (what KDE Connect uses): plasmashell then forwards each Notify (id, summary, actions
 with their keys) to the rig, which pairs ids with the popups on screen.
@@ -20,8 +26,9 @@ too, but bypasses the popup (no close): not used.
 
 Do not disturb: the applet's switch (and its global shortcut) stores
 plasmanotifyrc [DoNotDisturb] Until=<date> and plasmashell follows that file live (KConfigWatcher);
-the rig writes the same key with `kwriteconfig5 --notify`. plasmashell mirrors its state in the
-`Inhibited` property of org.freedesktop.Notifications.
+the rig writes the same key with kwriteconfig6 (`--notify` sends KConfig's change notice) or
+kwriteconfig5 (no `--notify` in KF5: the rig sends the notice itself). plasmashell mirrors its
+state in the `Inhibited` property of org.freedesktop.Notifications.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ from rig import _kill_group, start_xvfb
 
 _KAMD = "/usr/lib/x86_64-linux-gnu/libexec/kactivitymanagerd"
 _A11Y_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+# KConfig's command-line writer for each Plasma generation (both write the same file format).
+_KWRITECONFIG = {6: "kwriteconfig6", 5: "kwriteconfig5"}
 
 _NOTIFICATIONS = DBusAddress(
     "/org/freedesktop/Notifications",
@@ -139,9 +148,7 @@ class _Atspi:
         for dest, path in self._call(app, _ROOT, _ACCESSIBLE, "GetChildren")[0]:
             try:
                 if self._showing(dest, path) and self._role(dest, path) == "frame":
-                    popup = self._read_frame(dest, path)
-                    if popup is not None:
-                        found.append(popup)
+                    found.extend(self._read_frame(dest, path))
             except DBusErrorResponse:
                 continue  # a popup that closed while we read it (UnknownObject)
         return found
@@ -155,16 +162,30 @@ class _Atspi:
     def _children(self, dest: str, path: str) -> list[tuple[str, str]]:
         return self._call(dest, path, _ACCESSIBLE, "GetChildren")[0]
 
-    def _read_frame(self, dest: str, path: str) -> _Popup | None:
-        # A popup frame's direct children: labels (app name), Configure/Minimize/Close buttons,
-        # the notification node, then one button per action. Panels and the tray are frames
-        # too, but hold no notification node.
+    def _read_frame(self, dest: str, path: str) -> list[_Popup]:
+        """The popups in one frame, by the shape of the tree: Plasma 5 puts the notification
+        node straight in the frame, Plasma 6 one level down in a list item. Panels and the
+        tray are frames too, but hold no notification node."""
+        children = [(child, self._role(*child)) for child in self._children(dest, path)]
+        if any(role == "notification" for _child, role in children):
+            popup = self._read_flat(children)
+            return [popup] if popup is not None else []
+        found = []
+        for child, role in children:
+            if role == "list item" and self._showing(*child):
+                popup = self._read_item(child)
+                if popup is not None:
+                    found.append(popup)
+        return found
+
+    def _read_flat(self, children: list[tuple[tuple[str, str], str]]) -> _Popup | None:
+        # Plasma 5: the frame's direct children are labels (app name), Configure/Minimize/Close
+        # buttons, the notification node, then one button per action.
         labels: list[str] = []
         buttons: dict[str, tuple[str, str]] = {}
         closer = None
         note: tuple[str, str] | None = None
-        for child in self._children(dest, path):
-            role = self._role(*child)
+        for child, role in children:
             if role == "notification":
                 note = child
             elif role == "label" and note is None:
@@ -179,6 +200,38 @@ class _Atspi:
             return None
         return _Popup(
             app_name=next((label for label in labels if label), ""),
+            summary=self._prop(*note, "Name"),
+            body=self._body(*note),
+            buttons=buttons,
+            closer=closer,
+        )
+
+    def _read_item(self, item: tuple[str, str]) -> _Popup | None:
+        # Plasma 6: list item -> notification -> {tool bar (app name heading, Configure,
+        # Minimize, Close), heading (summary), panel -> text (body), layered pane -> one
+        # button per action}.
+        note = next((c for c in self._children(*item) if self._role(*c) == "notification"), None)
+        if note is None or not self._showing(*note):
+            return None
+        app_name = ""
+        buttons: dict[str, tuple[str, str]] = {}
+        closer = None
+        for part in self._children(*note):
+            role = self._role(*part)
+            if role not in ("tool bar", "layered pane"):
+                continue
+            for child in self._children(*part):
+                kind = self._role(*child)
+                if kind == "heading" and role == "tool bar" and not app_name:
+                    app_name = self._prop(*child, "Name")
+                elif kind == "push button" and self._showing(*child):
+                    name = self._prop(*child, "Name")
+                    if role == "layered pane":
+                        buttons[name] = child
+                    elif name == "Close":
+                        closer = child
+        return _Popup(
+            app_name=app_name,
             summary=self._prop(*note, "Name"),
             body=self._body(*note),
             buttons=buttons,
@@ -219,12 +272,13 @@ class _Atspi:
 
 
 class PlasmaRig(ServerRig):
-    """plasmashell 5.27 on Xvfb; bubbles and buttons through AT-SPI, ids through its watcher."""
+    """plasmashell (5.27 or 6) on Xvfb; bubbles and buttons through AT-SPI, ids through its
+    watcher."""
 
     name = "plasma"
     packages = ("plasma-workspace", "plasma-desktop", "kactivitymanagerd", "at-spi2-core",
-                "libkf5config-bin", "xvfb", "dbus")  # fmt: skip
-    binaries = ("plasmashell", "Xvfb", "dbus-daemon", "kwriteconfig5",
+                "libkf5config-bin or libkf6config-bin", "xvfb", "dbus")  # fmt: skip
+    binaries = ("plasmashell", "Xvfb", "dbus-daemon",
                 "dbus-update-activation-environment", _KAMD, _A11Y_LAUNCHER)  # fmt: skip
     has_dnd = True
     markup = True
@@ -233,7 +287,6 @@ class PlasmaRig(ServerRig):
         "plasmashell": "plasma-workspace",
         "Xvfb": "xvfb",
         "dbus-daemon": "dbus",
-        "kwriteconfig5": "libkf5config-bin",
         "dbus-update-activation-environment": "dbus-bin",
         _KAMD: "kactivitymanagerd",
         _A11Y_LAUNCHER: "at-spi2-core",
@@ -256,15 +309,22 @@ class PlasmaRig(ServerRig):
         self._sent: dict[int, _Sent] = {}
         self._atspi: _Atspi | None = None
         self.startup_seconds = 0.0
+        self.version: tuple[int, ...] = ()  # plasmashell's own, e.g. (6, 3, 6)
+        self._notifies: dict[str, bool] = {}  # kwriteconfig tool -> has --notify
 
     # -- life cycle -------------------------------------------------------------------------
 
     def missing(self) -> list[str]:
-        return [
+        lost = [
             f"{name} (package {self._package_of.get(name, '?')})"
             for name in self.binaries
             if shutil.which(name) is None and not Path(name).exists()
         ]
+        if not any(shutil.which(tool) for tool in _KWRITECONFIG.values()):
+            lost.append(
+                "kwriteconfig6 or kwriteconfig5 (package libkf6config-bin or libkf5config-bin)"
+            )
+        return lost
 
     def start(self) -> None:
         lost = self.missing()
@@ -276,6 +336,7 @@ class PlasmaRig(ServerRig):
         self.runtime.mkdir(mode=0o700, exist_ok=True)
         try:
             self._start_xvfb()
+            self.version = self._read_version()
             self._start_bus()
             self._start_shell()
             self._start_watcher()
@@ -328,6 +389,22 @@ class PlasmaRig(ServerRig):
     def _start_xvfb(self) -> None:
         self._xvfb, self.display = start_xvfb("1280x800x24")
 
+    def _read_version(self) -> tuple[int, ...]:
+        """plasmashell's version, from itself (it needs a display even for --version)."""
+        out = subprocess.run(
+            ["plasmashell", "--version"],
+            # KDE_DEBUG: a crash ends the process instead of waiting on drkonqi.
+            env={**self._server_env(), "KDE_DEBUG": "1"},
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        words = out.stdout.split()
+        try:
+            return tuple(int(part) for part in words[-1].split("."))
+        except (IndexError, ValueError):
+            raise RigError(
+                f"plasmashell --version said {out.stdout!r} {out.stderr[-500:]!r}"
+            ) from None
+
     def _server_env(self) -> dict[str, str]:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -340,7 +417,7 @@ class PlasmaRig(ServerRig):
             "XDG_SESSION_TYPE": "x11",
             "XDG_CURRENT_DESKTOP": "KDE",
             "KDE_FULL_SESSION": "true",
-            "KDE_SESSION_VERSION": "5",
+            "KDE_SESSION_VERSION": str(self.version[0] if self.version else 5),
             "QT_QPA_PLATFORM": "xcb",
             # Qt exposes its widgets on the AT-SPI bus only when a screen reader asks, or this.
             "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
@@ -540,8 +617,10 @@ class PlasmaRig(ServerRig):
     def set_dnd(self, on: bool) -> None:
         # As the applet's toggle does: "until manually disabled" is a year from now; off
         # clears the key (Settings::notificationsInhibitedUntil = invalid date).
-        args = ["kwriteconfig5", "--file", "plasmanotifyrc", "--group", "DoNotDisturb",
-                "--key", "Until"]  # fmt: skip
+        tool, notifies = self._kwriteconfig()
+        args = [tool, "--file", "plasmanotifyrc", "--group", "DoNotDisturb", "--key", "Until"]
+        if notifies:
+            args.insert(1, "--notify")
         if on:
             until = datetime.now() + timedelta(days=365)
             # KConfig's QDateTime format; it reads an ISO date as invalid (DND stays off).
@@ -550,20 +629,41 @@ class PlasmaRig(ServerRig):
             )
         else:
             args.insert(1, "--delete")
-        out = subprocess.run(
-            args, env=self._server_env(), capture_output=True, text=True, timeout=10, check=False
-        )
+        env = {**self._server_env(), "DBUS_SESSION_BUS_ADDRESS": self.address}
+        out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=10, check=False)
         if out.returncode != 0:
-            raise RigError(f"kwriteconfig5 failed: {out.stderr.strip()}")
-        self._config_changed("plasmanotifyrc", "DoNotDisturb", "Until")
-        try:
-            wait_until(lambda: self.dnd() == on, timeout=5, interval=0.02)
-        except TimeoutError:
-            raise RigError(f"plasmashell's Inhibited did not become {on}") from None
+            raise RigError(f"{tool} failed: {out.stderr.strip()}")
+        if not notifies:
+            self._config_changed("plasmanotifyrc", "DoNotDisturb", "Until")
+        # Plasma 6 follows the change sometimes a second late, and soon after its start now
+        # and then not at all (the file is written, Inhibited never moves: 1 start in 5); it
+        # rereads the file on the next notice, so one is sent again before giving up.
+        for wait in (3, 5):
+            with contextlib.suppress(TimeoutError):
+                wait_until(lambda: self.dnd() == on, timeout=wait, interval=0.02)
+                return
+            self._config_changed("plasmanotifyrc", "DoNotDisturb", "Until")
+        raise RigError(f"plasmashell's Inhibited did not become {on}; log: {self.log()}")
+
+    def _kwriteconfig(self) -> tuple[str, bool]:
+        """The KConfig writer of plasmashell's own generation if installed (else the other
+        one), and whether it can send KConfig's change notice itself (--notify)."""
+        major = self.version[0] if self.version else 5
+        tools = sorted(_KWRITECONFIG.items(), key=lambda item: item[0] != major)
+        tool = next((name for _gen, name in tools if shutil.which(name)), None)
+        if tool is None:
+            raise RigError("no kwriteconfig6 or kwriteconfig5")
+        if tool not in self._notifies:
+            helptext = subprocess.run(
+                [tool, "--help"], env=self._server_env(), capture_output=True, text=True,
+                timeout=10, check=False,
+            ).stdout  # fmt: skip
+            self._notifies[tool] = "--notify" in helptext
+        return tool, self._notifies[tool]
 
     def _config_changed(self, file: str, group: str, key: str) -> None:
-        """KConfig's change notice (what KConfig::Notify sends; kwriteconfig5 of KF 5.103 has
-        no --notify): plasmashell's KConfigWatcher rereads the file when it sees it."""
+        """KConfig's change notice (what KConfig::Notify sends; kwriteconfig5 has no --notify
+        before KF 6): plasmashell's KConfigWatcher rereads the file when it sees it."""
         signal_msg = new_signal(
             DBusAddress(f"/{file}", interface="org.kde.kconfig.notify"),
             "ConfigChanged", "a{saay}", ({group: [key.encode()]},),
