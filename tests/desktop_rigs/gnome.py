@@ -39,7 +39,7 @@ from desktop_rigs.base import Bubble, PrivateBus, RigError, ServerRig, activatio
 from rig import _kill_group
 
 DCONF_SERVICE = "/usr/libexec/dconf-service"
-# GNOME 43 does not own org.freedesktop.Notifications itself: this gjs service does, and
+# GNOME Shell does not own org.freedesktop.Notifications itself: this gjs service does, and
 # forwards each call to the shell's /org/freedesktop/Notifications object (bus name
 # org.gnome.Shell). The shell activates it at start-up.
 NOTIFICATIONS_PROXY = "/usr/share/gnome-shell/org.gnome.Shell.Notifications"
@@ -356,10 +356,10 @@ class GnomeShellRig(ServerRig):
         self.major = 0  # GNOME's major version (43, 48, ...), known once start() has asked
         self.version = ""
         self._model = _JS_RECORDS  # the Eval part for the notification model; start() probes
-        # GNOME 43 draws buttons only on the banner: in the tray (do-not-disturb, a queue, or
-        # after the banner left) and on a banner whose notification was replaced there is no
-        # button to click, and press() raises. True makes press() call the action's callback
-        # instead, as the button would have.
+        # press() clicks only the banner's buttons: in the tray (do-not-disturb, a queue, or
+        # after the banner left; GNOME 43 draws none there) and on a GNOME 43 banner whose
+        # notification was replaced there is no button to click, and press() raises. True
+        # makes press() do what the button would have done instead.
         self.press_hidden = False
         self.last_press = ""  # "banner" (a button was clicked) or "callback" (press_hidden)
         self.startup_seconds = 0.0
