@@ -1,10 +1,10 @@
 """The GTK3 notification servers of Xfce, MATE and GNOME Flashback, each on its own Xvfb.
 
-xfce4-notifyd 0.7, mate-notification-daemon 1.26 and notification-daemon 3.20 draw their
-bubbles as GTK3 windows and offer no interface to list them. This rig reads the screen through
-accessibility: at-spi-bus-launcher is activatable on the private bus (org.a11y.Bus), so GTK's
-atk-bridge registers each bubble window, and a small helper run by the system Python (its
-gi.repository.Atspi) lists the visible windows with their labels and buttons.
+xfce4-notifyd (0.7 and 0.9), mate-notification-daemon 1.26 and notification-daemon 3.20 (those of
+Debian 12 and 13) draw their bubbles as GTK3 windows and offer no interface to list them. This
+rig reads the screen through accessibility: at-spi-bus-launcher is activatable on the private bus
+(org.a11y.Bus), so GTK's atk-bridge registers each bubble window, and a small helper run by the
+system Python (its gi.repository.Atspi) lists the visible windows with their labels and buttons.
 
 Pressing: AT-SPI's doAction("click") reports success but mate and notification-daemon then send
 nothing (they act on the pointer events, not on "clicked"), so the rig clicks the button's
@@ -596,7 +596,7 @@ class GtkX11Rig(ServerRig):
 
 
 class XfceNotifydRig(GtkX11Rig):
-    """xfce4-notifyd 0.7; do-not-disturb is xfconf's xfce4-notifyd /do-not-disturb."""
+    """xfce4-notifyd 0.7 and 0.9; do-not-disturb is xfconf's xfce4-notifyd /do-not-disturb."""
 
     name = "xfce4-notifyd"
     packages = (
