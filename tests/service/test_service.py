@@ -8,6 +8,7 @@ import plistlib
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,10 @@ def systemd_analyze() -> str:
 
 
 def verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """`systemd-analyze --user verify` offline: a fresh private XDG_RUNTIME_DIR is enough."""
-    runtime = tmp_path / "verify-runtime"
-    runtime.mkdir(mode=0o700)
-    runtime.chmod(0o700)
+    """`systemd-analyze --user verify` offline: a fresh private XDG_RUNTIME_DIR is enough.
+
+    A short one: systemd 262 reads its own sockets' paths under it, and a path past 107 bytes
+    is an error it reports."""
     unit = tmp_path / "units" / "standup.service"
     unit.parent.mkdir(exist_ok=True)
     unit.write_text(unit_text)
@@ -39,15 +40,16 @@ def verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     # installs ship user units of their own (mako and swaync both claim the notification bus
     # name), and verify would warn about those.
     search = ":".join(str(p) for p in (unit.parent, Path("/usr/lib/systemd/user")))
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "SYSTEMD_UNIT_PATH": search}
-    return subprocess.run(
-        [systemd_analyze(), "--user", "verify", str(unit)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="verify-") as runtime:  # 0700, as it must be
+        env = {**os.environ, "XDG_RUNTIME_DIR": runtime, "SYSTEMD_UNIT_PATH": search}
+        return subprocess.run(
+            [systemd_analyze(), "--user", "verify", str(unit)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
 
 
 def test_the_shipped_unit_is_the_template_with_the_default_command() -> None:
