@@ -98,6 +98,11 @@ const GioLib = typeof Gio !== 'undefined' ? Gio : imports.gi.Gio;
 const fdo = shell.notificationDaemon._fdoNotificationDaemon;
 const tray = shell.messageTray;
 const allNotifications = () => tray.getSources().flatMap(s => s.notifications);
+// A banner draws its buttons only while expanded, as the pointer resting on it makes it.
+const revealButtons = b => {
+    if (!b.expanded)
+        b.expand(false);
+};
 """
 
 # Whether the shell keeps its org.freedesktop.Notifications ids in a Map (GNOME 48; the
@@ -106,15 +111,14 @@ _JS_PROBE = "fdo._notifications instanceof Map;"
 
 # Each model's part gives the bodies the same names: `dataOf(id)` and `ndataOf(notification)`
 # map the shell's Notification objects to their id and Notify arguments ({id, notification,
-# actions as sent, appName}); `bannerParts` finds the banner's widgets; `revealButtons` makes
-# the banner draw its buttons; `activate` does what a button does.
+# actions as sent, appName}); `bannerParts` finds the banner's widgets; `activate` does what a
+# button does.
 _JS_RECORDS = """
 const dataOf = id => fdo._notifications[id];
 const ndataOf = n => Object.values(fdo._notifications).find(d => d.notification === n);
 const bodyOf = n => n.bannerBodyText || '';
 const bannerParts = b => (
     {buttons: b._buttonBox, title: b.titleLabel, body: b.bodyLabel, close: b._closeButton});
-const revealButtons = b => {};
 const activate = (n, action) => {
     action.callback();
     if (!n.resident)
@@ -139,11 +143,6 @@ const ndataOf = n => {
 const bodyOf = n => n.body || '';
 const bannerParts = b => (
     {buttons: b._buttonBox, title: b.titleLabel, body: b._bodyLabel, close: b._header.closeButton});
-// The banner draws its buttons only while expanded, as the pointer resting on it makes it.
-const revealButtons = b => {
-    if (!b.expanded)
-        b.expand(false);
-};
 const activate = (n, action) => action.activate();  // the callback, then destroy unless resident
 """
 
