@@ -19,7 +19,15 @@ import pytest
 from desktop_rigs.wlroots import SwaySession
 from standup.idle import IdleError
 from standup.idle.wayland import EXT_IDLE, KDE_IDLE, WaylandSource, open_wayland_source
-from standup.idle.wayland_wire import DISPLAY_ID, MessageBuffer, Objects
+from standup.idle.wayland_wire import (
+    DISPLAY_ID,
+    INTERFACES,
+    Arg,
+    Interface,
+    MessageBuffer,
+    pack_message,
+    unpack_args,
+)
 
 from rig import RigError, standup_status as status, start_standup, stop_standup, wait_until
 
@@ -109,51 +117,151 @@ def test_idle_after_the_timeout_and_back_at_once_on_a_key(sway: SwaySession, soc
         source.close()
 
 
-class Inhibitor:
-    """A minimal client holding zwp_idle_inhibit_manager_v1's inhibitor on a bare surface.
+def _interface(name: str, requests: str = "", events: str = "") -> Interface:
+    """From "name:sig name:sig" lists, as wayland_wire describes its own."""
 
-    sway counts an inhibitor whose surface belongs to no view as visible, so no buffer (and no
-    shared-memory fd) is needed."""
+    def table(spec: str) -> tuple[tuple[str, str], ...]:
+        return tuple((item.partition(":")[0], item.partition(":")[2]) for item in spec.split())
+
+    return Interface(name, table(requests), table(events))
+
+
+# What a client needs beyond the idle interfaces to put a window on screen: an xdg-shell
+# toplevel showing a shared-memory buffer. Version 1 of each; wl_shm.create_pool's fd travels
+# beside the bytes (SCM_RIGHTS), so its signature here leaves it out.
+WINDOW_INTERFACES: dict[str, Interface] = {
+    i.name: i
+    for i in (
+        _interface("wl_compositor", "create_surface:n create_region:n"),
+        _interface(
+            "wl_surface",
+            "destroy: attach:?oii damage:iiii frame:n set_opaque_region:?o "
+            "set_input_region:?o commit:",
+            "enter:o leave:o",
+        ),
+        _interface("wl_shm", "create_pool:ni", "format:u"),
+        _interface("wl_shm_pool", "create_buffer:niiiiu destroy: resize:i"),
+        _interface("wl_buffer", "destroy:", "release:"),
+        _interface(
+            "xdg_wm_base", "destroy: create_positioner:n get_xdg_surface:no pong:u", "ping:u"
+        ),
+        _interface(
+            "xdg_surface",
+            "destroy: get_toplevel:n get_popup:n?oo set_window_geometry:iiii ack_configure:u",
+            "configure:u",
+        ),
+        _interface("xdg_toplevel", "destroy: set_parent:?o set_title:s", "configure:iia close:"),
+    )
+}
+XRGB8888 = 1  # wl_shm's format every compositor supports
+SIDE = 64  # pixels: the window's buffer is SIDE x SIDE
+
+
+class Inhibitor:
+    """A minimal client holding zwp_idle_inhibit_manager_v1's inhibitor on a window it shows,
+    as a video player does.
+
+    The protocol honours an inhibitor only while its surface is visible ("destroyed, unmapped,
+    occluded ... will not be honored"): sway up to 1.10 also counted a bare surface with no
+    role, sway 1.11 and later do not. So the surface is a mapped xdg toplevel with a buffer."""
 
     def __init__(self, path: str) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(5)
         self.sock.connect(path)
-        self.objects = Objects()
+        self.ids: dict[int, Interface] = {DISPLAY_ID: INTERFACES["wl_display"]}
         self.buffer = MessageBuffer()
-        registry = self.objects.new("wl_registry")
-        globals_ = self._roundtrip(self.objects.request(DISPLAY_ID, "get_registry", registry))
-        compositor = self.objects.new("wl_compositor")
-        manager = self.objects.new("zwp_idle_inhibit_manager_v1")
-        surface = self.objects.new("wl_surface")
-        self.inhibitor = self.objects.new("zwp_idle_inhibitor_v1")
-        self._roundtrip(
-            self.objects.request(registry, "bind", globals_["wl_compositor"], "wl_compositor",
-                                 1, compositor)
-            + self.objects.request(registry, "bind", globals_["zwp_idle_inhibit_manager_v1"],
-                                   "zwp_idle_inhibit_manager_v1", 1, manager)
-            + self.objects.request(compositor, "create_surface", surface)
-            + self.objects.request(manager, "create_inhibitor", self.inhibitor, surface)
+        self.configured: int | None = None  # the serial of xdg_surface.configure, unacked
+        registry = self.new("wl_registry")
+        globals_ = self._roundtrip(self.request(DISPLAY_ID, "get_registry", registry))
+
+        names = ("wl_compositor", "wl_shm", "xdg_wm_base", "zwp_idle_inhibit_manager_v1")
+        lacking = [name for name in names if name not in globals_]
+        if lacking:
+            raise RigError(f"inhibitor client: the compositor lacks {', '.join(lacking)}")
+        compositor, shm, wm_base, manager = bound = [self.new(name) for name in names]
+        binds = b"".join(
+            self.request(registry, "bind", globals_[name], name, 1, object_id)
+            for name, object_id in zip(names, bound, strict=True)
+        )
+        surface, xdg_surface, toplevel = (
+            self.new("wl_surface"), self.new("xdg_surface"), self.new("xdg_toplevel")
         )  # fmt: skip
+        self.wm_base = wm_base
+        # A toplevel is shown after its first configure is acked and a buffer committed.
+        self._roundtrip(
+            binds
+            + self.request(compositor, "create_surface", surface)
+            + self.request(wm_base, "get_xdg_surface", xdg_surface, surface)
+            + self.request(xdg_surface, "get_toplevel", toplevel)
+            + self.request(toplevel, "set_title", "standup test: a video playing")
+            + self.request(surface, "commit")
+        )
+        while self.configured is None:
+            self._read()
+        size = SIDE * SIDE * 4
+        memory = os.memfd_create("standup-inhibitor")
+        try:
+            os.ftruncate(memory, size)
+            pool = self.new("wl_shm_pool")
+            socket.send_fds(self.sock, [self.request(shm, "create_pool", pool, size)], [memory])
+        finally:
+            os.close(memory)
+        buffer = self.new("wl_buffer")
+        self.inhibitor = self.new("zwp_idle_inhibitor_v1")
+        self._roundtrip(
+            self.request(xdg_surface, "ack_configure", self.configured)
+            + self.request(pool, "create_buffer", buffer, 0, SIDE, SIDE, SIDE * 4, XRGB8888)
+            + self.request(surface, "attach", buffer, 0, 0)
+            + self.request(surface, "damage", 0, 0, SIDE, SIDE)
+            + self.request(surface, "commit")
+            + self.request(manager, "create_inhibitor", self.inhibitor, surface)
+        )
+
+    def new(self, interface: str) -> int:
+        object_id = max(self.ids) + 1
+        self.ids[object_id] = WINDOW_INTERFACES.get(interface) or INTERFACES[interface]
+        return object_id
+
+    def request(self, object_id: int, name: str, *args: Arg) -> bytes:
+        opcode, signature = self.ids[object_id].request(name)
+        return pack_message(object_id, opcode, signature, args)
+
+    def _read(self) -> list[tuple[int, str, tuple[Arg, ...]]]:
+        """Read what came, answer pings and note configures; the events as (id, name, args)."""
+        data = self.sock.recv(4096)
+        if not data:
+            raise RigError("inhibitor client: the compositor closed the connection")
+        events = []
+        for message in self.buffer.feed(data):
+            known = self.ids.get(message.object_id)
+            if known is None or message.opcode >= len(known.events):
+                continue  # an event this client has no use for (a newer version's)
+            name, signature = known.events[message.opcode]
+            args = unpack_args(signature, message.payload)
+            if name == "error":
+                raise RigError(f"inhibitor client: protocol error {args}")
+            if name == "ping":
+                self.sock.sendall(self.request(self.wm_base, "pong", args[0]))
+            if known.name == "xdg_surface" and name == "configure":
+                self.configured = int(args[0])  # type: ignore[arg-type]
+            events.append((message.object_id, name, args))
+        return events
 
     def _roundtrip(self, request: bytes) -> dict[str, int]:
-        callback = self.objects.new("wl_callback")
-        self.sock.sendall(request + self.objects.request(DISPLAY_ID, "sync", callback))
+        callback = self.new("wl_callback")
+        self.sock.sendall(request + self.request(DISPLAY_ID, "sync", callback))
         found: dict[str, int] = {}
         while True:
-            for message in self.buffer.feed(self.sock.recv(4096)):
-                event = self.objects.decode(message)
-                if event is None:
-                    continue
-                if event.name == "error":
-                    raise RigError(f"inhibitor client: protocol error {event.args}")
-                if event.name == "global":
-                    found.setdefault(str(event.args[1]), int(event.args[0]))  # type: ignore[arg-type]
-                if event.object_id == callback:
+            for object_id, name, args in self._read():
+                if name == "global":
+                    found.setdefault(str(args[1]), int(args[0]))  # type: ignore[arg-type]
+                if object_id == callback:
                     return found
 
     def release(self) -> None:
-        self._roundtrip(self.objects.request(self.inhibitor, "destroy"))
+        """The video stops; its window stays on screen."""
+        self._roundtrip(self.request(self.inhibitor, "destroy"))
 
     def close(self) -> None:
         self.sock.close()
