@@ -6,9 +6,15 @@ file read when a reminder is due, no subprocess, no D-Bus call. A key the user n
 not in the file: the caller's default holds.
 
 GVDB, as far as we need it: a 24-byte header ("GVariant", version, options, root pointer),
-then a hash table (bloom words, buckets, then 24-byte items). Each item names a piece of its
-key and its parent item, so the full key is the chain of pieces; a value item of type "v"
-points to a serialised GVariant variant: the value's bytes, a NUL, and the type string.
+then a hash table (bloom words, buckets, then 24-byte items). Each item carries the hash of its
+full key, a piece of that key and its parent item, so the full key is the chain of pieces; a
+value item of type "v" points to a serialised GVariant variant: the value's bytes, a NUL, and
+the type string.
+
+The lookup is GVDB's own: hash the key, visit only the items of its bucket whose hash matches,
+and match each one's chain of pieces against the key from its end. No item's full name is
+ever built, so a hostile file costs at most the file itself in memory, and a budget on the
+items and pieces visited bounds the time.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ _SWAPPED = b"raVGtnai"  # the signature as a big-endian writer leaves it for us
 _ITEM = 24
 _NO_PARENT = 0xFFFFFFFF
 _MAX_FILE = 16 * 1024 * 1024  # far beyond any real settings file; a bigger one is not read
+# Items and key pieces one lookup may visit. A real bucket holds a handful of items; a file
+# that makes us walk this far was built to, and is refused in well under a second.
+_MAX_STEPS = 100_000
 
 
 def user_database() -> Path:
@@ -54,11 +63,28 @@ def read_value(key: str, path: Path) -> tuple[bytes, str] | None:
         raise ValueError(f"{path} is larger than a settings file can be")
     try:
         return find(data, key)
-    except struct.error as exc:  # a pointer past the end: a truncated or damaged file
-        raise ValueError(f"{path} is damaged: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def key_hash(key: bytes) -> int:
+    """GVDB's hash of a key: djb2 over signed chars, modulo 2**32."""
+    value = 5381
+    for byte in key:
+        value = (value * 33 + (byte - 256 if byte > 127 else byte)) & 0xFFFFFFFF
+    return value
 
 
 def find(data: bytes, key: str) -> tuple[bytes, str] | None:
+    """The value at `key` in a GVDB file's bytes; ValueError for a file that is not GVDB, is
+    damaged where the lookup leads, or would take too long to search."""
+    try:
+        return _find(data, key.encode("utf-8", "surrogateescape"))
+    except struct.error as exc:  # a pointer past the end: a truncated or damaged file
+        raise ValueError(f"damaged: {exc}") from exc
+
+
+def _find(data: bytes, key: bytes) -> tuple[bytes, str] | None:
     if len(data) < 24:
         raise ValueError("too short for a GVDB file")
     if data[:8] == _SIGNATURE:
@@ -71,30 +97,67 @@ def find(data: bytes, key: str) -> tuple[bytes, str] | None:
     if not 24 <= start <= end <= len(data) or end - start < 8:
         return None  # an empty database
     bloom, buckets = struct.unpack_from(order + "II", data, start)
-    first = start + 8 + 4 * (bloom & 0x07FFFFFF) + 4 * buckets
-    count = max(0, (end - first) // _ITEM)
-    items = [struct.unpack_from(order + "IIIHccII", data, first + _ITEM * i) for i in range(count)]
-    names: dict[int, str] = {}
-
-    def name(index: int, depth: int = 0) -> str:
-        if index in names:
-            return names[index]
-        if depth > 64 or not 0 <= index < count:  # a loop or a bad parent: not a key of ours
-            return "\x00"
-        _hash, parent, key_start, key_size, _type, _pad, _vs, _ve = items[index]
-        piece = data[key_start : key_start + key_size].decode("utf-8", "replace")
-        full = piece if parent == _NO_PARENT else name(parent, depth + 1) + piece
-        names[index] = full
-        return full
-
-    for index, (_h, _p, _ks, _kz, kind, _pad, value_start, value_end) in enumerate(items):
-        if kind != b"v" or name(index) != key:
+    # The bloom filter only speeds up a miss: skipped. Items follow the buckets.
+    bucket_table = start + 8 + 4 * (bloom & 0x07FFFFFF)
+    first = bucket_table + 4 * buckets
+    if buckets == 0 or first > end:
+        return None  # no table to look in
+    count = (end - first) // _ITEM
+    hashed = key_hash(key)
+    bucket = hashed % buckets
+    (bucket_first,) = struct.unpack_from(order + "I", data, bucket_table + 4 * bucket)
+    last = count  # the last bucket runs to the end; any other to where the next one starts
+    if bucket + 1 < buckets:
+        last = min(count, struct.unpack_from(order + "I", data, bucket_table + 4 * bucket + 4)[0])
+    items = _Items(data, struct.Struct(order + "IIIHcxII"), first, count)
+    steps = 0
+    for index in range(bucket_first, last):
+        item_hash, _parent, _ks, _kz, kind, value_start, value_end = items.get(index)
+        if steps > _MAX_STEPS:
+            raise ValueError("too many items to search; the file looks built to stall readers")
+        steps += 1
+        if item_hash != hashed:
+            continue
+        matched, walked = items.names(index, key)
+        steps += walked
+        if not matched or kind != b"v":
             continue
         if not start <= value_start <= value_end <= len(data):
             return None
-        variant = data[value_start:value_end]
-        split = variant.rfind(b"\x00")
+        split = data.rfind(b"\x00", value_start, value_end)
         if split < 0:
             return None
-        return variant[:split], variant[split + 1 :].decode("ascii", "replace")
+        return data[value_start:split], data[split + 1 : value_end].decode("ascii", "replace")
     return None
+
+
+class _Items:
+    """The hash items of one GVDB table, unpacked one at a time as the lookup reaches them."""
+
+    def __init__(self, data: bytes, item: struct.Struct, first: int, count: int) -> None:
+        self.data, self.item, self.first, self.count = data, item, first, count
+
+    def get(self, index: int) -> tuple[int, int, int, int, bytes, int, int]:
+        return self.item.unpack_from(self.data, self.first + _ITEM * index)  # type: ignore[return-value]
+
+    def names(self, index: int, key: bytes) -> tuple[bool, int]:
+        """Whether item `index` names `key`, and how many items that took to tell.
+
+        Its pieces are matched from the key's end back through its parents, as GVDB's
+        gvdb_table_check_name does. Only the first piece may be empty, so the walk is never
+        longer than the key, whatever the file says."""
+        remaining = len(key)
+        walked = 0
+        while True:
+            walked += 1
+            _hash, parent, key_start, key_size, _kind, _vs, _ve = self.get(index)
+            if key_size > remaining or key_start + key_size > len(self.data):
+                return False, walked
+            if not self.data.startswith(key[remaining - key_size : remaining], key_start):
+                return False, walked
+            remaining -= key_size
+            if remaining == 0 and parent == _NO_PARENT:
+                return True, walked
+            if key_size == 0 or parent >= self.count:
+                return False, walked
+            index = parent
