@@ -1,14 +1,22 @@
-"""Which do-not-disturb switch is read, by the server that owns the notification name."""
+"""Which do-not-disturb switch is read, by the server that owns the notification name; what
+an answer of the wrong type means."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
-from jeepney import HeaderFields
+from jeepney import HeaderFields, MessageType, new_error, new_method_return
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import open_dbus_connection
 
-from standup.busy.dnd import DoNotDisturbProbe
-from standup.idle.bus import BusFailure
+import gvdb
+from desktop_rigs.base import PrivateBus
+from standup.busy.dnd import NOTIFICATIONS, DoNotDisturbProbe
+from standup.idle.bus import BusClient, BusFailure
 
 
 class FakeBus:
@@ -127,3 +135,147 @@ def test_notification_daemon_has_no_switch_but_mate_does(monkeypatch) -> None:
     assert DoNotDisturbProbe(mate)() is True  # type: ignore[arg-type]
     gnome_nd = _bus("Notification Daemon", "GNOME")
     assert DoNotDisturbProbe(gnome_nd)() is False  # type: ignore[arg-type]
+
+
+# Answers of the wrong D-Bus type, as jeepney decodes them: (server, vendor, call, body).
+# Before, `bool()` made the string "false" a hold and a string of modes was read by letter.
+WRONG_TYPES = {
+    "Plasma Inhibited as the string 'false'": (
+        "Plasma", "KDE", ("org.freedesktop.Notifications", "Get Inhibited"), (("s", "false"),)),
+    "Plasma Inhibited as a uint32": (
+        "Plasma", "KDE", ("org.freedesktop.Notifications", "Get Inhibited"), (("u", 1),)),
+    "dunst paused as the string 'false'": (
+        "dunst", "knopwob", ("org.freedesktop.Notifications", "Get paused"), (("s", "false"),)),
+    "dunst paused as a bare boolean, not a variant": (
+        "dunst", "knopwob", ("org.freedesktop.Notifications", "Get paused"), (True,)),
+    "mako ListModes as one string": (
+        "mako", "emersion", ("org.freedesktop.Notifications", "ListModes"), ("x-ray",)),
+    "swaync GetDnd as the string 'true'": (
+        "SwayNotificationCenter", "ErikReider", ("org.erikreider.swaync.cc", "GetDnd"), ("true",)),
+    "xfconf do-not-disturb as the string 'true'": (
+        "Xfce Notify Daemon", "Xfce", ("org.xfce.Xfconf", "GetProperty"), (("s", "true"),)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("server", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+def test_an_answer_of_the_wrong_type_is_not_a_hold_and_one_debug_line(
+    server: tuple[str, str, tuple[str, str], tuple[Any, ...]], caplog: pytest.LogCaptureFixture
+) -> None:
+    name, vendor, call, body = server
+    caplog.set_level(logging.DEBUG, logger="standup.busy")
+    probe = DoNotDisturbProbe(_bus(name, vendor, answers={call: body}))  # type: ignore[arg-type]
+    probe.modes = ("do-not-disturb", "x")  # a one-letter mode that a letter-by-letter read hits
+    assert [probe() for _ in range(3)] == [False, False, False]
+    lines = [r.getMessage() for r in caplog.records if r.name == "standup.busy"]
+    assert len(lines) == 1, lines
+    assert "counted as not paused" in lines[0]
+
+
+def test_a_wrong_type_is_said_again_after_a_right_one(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="standup.busy")
+    bus = _bus("Plasma", "KDE")
+    probe = DoNotDisturbProbe(bus)  # type: ignore[arg-type]
+    held = []
+    for answer in [("s", "false"), ("s", "false"), ("b", True), ("s", "false")]:
+        bus.answers[("org.freedesktop.Notifications", "Get Inhibited")] = (answer,)
+        held.append(probe())
+    assert held == [False, False, True, False]
+    assert len([r for r in caplog.records if r.name == "standup.busy"]) == 2
+
+
+HOSTILE_DCONF = {
+    "text": lambda: b"not a database at all, just text",
+    "a file built to stall the search": lambda: gvdb.walker(5000),
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_DCONF.values(), ids=HOSTILE_DCONF.keys())
+def test_a_bad_dconf_file_is_not_busy_and_said_once(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    db = tmp_path / "dconf" / "user"
+    db.parent.mkdir()
+    db.write_bytes(content())
+    caplog.set_level(logging.DEBUG, logger="standup.busy")
+    probe = DoNotDisturbProbe(_bus("gnome-shell", "GNOME"))  # type: ignore[arg-type]
+    assert [probe() for _ in range(3)] == [False, False, False]
+    said = [r for r in caplog.records if r.name == "standup.busy"]
+    assert [r.levelno for r in said] == [logging.WARNING]
+    assert str(db) in said[0].getMessage()
+    # Banners switched off in a sound file: held, and nothing more is said.
+    db.write_bytes(gvdb.valid(value=b"\x00\x00b"))
+    assert probe() is True
+    db.write_bytes(content())
+    assert probe() is False  # broken again: said again, once
+    assert len([r for r in caplog.records if r.name == "standup.busy"]) == 2
+
+
+class _WrongServer:
+    """A notification server on a private bus that answers its do-not-disturb switch with
+    the signature and body given: what jeepney decodes off the wire reaches the probe."""
+
+    def __init__(self, address: str, identity: tuple[str, str], member: str, reply: Any) -> None:
+        self.address, self.identity, self.member, self.reply = address, identity, member, reply
+        self.ready, self.stop = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        conn = open_dbus_connection(self.address)
+        try:
+            conn.send_and_get_reply(message_bus.RequestName(NOTIFICATIONS), timeout=5)
+            self.ready.set()
+            while not self.stop.is_set():
+                try:
+                    msg = conn.receive(timeout=0.1)
+                except TimeoutError:
+                    continue
+                if msg.header.message_type is MessageType.method_call:
+                    conn.send(self._answer(msg))
+        finally:
+            conn.close()
+
+    def _answer(self, msg: Any) -> Any:
+        member = msg.header.fields[HeaderFields.member]
+        if member == "Get":
+            member = f"Get {msg.body[1]}"
+        if member == "GetServerInformation":
+            return new_method_return(msg, "ssss", (*self.identity, "1.0", "1.2"))
+        if member == self.member:
+            return new_method_return(msg, *self.reply)
+        return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
+
+
+ON_THE_WIRE = {
+    # (name, vendor), the member answered, its reply (signature, body), what the probe says
+    "Plasma Inhibited as v(s 'false')": (
+        ("Plasma", "KDE"), "Get Inhibited", ("v", (("s", "false"),)), False),
+    "dunst paused as a bare b, not a variant": (
+        ("dunst", "knopwob"), "Get paused", ("b", (True,)), False),
+    "mako ListModes as s": (("mako", "emersion"), "ListModes", ("s", ("x-ray",)), False),
+    "Plasma Inhibited as v(b true), the right type": (
+        ("Plasma", "KDE"), "Get Inhibited", ("v", (("b", True),)), True),
+}  # fmt: skip
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", ON_THE_WIRE.values(), ids=ON_THE_WIRE.keys())
+def test_wrong_types_on_a_real_bus(case: tuple[Any, ...], caplog: pytest.LogCaptureFixture) -> None:
+    identity, member, reply, expected = case
+    caplog.set_level(logging.DEBUG, logger="standup.busy")
+    bus = PrivateBus()
+    address = bus.start()
+    server = _WrongServer(address, identity, member, reply)
+    probe = DoNotDisturbProbe(BusClient(address))
+    probe.modes = ("do-not-disturb", "x")
+    try:
+        server.thread.start()
+        assert server.ready.wait(5)
+        assert [probe() for _ in range(3)] == [expected] * 3
+    finally:
+        probe.close()
+        server.stop.set()
+        server.thread.join(timeout=5)
+        bus.stop()
+    said = [r.getMessage() for r in caplog.records if r.name == "standup.busy"]
+    assert len(said) == (0 if expected else 1), said

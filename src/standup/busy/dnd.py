@@ -13,7 +13,9 @@ identity is kept per owner), then that server's own switch:
   `do-not-disturb`).
 - swaync: GetDnd of org.erikreider.swaync.cc.
 
-A server that lacks a switch, or a read that fails, says "not paused".
+A server that lacks a switch, a read that fails, or an answer of the wrong D-Bus type (the
+string "false" where a boolean belongs) says "not paused"; each such problem is logged once,
+until that switch reads well again.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class DoNotDisturbProbe:
         self._client = client or BusClient("SESSION")
         self._servers: dict[str, tuple[str, str]] = {}  # owner -> (name, vendor)
         self.modes: tuple[str, ...] = DEFAULT_MODES  # mako modes that mean do-not-disturb
+        self._said: set[str] = set()  # problems already logged, until that read works again
 
     def __call__(self) -> bool:
         server = self.server()
@@ -87,33 +90,27 @@ class DoNotDisturbProbe:
             self._servers = {owner: (str(name), str(vendor))}  # only the current owner matters
         return self._servers[owner]
 
-    def _property(self, bus_name: str, path: str, interface: str, name: str) -> Any:
-        from jeepney import DBusAddress
-
-        address = DBusAddress(path, bus_name=bus_name, interface=interface)
-        return self._client.get_property(address, name)
-
     def dunst_paused(self) -> bool:
-        try:
-            return bool(
-                self._property(NOTIFICATIONS, NOTIFICATIONS_PATH, "org.dunstproject.cmd0", "paused")
-            )
-        except BusFailure:
-            return False
+        return self._boolean_property("dunst's paused", "org.dunstproject.cmd0", "paused")
 
     def kde_inhibited(self) -> bool:
+        return self._boolean_property("Plasma's Inhibited", NOTIFICATIONS, "Inhibited")
+
+    def _boolean_property(self, what: str, interface: str, name: str) -> bool:
+        from jeepney import DBusAddress, Properties
+
+        address = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS, interface=interface)
         try:
-            return bool(
-                self._property(NOTIFICATIONS, NOTIFICATIONS_PATH, NOTIFICATIONS, "Inhibited")
-            )
+            body = self._client.call(Properties(address).get(name))
         except BusFailure:
             return False
+        return self._boolean(what, body, variant=True)
 
     def gnome_banners_off(self) -> bool:
-        return _dconf(GNOME_BANNERS) is False
+        return self._dconf(GNOME_BANNERS) is False
 
     def mate_dnd(self) -> bool:
-        return _dconf(MATE_DND) is True
+        return self._dconf(MATE_DND) is True
 
     def xfce_dnd(self) -> bool:
         from jeepney import DBusAddress, MessageFlag, new_method_call
@@ -123,10 +120,10 @@ class DoNotDisturbProbe:
         msg = new_method_call(address, "GetProperty", "ss", ("xfce4-notifyd", "/do-not-disturb"))
         msg.header.flags |= MessageFlag.no_auto_start  # no settings daemon: nothing is set
         try:
-            ((_signature, value),) = self._client.call(msg)
-        except (BusFailure, ValueError):  # PropertyNotFound: never switched on
+            body = self._client.call(msg)
+        except BusFailure:  # PropertyNotFound: never switched on
             return False
-        return value is True
+        return self._boolean("xfconf's /do-not-disturb", body, variant=True)
 
     def mako_dnd(self) -> bool:
         try:
@@ -141,13 +138,19 @@ class DoNotDisturbProbe:
         address = DBusAddress("/fr/emersion/Mako", bus_name=NOTIFICATIONS,
                               interface="fr.emersion.Mako")  # fmt: skip
         try:  # mako 1.8 and later: a list of active modes
-            (modes,) = self._client.call(new_method_call(address, "ListModes"))
-            return [str(mode) for mode in modes]
+            body = self._client.call(new_method_call(address, "ListModes"))
         except BusFailure as exc:
             if exc.error_name != "org.freedesktop.DBus.Error.UnknownMethod":
                 raise
-        (mode,) = self._client.call(new_method_call(address, "GetMode"))  # mako 1.7: one mode
-        return [str(mode)]
+        else:
+            # A string here is not a list of one-letter modes: anything but "as" is no answer.
+            listed = len(body) == 1 and isinstance(body[0], list)
+            if self._typed("mako's ListModes", listed and _all_str(body[0]), body, "as"):
+                return list(body[0])
+            return []
+        body = self._client.call(new_method_call(address, "GetMode"))  # mako 1.7: one mode
+        one = len(body) == 1 and isinstance(body[0], str)
+        return [body[0]] if self._typed("mako's GetMode", one, body, "s") else []
 
     def swaync_dnd(self) -> bool:
         from jeepney import DBusAddress, new_method_call
@@ -155,20 +158,57 @@ class DoNotDisturbProbe:
         address = DBusAddress("/org/erikreider/swaync/cc", bus_name="org.erikreider.swaync.cc",
                               interface="org.erikreider.swaync.cc")  # fmt: skip
         try:
-            (value,) = self._client.call(new_method_call(address, "GetDnd"))
+            body = self._client.call(new_method_call(address, "GetDnd"))
         except BusFailure:
             return False
-        return value is True
+        return self._boolean("swaync's GetDnd", body, variant=False)
+
+    def _boolean(self, what: str, body: tuple[Any, ...], *, variant: bool) -> bool:
+        """The one boolean in a reply body (inside a variant when `variant`); False when the
+        body holds anything else: only a D-Bus "b" holds a reminder back."""
+        value = body[0] if len(body) == 1 else None
+        if variant:
+            is_variant = isinstance(value, tuple) and len(value) == 2 and value[0] == "b"
+            value = value[1] if is_variant else None
+        wanted = "a variant of b" if variant else "b"
+        return self._typed(what, isinstance(value, bool), body, wanted) and bool(value)
+
+    def _typed(self, what: str, ok: bool, body: tuple[Any, ...], wanted: str) -> bool:
+        """`ok`, after one debug line (until it is ok again) for an answer of the wrong type."""
+        if ok:
+            self._said.discard(what)
+        elif what not in self._said:
+            self._said.add(what)
+            logger.debug(
+                "%s answered %s instead of %s: counted as not paused", what, _shape(body), wanted
+            )
+        return ok
+
+    def _dconf(self, key: str) -> bool | None:
+        try:
+            value = busy_dconf.read_bool(key)
+        except FileNotFoundError:
+            value = None  # nothing was ever set: every key has its default
+        except (OSError, ValueError) as exc:
+            if "dconf" not in self._said:  # asked at each reminder: said once, not each time
+                self._said.add("dconf")
+                logger.warning("cannot read the dconf database, do not disturb is off: %s", exc)
+            return None
+        self._said.discard("dconf")
+        return value
 
     def close(self) -> None:
         self._client.close()
 
 
-def _dconf(key: str) -> bool | None:
-    try:
-        return busy_dconf.read_bool(key)
-    except FileNotFoundError:
-        return None  # nothing was ever set: every key has its default
-    except (OSError, ValueError) as exc:
-        logger.debug("cannot read the dconf database: %s", exc)
-        return None
+def _all_str(items: list[Any]) -> bool:
+    return all(isinstance(item, str) for item in items)
+
+
+def _shape(body: tuple[Any, ...]) -> str:
+    """What a reply body held, by type only: a hostile value may be megabytes long."""
+    if len(body) == 1 and isinstance(body[0], tuple) and len(body[0]) == 2:
+        signature = body[0][0]
+        if isinstance(signature, str):
+            return f"a variant of {signature[:20]!r}"
+    return "(" + ", ".join(type(value).__name__ for value in body[:4]) + ")"
