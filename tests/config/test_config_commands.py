@@ -337,3 +337,34 @@ def test_edit_names_visual_when_it_is_the_one_used(user_file, monkeypatch, capsy
 def test_check_refuses_a_device_at_once(argv: list[str], capsys) -> None:
     assert main(argv) == 2
     assert "config file /dev/zero is not a regular file" in capsys.readouterr().err
+
+
+# -- writes that cannot be redirected (issue 19, item 4) -------------------------------------
+
+
+def test_init_and_set_never_follow_a_link_at_a_temporary_name(user_file, tmp_path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    user_file.parent.mkdir(parents=True)
+    import os
+
+    for name in ("config.toml.tmp", f".config.toml.{os.getpid()}.tmp"):
+        (user_file.parent / name).symlink_to(victim)
+    assert main(["config", "init"]) == 0
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    assert main(["config", "init", "--force"]) == 0
+    assert victim.read_text() == "precious\n"
+    assert user_file.read_text() == EXAMPLE and not user_file.is_symlink()
+
+
+def test_a_rejected_edit_is_kept_without_following_a_link(user_file, tmp_path, monkeypatch) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    user_file.parent.mkdir(parents=True)
+    kept = user_file.with_name("config.toml.rejected")
+    kept.symlink_to(victim)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    editor(tmp_path, monkeypatch, "[schedule\n")
+    assert main(["config", "edit"]) == 2
+    assert victim.read_text() == "precious\n"
+    assert not kept.is_symlink() and kept.read_text() == "[schedule\n"

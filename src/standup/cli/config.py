@@ -121,12 +121,11 @@ def _init(args: argparse.Namespace) -> int:
     _files, target, _named = candidate_files(args.config)
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists", hint="use --force to overwrite it")
+    from standup.files import write_atomic
+
     text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
     real = target.resolve() if target.is_symlink() else target
-    real.parent.mkdir(parents=True, exist_ok=True)
-    tmp = real.with_name(real.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, real)
+    write_atomic(real, text.encode("utf-8"))
     print(f"wrote {target}")
     return 0
 
@@ -228,8 +227,9 @@ def _edit(args: argparse.Namespace) -> int:
 
 
 def _keep(kept: Path, text: str) -> None:
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    kept.write_text(text, encoding="utf-8")
+    from standup.files import write_atomic
+
+    write_atomic(kept, text.encode("utf-8"))
 
 
 def _ask(prompt: str) -> bool:
@@ -247,25 +247,19 @@ def _replace_validated(target: Path, text: str, holder: str | None = None) -> No
     it); with no holder (`config set`: the text is in no file) by `target`, without lines.
     """
     from standup.config.settings import load_config
+    from standup.files import write_atomic
 
-    # A config symlinked from a dotfiles repository stays a link: write the file it points to.
-    real = target.resolve() if target.is_symlink() else target
-    real.parent.mkdir(parents=True, exist_ok=True)
-    tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        if real.exists():
-            os.chmod(tmp, real.stat().st_mode & 0o7777)
+    def check(tmp: Path) -> None:
         try:
             load_config(tmp)
         except ConfigError as error:
             message = _renamed(str(error), tmp, holder or str(target), lines=holder is not None)
             hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
             raise ConfigError(message, hint=hint) from None
-        os.replace(tmp, real)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    # A config symlinked from a dotfiles repository stays a link: write the file it points to.
+    real = target.resolve() if target.is_symlink() else target
+    write_atomic(real, text.encode("utf-8"), check=check)
 
 
 def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:

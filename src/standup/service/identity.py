@@ -12,6 +12,9 @@ from pathlib import Path
 
 from standup.notify import identity
 
+# The first line: `service uninstall` removes a desktop file only when it is standup's.
+_MARK = "# Written by `standup service install`; `standup service uninstall` removes it."
+
 
 def data_home() -> Path:
     value = os.environ.get("XDG_DATA_HOME", "")
@@ -32,7 +35,7 @@ def identity_files(exec_line: str) -> tuple[tuple[Path, bytes], ...]:
         f"Exec={exec_line}" if line.startswith("Exec=") else line
         for line in identity.desktop_entry().splitlines()
     ]
-    desktop = ("\n".join(lines) + "\n").encode("utf-8")
+    desktop = ("\n".join([_MARK, *lines]) + "\n").encode("utf-8")
     return ((desktop_file_path(), desktop), (icon_file_path(), identity.icon_svg()))
 
 

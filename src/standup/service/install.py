@@ -16,6 +16,7 @@ from pathlib import Path
 
 from standup import paths
 from standup.errors import StandupError
+from standup.service import installed
 from standup.service.identity import identity_files, identity_paths
 from standup.service.systemd import (
     ManagerFacts,
@@ -58,8 +59,7 @@ class ServiceError(StandupError):
     exit_code = 1
 
 
-# Files written (path, bytes) or removed (path, None) beside the unit.
-ExtraFiles = tuple[tuple[Path, bytes | None], ...]
+ExtraFiles = installed.ExtraFiles  # (path, bytes) written or (path, None) removed
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,7 @@ def _describe_file(plan: Plan) -> list[str]:
 def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
     """Carry out `plan`, echoing each step; ServiceError when a step fails."""
     runner = runner or run
+    _check_paths(plan)  # before anything changes: no half-done install
     if plan.commands and shutil.which(plan.commands[0][0]) is None:
         if plan.content is None:  # uninstalling: removing the file is still worth doing
             _touch_file(plan, echo)
@@ -288,30 +289,14 @@ def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None
         echo(line)
 
 
+def _check_paths(plan: Plan) -> None:
+    if plan.path is not None:
+        installed.check(plan.path, plan.content is not None, plan.extra)
+
+
 def _touch_file(plan: Plan, echo: Callable[[str], None]) -> None:
-    if plan.path is None:
-        return
-    if plan.content is None:
-        try:
-            plan.path.unlink()
-            echo(f"removed {plan.path}")
-        except FileNotFoundError:
-            echo(f"{plan.path} was not there")
-    else:
-        _write(plan.path, plan.content.encode("utf-8"))
-        echo(f"wrote {plan.path}")
-    for path, data in plan.extra:
-        if data is None:
-            path.unlink(missing_ok=True)  # the desktop file and icon: gone either way
-        else:
-            _write(path, data)
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    if plan.path is not None:
+        installed.carry_out(plan.path, plan.content, plan.extra, echo)
 
 
 def _run_step(

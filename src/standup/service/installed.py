@@ -1,0 +1,158 @@
+"""The files `service install` writes and `service uninstall` takes away, and the checks on both.
+
+Install checks every directory it needs before it changes anything, so a file in the way or a
+read-only or foreign directory leaves no half-done install; each file is written with
+`files.write_atomic`. Uninstall removes a file only when it is standup's (it carries one of
+standup's marks, or is the desktop file install writes) and is not reached through a linked
+directory; anything else stays where it is, named in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from standup.files import FileWriteError, dir_problem, hint_for, linked_dir, write_atomic
+
+# Lines only standup's own files hold: the unit's comment on ExecStart=, the desktop file's
+# first line, the completion scripts' first line, the icon's comment, the launchd agent's label.
+MARKS = (
+    b"`standup service install`",
+    b"completion for standup, made by `standup completion",
+    b"<!-- standup's icon",
+    b"<string>org.standup</string>",
+)
+# The directories install makes under an XDG directory: a link among them leads elsewhere.
+_SUBDIRS = (
+    ("systemd", "user"),
+    ("applications",),
+    ("icons", "hicolor", "scalable", "apps"),
+    ("bash-completion", "completions"),
+    ("zsh", "site-functions"),
+    ("fish", "completions"),
+)
+_MAX_READ = 1 << 20  # far more than any file install writes
+
+
+# Files written (path, bytes) or removed (path, None) beside the unit.
+ExtraFiles = tuple[tuple[Path, bytes | None], ...]
+
+
+def check(path: Path, installing: bool, extra: ExtraFiles) -> None:
+    """Before anything changes: every file can be written (or removed)."""
+    targets = [path, *(other for other, _data in extra)]
+    if installing:
+        check_writable(targets)
+    else:
+        check_removable(targets)
+
+
+def carry_out(
+    path: Path, content: str | None, extra: ExtraFiles, echo: Callable[[str], None]
+) -> None:
+    """Write the unit (`path`) and the files beside it, or, when `content` is None, remove
+    what of them is standup's, naming the rest in one line."""
+    if content is not None:
+        write(path, content.encode("utf-8"))
+        echo(f"wrote {path}")
+        for other, data in extra:
+            if data is not None:
+                write(other, data)
+        return
+    outcome = remove(path)
+    left = [] if outcome in ("removed", "absent") else [f"{path} ({outcome})"]
+    if not left:
+        echo(f"removed {path}" if outcome == "removed" else f"{path} was not there")
+    # The desktop file, icon and completions: gone, or named when they are not standup's.
+    for other, data in extra:
+        outcome = remove(other) if data is None else "absent"
+        if outcome not in ("removed", "absent"):
+            left.append(f"{other} ({outcome})")
+    if left:
+        echo("left in place, not standup's to remove: " + "; ".join(left))
+
+
+def check_writable(targets: Sequence[Path]) -> None:
+    """FileWriteError naming the first of `targets` that cannot be written, before any is."""
+    for path in targets:
+        problem = dir_problem(path.parent)
+        if not problem and path.is_dir():
+            problem = f"{path} is a directory"
+        if problem:
+            raise FileWriteError(f"cannot write {path}: {problem}", hint=hint_for(problem))
+
+
+def write(path: Path, data: bytes) -> None:
+    write_atomic(path, data)
+
+
+def check_removable(targets: Sequence[Path]) -> None:
+    """Refuse to remove anything in a directory another user owns (nor to look there)."""
+    for path in targets:
+        problem = dir_problem(path.parent)
+        if "belongs to" in problem:
+            raise FileWriteError(f"cannot remove {path}: {problem}", hint=hint_for(problem))
+
+
+def remove(path: Path) -> str:
+    """Remove `path` if it is standup's: "removed", "absent", or why it was left."""
+    reason = _not_ours(path)
+    if reason:
+        return reason
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return "absent"
+    except OSError as error:
+        return f"cannot remove it: {error.strerror or error}"
+    return "removed"
+
+
+def is_standups(data: bytes) -> bool:
+    """Whether a file's bytes are standup's: one of its marks, or the desktop file an older
+    install wrote (before it carried a mark), whatever its Exec= line."""
+    if any(mark in data for mark in MARKS):
+        return True
+    from standup.notify import identity
+
+    return _without_exec(data) == _without_exec(identity.desktop_entry().encode("utf-8"))
+
+
+def _not_ours(path: Path) -> str:
+    """Why `path` is not ours to remove ("" when it is, "absent" when it is not there)."""
+    link = linked_dir(path, _depth(path))
+    if link is not None:
+        return f"reached through the symbolic link {link}"
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except OSError as error:
+        return f"cannot look at it: {error.strerror or error}"
+    if stat.S_ISLNK(st.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a plain file"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | _NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(_MAX_READ)
+    except OSError as error:
+        return f"cannot read it: {error.strerror or error}"
+    return "" if is_standups(data) else "not written by standup"
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _depth(path: Path) -> int:
+    for parts in _SUBDIRS:
+        if path.parent.parts[-len(parts) :] == parts:
+            return len(parts)
+    return 1
+
+
+def _without_exec(data: bytes) -> list[bytes]:
+    return [line for line in data.splitlines() if not line.startswith((b"Exec=", b"#"))]

@@ -1,0 +1,239 @@
+"""What `service install` writes and `service uninstall` removes, against planted links, another
+user's directory, odd directories and the user's own files beside ours (issue 19, items 4 and 8).
+
+Another user is played by uid 65534 (nobody): those cases need root, so they skip on a laptop
+and fail in CI rather than skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_service import actions, fake_systemctl  # noqa: F401  (a fixture: imported to register it)
+
+from conftest import _rig_unavailable
+from standup.service import install as service
+
+OTHER = 65534  # nobody: any uid not ours will do
+
+
+@pytest.fixture
+def systemctl_log(fake_systemctl: Path) -> Path:  # noqa: F811  (the fixture, by name)
+    """The fake systemctl of test_service: what it was told is logged here."""
+    return fake_systemctl
+
+
+SECRET = "root's own secret\n"
+
+
+def install_paths(config: Path, data: Path) -> list[Path]:
+    return [
+        config / "systemd/user/standup.service",
+        data / "applications/standup.desktop",
+        data / "icons/hicolor/scalable/apps/standup.svg",
+        data / "bash-completion/completions/standup",
+        data / "zsh/site-functions/_standup",
+        config / "fish/completions/standup.fish",
+    ]
+
+
+@pytest.fixture
+def every_path(xdg_dirs) -> list[Path]:
+    return install_paths(xdg_dirs.config_home, xdg_dirs.data_home)
+
+
+def plant_victim(tmp_path: Path, name: str) -> Path:
+    victim = tmp_path / "victims" / name
+    victim.parent.mkdir(exist_ok=True)
+    victim.write_text(SECRET)
+    victim.chmod(0o600)
+    return victim
+
+
+# -- planted links -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["temporary", "final"])
+def test_links_planted_at_each_name_are_never_followed(
+    run_main, systemctl_log, every_path, tmp_path, where: str
+) -> None:
+    victims = []
+    for n, path in enumerate(every_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        victim = plant_victim(tmp_path, f"victim{n}")
+        link = path.with_name(path.name + ".tmp") if where == "temporary" else path
+        link.symlink_to(victim)
+        victims.append(victim)
+    assert run_main(["service", "install"]) == 0
+    assert [v.read_text() for v in victims] == [SECRET] * len(victims)
+    for path in every_path:
+        assert not path.is_symlink() and path.is_file(), path
+        assert SECRET not in path.read_text()
+    assert "ExecStart=" in every_path[0].read_text()
+    # Nothing else is left beside the files: no temporary of ours.
+    for path in every_path:
+        names = {p.name for p in path.parent.iterdir()} - {path.name, path.name + ".tmp"}
+        assert names == set(), path
+
+
+# -- another user's directory ------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_users_home() -> Iterator[Path]:
+    """A home that uid OTHER owns, with its XDG directories, as `sudo` keeping HOME leaves it."""
+    if os.geteuid() != 0:
+        _rig_unavailable("needs root to act as another user")
+    base = Path(tempfile.mkdtemp(prefix="st-home-", dir="/tmp"))
+    base.chmod(0o711)
+    home = base / "home"
+    for sub in (".config/systemd/user", ".local/share", ".local/state"):
+        (home / sub).mkdir(parents=True)
+    subprocess.run(["chown", "-R", f"{OTHER}:{OTHER}", str(home)], check=True)
+    yield home
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_root_refuses_to_write_into_another_users_home(
+    run_main, systemctl_log, other_users_home, monkeypatch, capsys
+) -> None:
+    home = other_users_home
+    secret = Path(tempfile.mkdtemp(prefix="st-root-", dir="/tmp")) / "shadow"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    (home / ".config/systemd/user/standup.service.tmp").symlink_to(secret)
+    os.lchown(home / ".config/systemd/user/standup.service.tmp", OTHER, OTHER)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    try:
+        assert run_main(["service", "install"]) == 1
+        err = capsys.readouterr().err
+        assert f"belongs to nobody (uid {OTHER}), not to root (uid 0)" in err
+        assert len([line for line in err.splitlines() if not line.startswith("hint")]) == 1
+        assert secret.read_text() == SECRET
+        assert not (home / ".config/systemd/user/standup.service").exists()
+        assert actions(systemctl_log) == []
+        assert run_main(["service", "uninstall"]) == 1
+        assert "cannot remove" in capsys.readouterr().err
+    finally:
+        shutil.rmtree(secret.parent)
+
+
+# -- odd directories ---------------------------------------------------------------------------
+
+
+def test_a_data_home_that_is_a_file_stops_install_before_anything(
+    run_main, systemctl_log, xdg_dirs, monkeypatch, capsys
+) -> None:
+    data = xdg_dirs.data_home.with_name("data-file")
+    data.write_text("not a directory\n")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    assert run_main(["service", "install"]) == 1
+    err = capsys.readouterr().err
+    assert f"{data} is a file, not a directory" in err
+    assert "Traceback" not in err and "unexpected" not in err
+    assert not (xdg_dirs.config_home / "systemd").exists()  # no half-done install
+    assert actions(systemctl_log) == []
+
+
+def test_a_directory_where_a_file_goes_stops_install(
+    run_main, systemctl_log, every_path, capsys
+) -> None:
+    every_path[3].mkdir(parents=True)
+    assert run_main(["service", "install"]) == 1
+    assert f"{every_path[3]} is a directory" in capsys.readouterr().err
+    assert not every_path[0].exists()
+
+
+def as_nobody(argv: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    """`standup ARGV` run by uid OTHER with its XDG directories under `home`."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "PYTHONPATH": str(Path(service.__file__).parents[2]),
+    }
+    who = ["setpriv", f"--reuid={OTHER}", f"--regid={OTHER}", "--clear-groups"]
+    return subprocess.run(
+        [*who, sys.executable, "-m", "standup", *argv],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_a_read_only_config_directory_is_one_line_and_exit_1(other_users_home) -> None:
+    """Played as nobody: root writes into a 0500 directory all the same."""
+    home = other_users_home
+    (home / ".config").chmod(0o500)
+    done = as_nobody(["service", "install"], home)
+    assert done.returncode == 1, done.stderr
+    assert f"{home / '.config'} is read-only" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (home / ".local/share/applications").exists()  # nothing written before the check
+    for argv in (["config", "init"], ["config", "set", "schedule.sit", "40m"]):
+        done = as_nobody(argv, home)
+        assert done.returncode == 1, (argv, done.stderr)
+        assert "cannot write" in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) <= 2  # the line and its hint
+
+
+# -- uninstall takes only what install wrote ---------------------------------------------------
+
+
+def test_uninstall_leaves_what_is_not_standups_and_names_it(
+    run_main, systemctl_log, every_path, xdg_dirs, tmp_path, capsys
+) -> None:
+    assert run_main(["service", "install"]) == 0
+    unit, desktop, icon, bash, _zsh, fish = every_path
+    fish.write_text("complete -c standup -a 'my own'\n")  # the user's own script
+    elsewhere = tmp_path / "shared-applications"
+    elsewhere.mkdir()
+    shutil.copy(desktop, elsewhere / "standup.desktop")
+    shutil.rmtree(desktop.parent)
+    desktop.parent.symlink_to(elsewhere)  # the desktop file is reached through a link
+    bash.unlink()
+    bash.symlink_to(plant_victim(tmp_path, "bash"))
+    capsys.readouterr()
+    assert run_main(["service", "uninstall"]) == 0
+    out = capsys.readouterr().out
+    assert not unit.exists() and not icon.exists()
+    assert fish.read_text() == "complete -c standup -a 'my own'\n"
+    assert (elsewhere / "standup.desktop").is_file()
+    assert bash.is_symlink() and bash.resolve().read_text() == SECRET
+    left = [line for line in out.splitlines() if line.startswith("left in place")]
+    assert len(left) == 1
+    assert f"{fish} (not written by standup)" in left[0]
+    assert f"{desktop} (reached through the symbolic link {desktop.parent})" in left[0]
+    assert f"{bash} (a symbolic link)" in left[0]
+
+
+def test_uninstall_takes_a_desktop_file_an_older_install_wrote(
+    run_main, systemctl_log, every_path
+) -> None:
+    from standup.notify import identity
+
+    desktop = every_path[1]
+    desktop.parent.mkdir(parents=True)
+    old = identity.desktop_entry().replace("Exec=standup now", "Exec=/opt/py -m standup now")
+    desktop.write_text(old)  # as 0.2 wrote it: no mark
+    assert run_main(["service", "uninstall"]) == 0
+    assert not desktop.exists()
+
+
+def test_a_unit_of_the_users_own_stays(run_main, systemctl_log, every_path, capsys) -> None:
+    unit = every_path[0]
+    unit.parent.mkdir(parents=True)
+    unit.write_text("[Service]\nExecStart=/usr/bin/my-standup\n")
+    assert run_main(["service", "uninstall"]) == 0
+    assert unit.read_text() == "[Service]\nExecStart=/usr/bin/my-standup\n"
+    assert f"{unit} (not written by standup)" in capsys.readouterr().out
