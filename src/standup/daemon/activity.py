@@ -38,6 +38,8 @@ class ActivityMonitor:
         self._clocks = ClockWatch(now, **clock_sources)
         self._sleep_watch: Any = None
         self._failing = False
+        # Reopened after a failure and not yet answered a sample since.
+        self._reopened_after_failure = False
         self._busy_probes: Any = None
         self.busy_reasons: tuple[str, ...] = ()
 
@@ -57,7 +59,7 @@ class ActivityMonitor:
         self._choice, self._on_change, self._idle_after = choice, on_change, idle_after
         self.source, self.reason = open_idle_source(choice)
         self.source_name = self.source.name
-        self._failing = False
+        self._failing = self._reopened_after_failure = False
         self.pushes = False
         if on_change is not None and self.source_name in PUSHING_SOURCES:
             watch: Any = self.source.watch
@@ -97,9 +99,18 @@ class ActivityMonitor:
         except IdleError as error:
             if not self._failing:
                 log.warning("idle source %s stopped answering: %s", self.source_name, error)
-            self._failing = True
+            if self._reopened_after_failure:
+                # It failed again before answering once (a compositor that breaks every
+                # connection): no reconnect loop on the worker, the next sample reopens it.
+                self._reopened_after_failure = False
+                self.pushes = False
+                return None
+            failed = self.source_name
             self._reopen()
+            if self.source_name == failed:  # the same one again: said once until it answers
+                self._failing = self._reopened_after_failure = True
             return None
+        self._reopened_after_failure = False
         if self._failing:
             log.info("idle source %s answers again", self.source_name)
             self._failing = False
