@@ -195,9 +195,8 @@ def test_a_compositor_without_what_we_need(
 
 def test_a_compositor_that_never_answers() -> None:
     compositor = FakeCompositor(answer=False)
-    compositor.client.settimeout(0.05)
-    with pytest.raises(IdleError, match="no answer"):
-        WaylandSource(compositor.client)
+    with pytest.raises(IdleError, match=r"no answer from the compositor within 0\.05 s"):
+        WaylandSource(compositor.client, deadline=0.05)
 
 
 def test_idle_time_is_the_timeout_plus_the_time_since_the_idle_event(
@@ -263,6 +262,18 @@ def test_garbage_on_the_socket_fails_the_source(
     assert woken.get(timeout=2) == "change"
     with pytest.raises(IdleError, match="garbled"):
         source.sample()
+
+
+def test_deleting_an_object_still_in_use_fails_the_source_not_the_caller(
+    compositor: FakeCompositor, source: WaylandSource
+) -> None:
+    woken = _changes(source)
+    compositor.send(1, 1, "u", compositor.notification)  # wl_display.delete_id
+    assert woken.get(timeout=2) == "change"
+    with pytest.raises(IdleError, match=r"deleted object .* still in use"):
+        source.sample()
+    # A new timeout (a config change, on the daemon's worker) asks nothing of a dead source.
+    assert source.watch(lambda: None, idle_after=180.0) is False
 
 
 def test_the_seat_going_away_fails_the_source(

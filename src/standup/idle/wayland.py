@@ -31,12 +31,19 @@ logger = logging.getLogger("standup.idle")
 # Until watch() names the daemon's natural break, a short timeout keeps sample() within this
 # many seconds of the truth for a caller that samples (doctor, a daemon that does not watch).
 SAMPLE_TIMEOUT = 5.0
-CONNECT_TIMEOUT = 2.0  # for the handshake only; afterwards the socket blocks without a timer
+# The whole handshake, connect to the last sync, on the caller's thread (the daemon's start,
+# its worker on a config change): a compositor that trickles or floods cannot hold it longer.
+# Afterwards the socket blocks without a timer.
+HANDSHAKE_DEADLINE = 2.0
+# Globals a compositor may announce before it is taken as broken: sway 1.7 offers 38, a desk
+# with many outputs a few more. Only the ones we use are kept.
+MAX_GLOBALS = 1024
 _MAX_TIMEOUT_MS = 2**32 - 1
 
 # Preference order: the standard protocol first, KDE's older one where it is all there is.
 EXT_IDLE = "ext_idle_notifier_v1"
 KDE_IDLE = "org_kde_kwin_idle"
+_WANTED_GLOBALS = ("wl_seat", EXT_IDLE, KDE_IDLE)
 
 
 def socket_path(display: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -53,18 +60,25 @@ def socket_path(display: str | None = None, environ: Mapping[str, str] | None = 
 
 
 def open_wayland_source(
-    display: str | None = None, timeout: float = SAMPLE_TIMEOUT
+    display: str | None = None,
+    timeout: float = SAMPLE_TIMEOUT,
+    *,
+    deadline: float | None = None,
 ) -> WaylandSource:
-    """Connect to the compositor and ask for idle notifications; raises IdleError."""
+    """Connect to the compositor and ask for idle notifications, all within `deadline`
+    seconds (HANDSHAKE_DEADLINE); raises IdleError."""
     path = socket_path(display)
+    deadline = HANDSHAKE_DEADLINE if deadline is None else deadline
+    started = time.monotonic()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-    sock.settimeout(CONNECT_TIMEOUT)
+    sock.settimeout(deadline)
     try:
         sock.connect(str(path))
     except OSError as exc:
         sock.close()
-        raise IdleError(f"wayland: cannot connect to {path}: {exc.strerror or exc}") from None
-    return WaylandSource(sock, timeout, path=str(path))
+        why = exc.strerror or str(exc) or "timed out"
+        raise IdleError(f"wayland: cannot connect to {path}: {why}") from None
+    return WaylandSource(sock, timeout, path=str(path), deadline=deadline, started=started)
 
 
 class WaylandSource:
@@ -77,10 +91,18 @@ class WaylandSource:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         path: str = "",
+        deadline: float | None = None,
+        started: float | None = None,
     ) -> None:
-        """Take over a connected socket: handshake, then a thread that waits for events."""
+        """Take over a connected socket: handshake, done or failed within `deadline` seconds
+        (HANDSHAKE_DEADLINE) of `started` (now) on the real monotonic clock, then a thread
+        that waits for events."""
         self._sock = sock
         self._monotonic = monotonic
+        self._deadline = HANDSHAKE_DEADLINE if deadline is None else deadline
+        self._handshake_ends = (time.monotonic() if started is None else started) + self._deadline
+        self._handshaking = True
+        self._announced = 0  # globals announced so far, kept or not
         self._objects = Objects()
         self._buffer = MessageBuffer()
         self._lock = threading.Lock()  # guards the state below and writes to the socket
@@ -88,7 +110,8 @@ class WaylandSource:
         self._error: str | None = None
         self._on_change: Callable[[], None] | None = None
         self._closing = False
-        self._globals: dict[str, tuple[int, int]] = {}  # interface -> (name, version), first
+        # interface -> (name, version), the first of each; only _WANTED_GLOBALS are kept
+        self._globals: dict[str, tuple[int, int]] = {}
         self._synced: set[int] = set()
         self.path = path
         self.protocol = ""
@@ -102,11 +125,12 @@ class WaylandSource:
         except BaseException:
             sock.close()
             raise
+        self._handshaking = False
         sock.settimeout(None)
         self._thread = threading.Thread(target=self._run, name="standup-wayland", daemon=True)
         self._thread.start()
 
-    # -- handshake (on the caller's thread, with a timeout) --------------------------------
+    # -- handshake (on the caller's thread, within the deadline) --------------------------------
 
     def _handshake(self) -> None:
         self._registry = self._objects.new("wl_registry")
@@ -153,24 +177,47 @@ class WaylandSource:
         """Send `request` and a wl_display.sync; handle events until the sync is done."""
         callback = self._objects.new("wl_callback")
         try:
+            self._sock.settimeout(self._time_left())
             self._sock.sendall(request + self._objects.request(DISPLAY_ID, "sync", callback))
+        except TimeoutError:
+            raise self._misbehaving(self._late()) from None
         except OSError as exc:  # a compositor that went away after the connect: EPIPE
             raise IdleError(
                 f"wayland: the compositor closed the connection ({exc.strerror or exc})"
             ) from None
         while callback not in self._synced:
             if self._error is not None:
-                raise IdleError(f"wayland: {self._error}")
+                raise self._misbehaving(self._error)
             try:
+                # One deadline for the whole handshake, not one per read: a compositor that
+                # sends a little now and then must not keep us here.
+                self._sock.settimeout(self._time_left())
                 data = self._sock.recv(4096)
-            except OSError as exc:  # includes the handshake's timeout
-                why = exc.strerror or str(exc) or "timed out"
+            except TimeoutError:
+                raise self._misbehaving(self._late()) from None
+            except OSError as exc:
+                why = exc.strerror or str(exc)
                 raise IdleError(f"wayland: no answer from the compositor: {why}") from None
             if not data:
                 raise IdleError("wayland: the compositor closed the connection")
             self._feed(data)
         if self._error is not None:  # an error in the same read as the sync's answer
-            raise IdleError(f"wayland: {self._error}")
+            raise self._misbehaving(self._error)
+
+    def _time_left(self) -> float:
+        left = self._handshake_ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+    def _late(self) -> str:
+        return f"no answer from the compositor within {self._deadline:.3g} s"
+
+    def _misbehaving(self, reason: str) -> IdleError:
+        """A compositor that broke the handshake: said once, as a warning, by the source that
+        saw it; the caller falls back to another source."""
+        logger.warning("wayland: %s on %s; using another idle source", reason, self.path or "?")
+        return IdleError(f"wayland: {reason}")
 
     # -- events ------------------------------------------------------------------------------
 
@@ -182,6 +229,8 @@ class WaylandSource:
                 event = self._objects.decode(message)
                 if event is not None:
                     changed |= self._handle(event)
+                if self._error is not None:
+                    break
         except WireError as exc:
             self._fail(f"garbled message from the compositor: {exc}")
             return True
@@ -195,12 +244,23 @@ class WaylandSource:
             self._fail(f"protocol error {code} on {name}: {message}")
             return True
         if kind == ("wl_display", "delete_id"):
-            self._objects.forget(int(event.args[0] or 0))
+            gone = int(event.args[0] or 0)
+            if gone in (self._registry, self._seat, self._notifier, self._notification):
+                # Only what we destroyed may go (callbacks, an old notification).
+                self._fail(f"the compositor deleted object {gone}, which is still in use")
+                return True
+            self._objects.forget(gone)
         elif kind == ("wl_callback", "done"):
             self._synced.add(event.object_id)
-        elif kind == ("wl_registry", "global"):
+        elif kind == ("wl_registry", "global") and self._handshaking:
+            # Globals matter only for the binds; later ones (an output plugged in) are let go.
+            self._announced += 1
+            if self._announced > MAX_GLOBALS:
+                self._fail(f"the compositor announced more than {MAX_GLOBALS} globals")
+                return True
             name, interface, version = event.args
-            self._globals.setdefault(str(interface), (int(name or 0), int(version or 0)))
+            if interface in _WANTED_GLOBALS:
+                self._globals.setdefault(str(interface), (int(name or 0), int(version or 0)))
         elif kind == ("wl_registry", "global_remove"):
             gone = int(event.args[0] or 0)
             for interface in ("wl_seat", self.protocol):
