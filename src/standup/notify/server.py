@@ -7,9 +7,12 @@ nothing twice for the same server.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from jeepney import MatchRule, Message
+from jeepney import DBusErrorResponse, MatchRule, Message
 from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusRouter
 
@@ -56,6 +59,12 @@ NEEDS_LIVE_REPLACE = frozenset({"start"})
 # Plasma refuses a Notify identical to the one before within a second; for a replace that
 # means the bubble already says exactly this.
 EXCESS = "org.freedesktop.Notifications.Error.ExcessNotificationGeneration"
+# A server that takes the name before it exports its object answers the call that started it
+# with UnknownMethod ("Object does not exist at path"); asked again a moment later, it answers
+# (swaync 0.12 when the bus starts it, for about 20 ms). Asked up to a second, then it is an error.
+STARTING = "org.freedesktop.DBus.Error.UnknownMethod"
+START_PAUSE = 0.05
+START_TRIES = 20
 
 
 @dataclass(frozen=True)
@@ -133,12 +142,28 @@ def _major(version: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def query_server(router: DBusRouter, timeout: float = FIRST_CONTACT_TIMEOUT) -> ServerInfo:
+def query_server(
+    router: DBusRouter,
+    timeout: float = FIRST_CONTACT_TIMEOUT,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ServerInfo:
     """Ask the server (starting it when it is activatable) who it is and what it offers."""
-    capabilities = call(router, new_get_capabilities(), timeout)[0]  # first: this activates it
+    capabilities = _first_call(router, timeout, sleep)  # first: this activates it
     (owner,) = call(router, message_bus.GetNameOwner(BUS_NAME), timeout)
     name, vendor, version, spec = call(router, new_get_server_information(), timeout)
     return ServerInfo(owner, name, vendor, version, spec, frozenset(capabilities))
+
+
+def _first_call(router: DBusRouter, timeout: float, sleep: Callable[[float], None]) -> Any:
+    """GetCapabilities, asked again while the server is still starting (STARTING)."""
+    for _ in range(START_TRIES - 1):
+        try:
+            return call(router, new_get_capabilities(), timeout)[0]
+        except DBusErrorResponse as exc:
+            if exc.name != STARTING:
+                raise
+        sleep(START_PAUSE)
+    return call(router, new_get_capabilities(), timeout)[0]
 
 
 def server_present(router: DBusRouter) -> bool:
