@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from hostile_json import GOOD, HOSTILE, KINDS
 from standup.exercises import Exercise
 from standup.exercises.progression import (
     MAX_STEPS,
     Progression,
     by_id,
     load_progression,
+    read_progression,
     walk,
 )
 
@@ -115,3 +119,17 @@ def test_unreadable_state_is_an_empty_progression() -> None:
     for text in (None, "", "not json", "[1, 2]", '{"version": 2, "steps": {"a": 1}}',
                  '{"version": 1, "steps": [1]}', '{"version": 1}'):  # fmt: skip
         assert load_progression(text).steps == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_hostile_stored_progression_is_refused_as_a_value_error(kind: str) -> None:
+    """Deep nesting, numbers out of range, wrong types, truncated text: ValueError (which the
+    daemon sets aside), never RecursionError; the loader gives an empty progression."""
+    text = HOSTILE["progression"][kind]
+    with pytest.raises(ValueError):
+        read_progression(text)
+    assert load_progression(text).steps == {}
+
+
+def test_the_good_fixture_is_a_progression() -> None:
+    assert read_progression(GOOD["progression"]).steps == {"leg-swings": 1}

@@ -10,6 +10,7 @@ import pytest
 from counted_ids import CountedId, counted_pool
 from hypothesis import given, settings, strategies as st
 
+from hostile_json import GOOD, HOSTILE, KINDS
 from standup.exercises import (
     CATEGORIES,
     EQUIPMENT,
@@ -235,3 +236,19 @@ def test_a_pick_among_twenty_thousand_entries_is_not_quadratic() -> None:
     small, large = _pick_ops(5_000), _pick_ops(20_000)
     # Four times the entries: about four times the work when linear, sixteen when quadratic.
     assert large / small < 6, (small, large)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_hostile_stored_rotation_is_refused_as_a_value_error(kind: str) -> None:
+    """Deep nesting, numbers out of range, wrong types, truncated text: ValueError (which the
+    daemon sets aside), never RecursionError or OverflowError; the loader gives None."""
+    text = HOSTILE["rotation"][kind]
+    with pytest.raises(ValueError, match="unreadable rotation state"):
+        Rotation.from_json(text)
+    assert load_rotation(text) is None
+
+
+def test_the_good_fixture_is_a_rotation() -> None:
+    rotation = Rotation.from_json(GOOD["rotation"])
+    assert (rotation.seed, rotation.last) == (42, "couch-stretch")
+    assert rotation.bags["hamstrings.mobility"].queue == ["leg-swings"]

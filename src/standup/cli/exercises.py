@@ -169,10 +169,11 @@ def snoozed_exercise(core_json: str | None, exercise_id: str | None) -> str | No
     if not core_json or not exercise_id:
         return None
     from standup.core import Phase, state_from_dict
+    from standup.history.stored_json import decode
 
     try:
-        state = state_from_dict(json.loads(core_json))
-    except ValueError:
+        state = state_from_dict(decode(core_json))
+    except ValueError:  # all decode refuses; state_from_dict says None for the rest
         return None
     if state is None or state.phase is not Phase.SITTING or state.snoozes == 0:
         return None

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from standup.exercises.catalogue import Exercise
+from standup.history.stored_json import decode
 
 STORE_KEY = "progression"
 STATE_VERSION = 1
@@ -73,24 +74,26 @@ class Progression:
         return json.dumps(data, separators=(",", ":"))
 
 
-def load_progression(text: str | None) -> Progression:
-    """The stored progression; an empty one when there is none or it cannot be read, and
-    without any entry that is not an id with a whole number of steps in range."""
-    try:
-        data = json.loads(text) if text else None
-    except ValueError:
-        data = None
+def read_progression(text: str) -> Progression:
+    """The progression stored as `text`, without any entry that is not an id with a whole
+    number of steps in range. Raises ValueError when the text as a whole is not a progression:
+    not bounded JSON (history/stored_json.py), another version, or no steps object."""
+    data = decode(text)
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-        return Progression()
+        raise ValueError("not a version 1 progression")
     raw = data.get("steps")
+    if not isinstance(raw, dict):
+        raise ValueError("the steps are not an object")
     steps: dict[str, int] = {}
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            if (
-                isinstance(key, str)
-                and isinstance(value, int)
-                and not isinstance(value, bool)
-                and 0 < abs(value) <= MAX_STEPS
-            ):
-                steps[key] = value
+    for key, value in raw.items():
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < abs(value) <= MAX_STEPS:
+            steps[key] = value
     return Progression(steps)
+
+
+def load_progression(text: str | None) -> Progression:
+    """The stored progression; an empty one when there is none or it cannot be read."""
+    try:
+        return read_progression(text) if text else Progression()
+    except ValueError:
+        return Progression()

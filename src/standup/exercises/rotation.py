@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from standup.exercises.catalogue import Exercise
+from standup.history.stored_json import decode
 
 STATE_VERSION = 1
 STORE_KEY = "rotation"
@@ -146,27 +147,26 @@ class Rotation:
     def from_json(cls, text: str) -> Rotation:
         """Rebuild a state. Ids or categories that no longer exist are dropped at the next pick.
 
-        Raises ValueError when the text is not a rotation state at all.
+        Raises ValueError when the text is not a rotation state at all: not bounded JSON
+        (history/stored_json.py), another version, or a field of the wrong type.
         """
         try:
-            data = json.loads(text)
-            if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            data = _object(decode(text))
+            if data.get("version") != STATE_VERSION:
                 raise ValueError("not a version 1 rotation state")
-            rotation = cls(seed=int(data["seed"]))
+            seed = data.get("seed")
+            if not isinstance(seed, int) or isinstance(seed, bool):
+                raise ValueError(f"the seed is {type(seed).__name__}, not a whole number")
+            rotation = cls(seed=seed)
             last = data.get("last")
             rotation.last = last if isinstance(last, str) else None
             rotation.target_credit = {
-                str(t): float(c) for t, c in dict(data.get("targets", {})).items()
+                t: _credit(c) for t, c in _object(data.get("targets", {})).items()
             }
             rotation.bags = {
-                str(c): _Bag(
-                    credit=float(b.get("credit", 0.0)),
-                    queue=[str(i) for i in b.get("queue", [])],
-                    seen=[str(i) for i in b.get("seen", [])],
-                )
-                for c, b in dict(data.get("categories", {})).items()
+                c: _bag(_object(b)) for c, b in _object(data.get("categories", {})).items()
             }
-        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        except ValueError as exc:
             raise ValueError(f"unreadable rotation state: {exc}") from exc
         return rotation
 
@@ -179,6 +179,32 @@ def load_rotation(text: str | None) -> Rotation | None:
         return Rotation.from_json(text)
     except ValueError:
         return None
+
+
+def _object(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object, not {type(value).__name__}")
+    return value
+
+
+def _credit(value: object) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"a credit is {type(value).__name__}, not a number")
+    return float(value)  # finite: stored_json refuses infinities
+
+
+def _ids(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        raise ValueError("a queue is not a list of ids")
+    return value
+
+
+def _bag(data: dict[str, Any]) -> _Bag:
+    return _Bag(
+        credit=_credit(data.get("credit", 0.0)),
+        queue=_ids(data.get("queue", [])),
+        seen=_ids(data.get("seen", [])),
+    )
 
 
 def _insert_at_random(queue: list[str], new: list[str], rng: random.Random) -> list[str]:
