@@ -86,6 +86,40 @@ def test_kv_rejects_non_string_values(store: Store) -> None:
         store.commit_state({"core": 1}, [])  # type: ignore[dict-item]
 
 
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ("'{\"a\": 1}'", '{"a": 1}'),
+        ("CAST(X'7b2261ff' AS TEXT)", '{"a\ufffd'),  # not UTF-8: its bytes, replaced
+        ("X'5b5d'", "[]"),  # a blob another tool wrote
+    ],
+    ids=["text", "not-utf8", "blob"],
+)
+def test_a_value_is_read_as_text_whatever_sqlite_holds(
+    store: Store, db: Path, literal: str, expected: str
+) -> None:
+    with _raw(db) as conn:
+        conn.execute(f"INSERT INTO kv VALUES ('core', {literal})")
+    assert store.get_value("core") == expected
+
+
+@pytest.mark.parametrize(
+    "detail", ["[" * 100_000, '{"sat_seconds": 1e999}', '{"a": ' + "[" * 5_000 + "}"]
+)
+def test_a_hostile_history_detail_is_read_as_none_with_one_short_warning(
+    store: Store, db: Path, caplog: pytest.LogCaptureFixture, detail: str
+) -> None:
+    with _raw(db) as conn:
+        conn.execute(
+            "INSERT INTO history (ts, kind, exercise, detail) VALUES (?, 'done', NULL, ?)",
+            (T0.timestamp(), detail),
+        )
+    [event] = store.history(T0)
+    assert event.detail == {}
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and len(warned[0]) < 300, warned
+
+
 def test_history_round_trip_and_range(store: Store) -> None:
     berlin = datetime(2025, 3, 3, 11, 0).astimezone()  # any aware time works
     store.record("reminded", T0, "prone-curl")

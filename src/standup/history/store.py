@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from standup import paths
-from standup.history import files
+from standup.history import files, stored_json
 from standup.history.files import StoreError as StoreError
 
 log = logging.getLogger("standup.history")
@@ -218,10 +218,10 @@ class Store:
     # -- state -------------------------------------------------------------------------------
 
     def get_value(self, key: str) -> str | None:
-        rows = self._run(
-            lambda c: c.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchall()
-        )
-        return rows[0][0] if rows else None
+        # As bytes: a value not in UTF-8 (or a blob) must reach its reader, not fail the read.
+        query = "SELECT CAST(value AS BLOB) FROM kv WHERE key = ? AND value IS NOT NULL"
+        rows = self._run(lambda c: c.execute(query, (key,)).fetchall())
+        return bytes(rows[0][0]).decode("utf-8", "replace") if rows else None
 
     def set_value(self, key: str, value: str) -> None:
         self.commit_state({key: value}, [])
@@ -320,9 +320,9 @@ def _event(ts: float, kind: str, exercise: str | None, detail: str | None) -> Hi
     parsed: dict[str, Any] = {}
     if detail:
         try:
-            loaded = json.loads(detail)
-        except ValueError:
-            log.warning("history row at %s has unreadable detail %r", ts, detail)
+            loaded = stored_json.decode(detail, max_chars=65536)  # a few small fields
+        except ValueError as error:
+            log.warning("history row at %s has unreadable detail: %s", ts, str(error)[:200])
         else:
             if isinstance(loaded, dict):
                 parsed = loaded
