@@ -7,20 +7,24 @@ tries again (reopening the file, which may have been deleted), and recovery is l
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from standup import core
+from standup.exercises.progression import read_progression
+from standup.exercises.rotation import Rotation
 from standup.history.store import NewEvent, Store, StoreError, StoreReplaced
+from standup.history.stored_json import decode
 
 log = logging.getLogger("standup")
 EXTRA_KEYS = ("progression", "exercise_base", "safety_notice")
+ASIDE_SUFFIX = ".unreadable"  # where a stored value that cannot be read is kept
+_PLAIN_KEYS = ("exercise", "last_seen", "exercise_base", "safety_notice")  # text, not JSON
 _REPEAT_AFTER = 3600.0  # seconds before the same warning is worth repeating
 
 
@@ -44,22 +48,53 @@ class Persistence:
         self._last_warned = -math.inf
 
     def load(self) -> Saved:
-        """Open the database and read what the last daemon left. Never raises."""
+        """Open the database and read what the last daemon left. Never raises: a stored value
+        that cannot be read is set aside and its default used."""
         try:
             self.store = Store.open(self._path)
         except StoreError as error:
             self._warn(f"cannot open the state database ({error}); running without it")
             return Saved(None, None, None, None)
-        state = core.state_from_dict(_json(self.store.get_value("core")))
-        if state is None and self.store.get_value("core"):
-            log.warning("the saved state was not usable; starting a fresh stretch")
+        try:
+            core_text = self._readable("core", _read_core, "starting a fresh stretch")
+            rotation = self._readable("rotation", Rotation.from_json, "starting a fresh one")
+            progression = self._readable("progression", read_progression, "starting afresh")
+            plain = {k: self.store.get_value(k) for k in _PLAIN_KEYS}
+        except StoreError as error:
+            self._warn(f"cannot read the state database ({error}); starting afresh")
+            return Saved(None, None, None, None)
+        plain["progression"] = progression
         return Saved(
-            state=state,
-            rotation=self.store.get_value("rotation"),
-            exercise=self.store.get_value("exercise") or None,
-            last_seen=_time(self.store.get_value("last_seen")),
-            values={k: v for k in EXTRA_KEYS if (v := self.store.get_value(k)) is not None},
+            state=_read_core(core_text) if core_text else None,
+            rotation=rotation,
+            exercise=plain["exercise"] or None,
+            last_seen=_time(plain["last_seen"]),
+            values={k: v for k in EXTRA_KEYS if (v := plain[k]) is not None},
         )
+
+    def _readable(self, key: str, read: Callable[[str], object], instead: str) -> str | None:
+        """The stored text of `key` if `read` accepts it. Otherwise the text is moved to
+        `<key>.unreadable` (one warning) so the next start is clean and nothing is lost, and
+        None is returned: the caller uses its default."""
+        assert self.store is not None
+        text = self.store.get_value(key)
+        if not text:
+            return text
+        try:
+            read(text)
+        except ValueError as error:  # stored_json makes every bad text a ValueError
+            aside = f"{key}{ASIDE_SUFFIX}"
+            log.warning(
+                "the saved %s could not be read (%s); kept it as %r and %s",
+                key,
+                _shorten(str(error)),
+                aside,
+                instead,
+            )
+            with contextlib.suppress(StoreError):  # a failing database is warned of on save
+                self.store.commit_state({aside: text, key: ""}, [])
+            return None
+        return text
 
     def save(self, values: dict[str, str], events: list[NewEvent]) -> bool:
         """One state change, all or nothing; False (logged once) when it could not be saved."""
@@ -121,13 +156,15 @@ class Persistence:
             self.store = None
 
 
-def _json(text: str | None) -> Any:
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+def _read_core(text: str) -> core.State:
+    state = core.state_from_dict(decode(text))
+    if state is None:
+        raise ValueError("not a state this version can use")
+    return state
+
+
+def _shorten(reason: str, limit: int = 200) -> str:
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
 def _time(text: str | None) -> datetime | None:
