@@ -12,7 +12,8 @@ The rules everything else follows from:
 1. A reminder is due `sit` after the stretch started, or at `snoozed_until` when snoozed.
    Due times are derived from the state and the policy, so a new config applies at once.
 2. At most one reminder is pending. While it is unanswered it is re-shown (replaced, never
-   stacked) every `remind_again`; Done or Skip start a new stretch at that moment. A due
+   stacked) every `remind_again`; Done or Skip start a new stretch at that moment, and an
+   answer given before that moment (it crossed the first on its way) is turned away. A due
    reminder waits, rechecked every `busy_recheck`, while the user is busy.
 3. Only time at the desk counts: leaving for a natural break, a long suspend, or the end of
    working hours ends the stretch (and withdraws a pending reminder); the next one starts when
@@ -30,6 +31,7 @@ from datetime import datetime, timedelta
 from standup.core import stretch
 from standup.core.model import (
     Activity,
+    Answer,
     ClockStepped,
     Dismissed,
     Done,
@@ -97,6 +99,8 @@ def step(state: State, event: Event, policy: Policy) -> Transition:
     if not isinstance(event, ClockStepped):  # a step moves the stored times first, then clamps
         state = stretch.clamp_future(state, event.now)
     before = stretch.follow_hours(state, event.now, policy)
+    if isinstance(event, Answer) and stretch.overtaken(before.state, event):
+        return Transition(before.state, (*before.effects, _OVERTAKEN))
     rule = _RULES.get((before.state.phase, type(event)))
     if rule is None:
         return before  # explicit no-op: e.g. a Tick while nothing is due
@@ -181,6 +185,9 @@ def _shift(state: State, delta: timedelta, *, pause_too: bool) -> State:
         held_at=move(state.held_at),
         paused_until=move(state.paused_until) if pause_too else state.paused_until,
     )
+
+
+_OVERTAKEN = Reject("the reminder was answered already, a moment before; nothing more recorded")
 
 
 def _pending(state: State) -> bool:

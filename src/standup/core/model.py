@@ -85,12 +85,20 @@ class Slept(Event):
 
 
 @dataclass(frozen=True)
-class Snooze(Event):
+class Answer(Event):
+    """Snooze, Done or Skip. `asked_at`: when the user gave it (pressed, typed), which may be a
+    moment before it is handled; None when no earlier time is known."""
+
+    asked_at: datetime | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Snooze(Answer):
     duration: timedelta | None = None  # None: the configured snooze
 
 
 @dataclass(frozen=True)
-class Done(Event):
+class Done(Answer):
     """The user did the exercise (or took a break); `rating` ("too_easy", "too_hard") is kept
     with it in the history."""
 
@@ -98,7 +106,7 @@ class Done(Event):
 
 
 @dataclass(frozen=True)
-class Skip(Event):
+class Skip(Answer):
     """The user declines this reminder; a new stretch starts."""
 
 

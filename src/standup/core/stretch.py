@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from standup.core.model import (
+    Answer,
     Effect,
     Hold,
     Notify,
@@ -24,6 +25,13 @@ AT_DESK = (Phase.SITTING, Phase.REMINDING)
 
 def snoozes_left(state: State, policy: Policy) -> int:
     return max(0, policy.max_snoozes - state.snoozes)
+
+
+def overtaken(state: State, answer: Answer) -> bool:
+    """Given before the stretch now running began: another answer (the countdown's Done, a
+    button) ended the reminder first, and one reminder takes one answer."""
+    asked = answer.asked_at
+    return state.phase in AT_DESK and asked is not None and asked < state.sitting_since
 
 
 def reference(state: State) -> datetime:
