@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -104,3 +105,37 @@ def test_start_on_a_real_bubble_counts_down_in_place_and_records_done(
     done = [e for e in events if e.kind == "done"]
     assert [e.exercise for e in done] == ["quick-hold"]
     assert "answered by the countdown: done" in log
+
+
+LONG_HOLD_CONFIG = QUICK_HOLD_CONFIG.replace("hold = 5\n", "hold = 30\n")
+
+
+def test_a_server_killed_mid_countdown_ends_it_with_one_line(
+    rig: Rig, env: dict[str, str], xdg_dirs
+) -> None:
+    (xdg_dirs.config_home / "standup" / "config.toml").write_text(LONG_HOLD_CONFIG)
+    proc = start_standup(env)
+    try:
+        subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
+                       capture_output=True, timeout=30)  # fmt: skip
+        wait_until(lambda: rig.displayed_count() == 1, timeout=5)
+        rig.press("start")
+        wait_until(lambda: (try_status(env) or {}).get("countdown"), timeout=5)
+        rig.stop_dunst()
+
+        def ended() -> dict | None:
+            info = try_status(env)
+            return info if info and info["countdown"] is None else None
+
+        # The next frame finds no server: the countdown ends there; the reminder is pending.
+        assert wait_until(ended, timeout=5)["state"] == "reminding"
+        time.sleep(4)  # and nothing more comes while the hold would have gone on
+        assert ended()
+    finally:
+        code, log = stop_standup(proc)
+    assert code == 0, log
+    after = log.split("countdown started", 1)[1].split(" stopping", 1)[0].splitlines()[1:]
+    # One failed frame (the server's error, the frame in the log), then the countdown's line.
+    assert len(after) <= 4, after
+    assert len([line for line in after if "countdown ended" in line]) == 1, after
+    assert "answered by the countdown" not in log

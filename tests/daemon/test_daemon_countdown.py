@@ -237,3 +237,167 @@ def test_a_move_counted_in_reps_offers_no_start(tmp_path: Path, xdg_dirs) -> Non
         assert not has_job(h)
     finally:
         h.stop()
+
+
+# ---- the hold's own clock: steps of the wall clock, suspend ---------------------------------
+
+
+def step_wall_clock(h: Harness, **kwargs: float) -> None:
+    """Someone sets the wall clock: it moves, the clocks that count real time do not; the
+    daemon is told as its scheduler (or the kernel's notice) would tell it."""
+    delta = timedelta(**kwargs)
+    h.clock.now += delta
+    h.clock.start += delta  # the fake's real time is now - start: unchanged
+    assert h.daemon is not None
+    h.daemon.call(h.daemon._after_clock_step)
+
+
+def planned_in(h: Harness) -> timedelta:
+    """How far ahead of the daemon's clock the next frame's wake-up is planned."""
+    daemon = h.daemon
+    assert daemon is not None
+    job = daemon.call(lambda: daemon.scheduler.get_job(COUNTDOWN_JOB))
+    return job.next_run_time - h.clock.now
+
+
+def bodies_since(h: Harness, count: int) -> list[str]:
+    return [r.body for r in h.notifier.shown[count:]]
+
+
+def test_a_clock_set_back_neither_freezes_the_hold_nor_delays_its_frames(
+    harness: Harness,
+) -> None:
+    start_countdown(harness)  # a frame each hour of the test's clock: only its ticks count
+    tick_countdown(harness, 2)
+    step_wall_clock(harness, hours=-1)
+    # The next frame is planned one period ahead of the new clock, not an hour more.
+    assert timedelta(0) < planned_in(harness) <= timedelta(hours=1)
+    shown = len(harness.notifier.shown)
+    tick_countdown(harness, 1)
+    assert bodies_since(harness, shown) == ["2 s left, left side"]
+    for _ in range(11):
+        tick_countdown(harness, 1)
+    assert history(harness).count(("done", "test-hold")) == 1
+    assert not has_job(harness)
+
+
+def test_a_clock_set_forward_does_not_finish_the_hold(harness: Harness) -> None:
+    start_countdown(harness)
+    tick_countdown(harness, 2)
+    step_wall_clock(harness, hours=1)
+    tick_countdown(harness, 0)
+    assert harness.notifier.shown[-1].body == "3 s left, left side"
+    assert ("done", "test-hold") not in history(harness)
+    assert harness.request("status")["countdown"]["text"] == "3 s left, left side"
+    assert has_job(harness)
+
+
+def test_a_suspend_during_the_hold_ends_it_without_done_and_shows_the_reminder_again(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    start_countdown(harness)
+    tick_countdown(harness, 2)
+    harness.clock.sleep(minutes=2)  # shorter than a natural break: the reminder stays
+    with caplog.at_level("INFO", logger="standup"):
+        tick_countdown(harness, 0)
+    assert not has_job(harness)
+    last = harness.notifier.shown[-1]
+    assert last.progress is None and last.title.startswith("Time to stand up: ")
+    assert "done" in dict(last.actions)
+    assert harness.request("status")["state"] == "reminding"
+    assert ("done", "test-hold") not in history(harness)
+    assert len([r for r in caplog.records if "countdown ended" in r.getMessage()]) == 1
+
+
+def test_a_long_suspend_during_the_hold_ends_the_stretch_without_done(harness: Harness) -> None:
+    start_countdown(harness)
+    tick_countdown(harness, 2)
+    shown = len(harness.notifier.shown)
+    harness.clock.sleep(minutes=30)  # a natural break: the stretch ends, the bubble goes
+    tick_countdown(harness, 0)
+    assert not has_job(harness)
+    assert len(harness.notifier.shown) == shown and harness.notifier.closed >= 1
+    assert harness.request("status")["state"] == "sitting"
+    kinds = [kind for kind, _ in history(harness)]
+    assert "done" not in kinds
+
+
+# ---- a notification server gone mid-countdown -----------------------------------------------
+
+
+def test_a_frame_that_reaches_no_bubble_ends_the_countdown_with_one_line(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    start_countdown(harness)
+    notifier = harness.notifier
+    real_show = notifier.show
+    calls: list[str] = []
+
+    def server_gone(reminder):  # as the freedesktop backend answers: delivered to the log
+        calls.append(reminder.body)
+        return "log"
+
+    notifier.show = server_gone
+    with caplog.at_level("DEBUG", logger="standup"):
+        for _ in range(5):
+            tick_countdown(harness, 1)
+    notifier.show = real_show
+    assert calls == ["4 s left, left side"]  # one try, not one a second
+    assert not has_job(harness)
+    assert harness.request("status")["countdown"] is None
+    assert harness.request("status")["state"] == "reminding"  # the reminder is still pending
+    ended = [r for r in caplog.records if "countdown ended" in r.getMessage()]
+    assert len(ended) == 1 and "could not be shown" in ended[0].getMessage()
+    assert ("done", "test-hold") not in history(harness)
+
+
+# ---- one hold, one answer --------------------------------------------------------------------
+
+
+def test_done_given_during_the_last_frame_records_nothing_more(harness: Harness) -> None:
+    """`standup done` typed while the last frame is on its way to a slow server (300 ms): the
+    countdown's Done is recorded, the command's is turned away, not recorded a second time."""
+    import threading
+
+    from rig import wait_until
+
+    start_countdown(harness)
+    for _ in range(12):  # one second left
+        tick_countdown(harness, 1)
+    daemon = harness.daemon
+    assert daemon is not None
+    notifier = harness.notifier
+    real_show = notifier.show
+    in_show, release = threading.Event(), threading.Event()
+
+    def slow_server(reminder):
+        in_show.set()
+        release.wait(10)
+        return real_show(reminder)
+
+    notifier.show = slow_server
+    harness.clock.advance(seconds=1)
+    daemon.submit(daemon.countdown.tick)  # the last tick: the final frame, then Done
+    assert in_show.wait(10)
+    controls = daemon.wakeups["control"]
+    answer: dict = {}
+    typed = threading.Thread(target=lambda: answer.update(reply=_try_done(harness)))
+    typed.start()
+    wait_until(lambda: daemon.wakeups["control"] > controls)  # the command has arrived
+    harness.clock.advance(seconds=0.3)  # the server takes its time with the frame
+    release.set()
+    typed.join(10)
+    notifier.show = real_show
+    kinds = [kind for kind, _ in history(harness)]
+    assert kinds.count("done") == 1 and "natural_break" not in kinds
+    assert "answered already" in answer["reply"]
+
+
+def _try_done(h: Harness) -> str:
+    from standup.control.client import ControlError
+
+    try:
+        h.request("done")
+    except ControlError as error:
+        return str(error)
+    return "recorded"

@@ -126,8 +126,9 @@ class ReminderDesk:
         if self._last is not None:
             self.show(replace(self._last, new=False), settings)
 
-    def show_frame(self, current: Frame) -> None:
-        self._show(build_frame(current))
+    def show_frame(self, current: Frame) -> str:
+        """Show a countdown frame; return the backend that delivered it."""
+        return self._show(build_frame(current))
 
     def _show(self, reminder: Reminder) -> str:
         self.keep_bubble = False

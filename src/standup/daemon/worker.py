@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,7 +81,7 @@ class Worker:
         self.desk = ReminderDesk(notifier_factory)
         self.memory = Persistence(store_path)
         self.commands = CommandHandler(self)
-        self.countdown = Countdown(self)
+        self.countdown = Countdown(self, **(clock_sources or {}))
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.ready = threading.Event()  # set once the saved state is restored and running
         self.stopped = threading.Event()
@@ -122,17 +123,17 @@ class Worker:
 
     # ---- the core loop (worker thread only) -------------------------------------------------
 
-    def feed(self, make_event: Callable[[datetime], Event], source: str = "") -> list[str]:
+    def feed(self, make_event: Callable[[datetime], Event] | None, source: str = "") -> list[str]:
         """Step the core with an event made at the current time; return any rejections.
 
         A suspend or a clock step since the last event is fed first, so every rule sees
-        a state that already knows about it. `source` says where an answer came from ("from
-        the command line"), for its one log line."""
+        a state that already knows about it (`make_event` None: only those). `source` says
+        where an answer came from ("from the command line"), for its one log line."""
         now = self.clock()
         try:
             for event in self.activity.clock_events(now):
                 self._step(event)
-            return self._step(make_event(now), source)
+            return self._step(make_event(now), source) if make_event is not None else []
         finally:
             self._reschedule()  # whatever failed, the next wake-up must stay planned
 
@@ -198,6 +199,7 @@ class Worker:
         self.count_wakeup("clock")
         self._sampling_due = True  # the sample job was planned on the old wall clock
         self.feed(self._tick_event)
+        self.countdown.after_clock_step()  # and so was the countdown's next frame
 
     def _reschedule(self) -> None:
         wake = core.next_wakeup(self.state, self.policy, self.clock())
@@ -352,38 +354,36 @@ class Worker:
 
     def _on_action(self, key: str) -> None:
         """A button press or dismissal, from the notifier's thread."""
-        events = {
-            "done": core.Done,
-            "snooze": core.Snooze,
-            "skip": core.Skip,
-            "dismissed": core.Dismissed,
-        }
+        source = "from the notification"
+        asked_at = self.clock()  # pressed now, though the worker may get to it a moment later
+        answers = {"done": core.Done, "snooze": core.Snooze, "skip": core.Skip}
         work: dict[str, Callable[[], Any]] = {
             "start": self.countdown.start,
             "stop": self.countdown.stop_and_reshow,
-            **{
-                rating: lambda r=rating: self.answer_rated(r, "from the notification")
-                for rating in RATINGS
-            },
+            **{rating: partial(self.answer_rated, rating, source, asked_at) for rating in RATINGS},
         }
-        make = events.get(key)
-        if make is None and key not in work:
+        if key not in answers and key not in work and key != "dismissed":
             return
         self.count_wakeup("notification")
         log.debug("pressed in the notification: %s", key)
         if key in work:
             self.submit(work[key])
+        elif key == "dismissed":
+            self.submit(self.countdown.stop)  # closing the countdown's bubble ends it
+            self.submit(self.feed, core.Dismissed, source)
         else:
-            if key == "dismissed":
-                self.submit(self.countdown.stop)  # closing the countdown's bubble ends it
-            self.submit(self.feed, make, "from the notification")
+            answer = partial(answers[key], asked_at=asked_at)
+            self.submit(self.feed, answer, source)
 
-    def answer_rated(self, rating: str, source: str = "") -> list[str]:
+    def answer_rated(
+        self, rating: str, source: str = "", asked_at: datetime | None = None
+    ) -> list[str]:
         """ "Too easy" or "too hard": Done, and the progression of the exercise moves along.
         Worker thread; returns the rejections, as feed does."""
         if self.desk.exercise is None:
             return ["no exercise has been suggested yet, so there is none to rate"]
-        rejections = self.feed(lambda now: core.Done(now, rating=rating), source)
+        done = partial(core.Done, rating=rating, asked_at=asked_at)
+        rejections = self.feed(done, source)
         if not rejections:
             self.desk.rate(rating, self.settings)
             self._save_progression()
