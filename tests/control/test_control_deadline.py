@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,9 @@ class SlowDaemon:
 
     def count_wakeup(self, source: str) -> None:
         pass
+
+    def clock(self) -> datetime:
+        return datetime.now(UTC)
 
     def feed(self, make: Callable[[Any], core.Event], source: str = "") -> list[str]:
         self.fed.append(make(None))

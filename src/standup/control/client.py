@@ -39,14 +39,23 @@ class ControlError(StandupError):
 # -- client ----------------------------------------------------------------------------------
 
 
+WAIT = 5.0  # seconds a command may take before the client gives up
+# A reload parses the whole config again: one near the 16 MiB cap takes seconds of CPU, more
+# on a busy machine, and a reload that completes must not be reported as failed.
+RELOAD_WAIT = 120.0
+
+
 def request(
     cmd: str,
     args: dict[str, Any] | None = None,
     *,
     path: Path | None = None,
-    timeout: float = 5.0,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Send one command to the running daemon and return its result."""
+    """Send one command to the running daemon and return its result; `timeout` None: the
+    command's own wait (WAIT, or RELOAD_WAIT for a reload)."""
+    if timeout is None:
+        timeout = RELOAD_WAIT if cmd == "reload" else WAIT
     path = Path(path) if path is not None else paths.control_socket()
     try:
         paths.check_socket_path(path)

@@ -22,6 +22,7 @@ from standup.exercises.progression import RATINGS
 log = logging.getLogger("standup")
 T = TypeVar("T")
 
+COMMAND_WAIT = 5.0  # seconds a command waits for the worker (a reload: as long as its client)
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
 _MAX_SECONDS = 366 * 86400
@@ -40,9 +41,14 @@ class CommandTarget(Protocol):
     last_status: dict[str, Any] | None
 
     def call(self, fn: Callable[..., T], *args: Any, timeout: float = 5.0) -> T: ...
+    def clock(self) -> datetime: ...
     def count_wakeup(self, source: str) -> None: ...
-    def feed(self, make_event: Callable[[datetime], core.Event], source: str = "") -> list[str]: ...
-    def answer_rated(self, rating: str, source: str = "") -> list[str]: ...
+    def feed(
+        self, make_event: Callable[[datetime], core.Event] | None, source: str = ""
+    ) -> list[str]: ...
+    def answer_rated(
+        self, rating: str, source: str = "", asked_at: datetime | None = None
+    ) -> list[str]: ...
     def status(self) -> dict[str, Any]: ...
     def reload(self) -> str: ...
 
@@ -69,23 +75,25 @@ class CommandHandler:
         # wait until the saved state is restored, or they would see and change a stale one.
         if not daemon.ready.wait(min(_READY_TIMEOUT, ticket.remaining())):
             raise RequestError("standup is still starting; try again", code="failed")
+        # An answer is given now, though the worker may get to it a moment later.
+        asked_at = daemon.clock()
         daemon.count_wakeup("control")
         unknown = set(args) - _ARGS.get(cmd, set())
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
         try:
-            return self._dispatch(cmd, args, ticket)
+            return self._dispatch(cmd, args, ticket, asked_at)
         except TimeoutError:
             # A command that has not started is called off for good: its client gives up now.
             done = "was not done" if ticket.abandon() else "is under way"
             raise RequestError(f"standup is busy; `{cmd}` {done}", code="failed") from None
 
     def _dispatch(
-        self, cmd: str, args: dict[str, Any], ticket: control_deadline.Ticket
+        self, cmd: str, args: dict[str, Any], ticket: control_deadline.Ticket, asked_at: datetime
     ) -> dict[str, Any]:
         daemon = self._daemon
 
-        def call(fn: Callable[..., Any], *fn_args: Any, wait: float = 5.0) -> Any:
+        def call(fn: Callable[..., Any], *fn_args: Any, wait: float = COMMAND_WAIT) -> Any:
             # On the worker, the ticket runs fn only while the client still waits for it.
             wait = min(wait, ticket.remaining())
             return daemon.call(ticket.run, fn, *fn_args, timeout=wait)
@@ -101,26 +109,34 @@ class CommandHandler:
                 return {**daemon.last_status, "stale": True}
         if cmd == "reload":
             try:
-                message = call(daemon.reload)
+                # As long as its client waits: a config near the size cap takes seconds. The
+                # status comes from the same turn of the worker, not from behind the next
+                # reload (the file watcher's, after a `config set`).
+                return call(self._reload, wait=ticket.remaining())
             except ConfigError as error:
                 raise RequestError(f"config not reloaded: {error}", code="bad_config") from None
-            return {"message": message, "status": call(daemon.status)}
         rating = args.get("rating")
         if cmd == "done" and rating is not None:
             if rating not in RATINGS:
                 raise RequestError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
-            rejections = call(daemon.answer_rated, rating, _FROM_CLI)
+            rejections = call(daemon.answer_rated, rating, _FROM_CLI, asked_at)
         else:
             source = _FROM_CLI if cmd in ("done", "skip", "snooze") else ""
-            rejections = call(daemon.feed, self._event_maker(cmd, args), source)
+            rejections = call(daemon.feed, self._event_maker(cmd, args, asked_at), source)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
         return call(daemon.status)
 
-    def _event_maker(self, cmd: str, args: dict[str, Any]) -> Callable[[datetime], core.Event]:
+    def _reload(self) -> dict[str, Any]:
+        """Worker thread: reload, and the status right after it."""
+        return {"message": self._daemon.reload(), "status": self._daemon.status()}
+
+    def _event_maker(
+        self, cmd: str, args: dict[str, Any], asked_at: datetime
+    ) -> Callable[[datetime], core.Event]:
         if cmd == "snooze":
             duration = _seconds(args, "duration")
-            return lambda now: core.Snooze(now, duration)
+            return lambda now: core.Snooze(now, duration, asked_at=asked_at)
         if cmd == "pause":
             duration = _seconds(args, "duration")
             until = _instant(args, "until")
@@ -129,10 +145,11 @@ class CommandHandler:
             if duration is not None:
                 return lambda now: core.Pause(now, until=now + duration)
             return lambda now: core.Pause(now, until=until)
+        if cmd in ("done", "skip"):
+            answer = core.Done if cmd == "done" else core.Skip
+            return lambda now: answer(now, asked_at=asked_at)
         simple: dict[str, Callable[[datetime], core.Event]] = {
             "resume": core.Resume,
-            "done": core.Done,
-            "skip": core.Skip,
             "now": core.RemindNow,
         }
         return simple[cmd]
