@@ -111,3 +111,103 @@ def test_client_commands_do_not_import_tomlkit_or_shtab(xdg_dirs) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
     ).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+# -- a large config: tomlkit reads only the tables on the key's way (issue 19, item 7) --------
+
+CUSTOM = (
+    '\n[[exercises.custom]]\nid = "c{n}"\nname = "Custom {n}"\ntarget = "hamstrings"\n'
+    'kind = "stretch"\nposition = "standing"\nequipment = ["none"]\ndose = "30 s"\n'
+    'steps = ["One.", "Two."]\ncue = "Gently."\nwhy = "Because."\n'
+)
+
+
+def large_config(entries: int) -> str:
+    head = (
+        '# mine\n[schedule]\nsit = "50m"  # long\n\n# the next one\n[exercises]\n'
+        'focus = "balanced"\n'
+    )
+    tail = '\n[exercises.weights]\n"hamstrings.strength" = 0.5\n\n[history]\nkeep_days = 3\n'
+    return head + "".join(CUSTOM.format(n=n) for n in range(entries)) + tail
+
+
+@pytest.fixture
+def parsed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import tomlkit
+
+    sizes: list[int] = []
+    parse = tomlkit.parse
+
+    def spy(text: str):  # type: ignore[no-untyped-def]
+        sizes.append(len(text))
+        return parse(text)
+
+    monkeypatch.setattr(tomlkit, "parse", spy)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    ("key", "literal", "old", "new"),
+    [
+        (("schedule", "sit"), '"40m"', 'sit = "50m"  # long\n', 'sit = "40m"  # long\n'),
+        (("schedule", "snooze"), '"5m"', '"50m"  # long\n', '"50m"  # long\nsnooze = "5m"\n'),
+        (("exercises", "focus"), '"strength"', '"balanced"', '"strength"'),
+        (
+            ("exercises", "positions"),
+            '["floor"]',
+            'focus = "balanced"\n',
+            'focus = "balanced"\npositions = ["floor"]\n',
+        ),
+        (
+            ("exercises", "weights", "hamstrings.strength"),
+            "0.25",
+            '"hamstrings.strength" = 0.5',
+            '"hamstrings.strength" = 0.25',
+        ),
+        (("history", "keep_days"), "30", "keep_days = 3\n", "keep_days = 30\n"),
+        (("idle", "source"), '"x11"', "", '\n[idle]\nsource = "x11"\n'),
+    ],
+)
+def test_a_large_config_is_edited_in_one_place_from_a_small_part(
+    parsed_sizes: list[int], key: tuple[str, ...], literal: str, old: str, new: str
+) -> None:
+    text = large_config(2000)
+    out = config_edit.set_value(text, key, literal)
+    expected = text + new if not old else text.replace(old, new, 1)
+    assert out == expected
+    assert parsed_sizes and max(parsed_sizes) < 1000  # never the ~400 KB of custom entries
+
+
+def test_lines_that_only_look_like_headers_do_not_fool_the_part(parsed_sizes) -> None:
+    from test_config_sections import HOSTILE
+
+    text = HOSTILE + large_config(50)
+    out = config_edit.set_value(text, ("a", "new"), "1")
+    assert tomllib.loads(out)["a"]["new"] == 1
+    # The text holds a CRLF line, so an added line ends in CRLF, as for the whole text.
+    assert out == text.replace('"key]" = "]"\n', '"key]" = "]"\nnew = 1\r\n', 1)
+    assert max(parsed_sizes) < len(HOSTILE) + 200
+
+
+@pytest.mark.slow
+def test_set_on_a_config_near_the_size_cap_takes_seconds(xdg_dirs) -> None:
+    """Before: 67 s of CPU and 970 MB (tomlkit read all 16 MiB); now 7 s and 270 MB, most of
+    it tomllib and the model checking the new file, as every load does."""
+    import time
+
+    from standup.config.settings import MAX_CONFIG_BYTES
+
+    user_file = xdg_dirs.config_home / "standup" / "config.toml"
+    user_file.parent.mkdir(parents=True)
+    entries = (MAX_CONFIG_BYTES - 4096) // len(CUSTOM.format(n=99999))
+    text = large_config(entries)
+    while len(text) > MAX_CONFIG_BYTES:
+        entries -= 20
+        text = large_config(entries)
+    assert len(text) > 0.99 * MAX_CONFIG_BYTES
+    user_file.write_text(text)
+    started = time.process_time()
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    spent = time.process_time() - started
+    assert user_file.read_text() == text.replace('sit = "50m"', 'sit = "40m"', 1)
+    assert spent < 20, f"{spent:.1f} s of CPU"

@@ -137,11 +137,15 @@ def _set(args: argparse.Namespace) -> int:
     key = config_edit.parse_key(args.key)
     config_edit.check_key(key, config.allowed_keys, str(target), _ARRAYS_OF_TABLES)
     old = config.read_config_text(target)
-    if old is not None:
-        config.read_toml(target)  # a file that is not TOML now gets its own clear message
     literal = config_edit.value_literal(args.value)
-    new = config_edit.set_value(old or "", key, literal)
-    _replace_validated(target, new)
+    try:
+        _replace_validated(target, config_edit.set_value(old or "", key, literal))
+    except ConfigError:
+        # A file that was not TOML gets its own message, not one about what the edit made of
+        # it. Read only now: on a config of many megabytes each reading takes seconds.
+        if old is not None:
+            config.read_toml(target)
+        raise
     print(f"{config_edit.dotted(key)} = {literal} in {target}")
     _reload_daemon()
     return 0

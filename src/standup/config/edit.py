@@ -93,10 +93,8 @@ def check_key(
 
 
 def set_value(text: str, key: Key, literal: str) -> str:
-    """`text` with `key` set to the TOML `literal`; every other line unchanged."""
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
+    """`text` with `key` set to the TOML `literal`; every other line unchanged. Only the
+    tables on the key's way are handed to tomlkit, which takes a minute over many megabytes."""
     if len(key) < 2:
         raise ConfigError(
             f"{dotted(key)} is not inside a table", hint='keys look like "schedule.sit"'
@@ -104,6 +102,82 @@ def set_value(text: str, key: Key, literal: str) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith(("\n", "\r")):
         text += newline  # a last line without its newline would run into what we add
+    quick = _set_in_part(text, key, literal, newline)
+    if quick is not None:
+        return quick
+    edited = _edit(text, key, literal, newline)
+    return edited if edited is not None else _append_table(text, key, literal, newline)
+
+
+def _set_in_part(text: str, key: Key, literal: str, newline: str) -> str | None:
+    """The edit made on the tables on the key's way alone (the root, [a], [a.b] for a.b.c),
+    put back into `text`; None when nothing could be left out, or the part does not read as
+    itself with the key set (then the whole text is edited).
+
+    On well-formed TOML the sections are exact; on other text the edit is refused all the
+    same when the result is loaded."""
+    from standup.config.sections import split_sections
+
+    sections = split_sections(text)
+    if sections is None:
+        return None
+    kept = [s for s in sections if len(s.key) < len(key) and s.key == key[: len(s.key)]]
+    if len(kept) == len(sections):
+        return None
+    part = "".join(text[s.start : s.end] for s in kept)
+    try:
+        edited = _edit(part, key, literal, newline)
+    except ConfigError:
+        return None
+    if edited is None:  # the table is appended, after everything
+        edited = _append_table(part, key, literal, newline)
+        new: str | None = _append_table(text, key, literal, newline)
+    else:
+        new = _splice(text, kept, part, edited)
+    return new if new is not None and _reads_as_set(edited, part, key, literal) else None
+
+
+def _splice(text: str, kept: list[Any], part: str, edited: str) -> str | None:
+    """`text` with the one change tomlkit made to `part` (made of the `kept` sections) put in
+    the section it falls in; an insertion at a section's end belongs to that section."""
+    limit = min(len(part), len(edited))
+    same = 0
+    while same < limit and part[same] == edited[same]:
+        same += 1
+    tail = 0
+    while tail < limit - same and part[-1 - tail] == edited[-1 - tail]:
+        tail += 1
+    old_end, offset = len(part) - tail, 0
+    for section in kept:
+        length = section.end - section.start
+        if offset <= same and old_end <= offset + length:
+            at = section.start + same - offset
+            after = section.start + old_end - offset
+            return text[:at] + edited[same : len(edited) - tail] + text[after:]
+        offset += length
+    return None  # the change spans sections: not a one-place edit
+
+
+def _reads_as_set(new: str, text: str, key: Key, literal: str) -> bool:
+    """Whether `new` reads exactly as `text` with `key` set to `literal`."""
+    try:
+        node = expected = tomllib.loads(text)
+        for part in key[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                return False
+            node = child
+        node[key[-1]] = tomllib.loads(f"v = {literal}")["v"]
+        return tomllib.loads(new) == expected
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+
+
+def _edit(text: str, key: Key, literal: str, newline: str) -> str | None:
+    """`text` with `key` set by tomlkit; None when the key's table must be appended instead."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as error:  # tomllib read it (the caller checked), tomlkit did not
@@ -116,8 +190,12 @@ def set_value(text: str, key: Key, literal: str) -> str:
     if len(rest) == 1 and depth and not _is_container(table[rest[0]]):
         table[rest[0]] = _parsed(rest, literal, newline)[1]
         return tomlkit.dumps(document)
-    # No table on the way exists, or something that is not a table is in the way (an array
-    # of tables, a value): append the table and let the loader say what is wrong, if anything.
+    return None
+
+
+def _append_table(text: str, key: Key, literal: str, newline: str) -> str:
+    """No table on the way exists, or something that is not a table is in the way (an array
+    of tables, a value): append the table and let the loader say what is wrong, if anything."""
     if text.strip() and not text.endswith(("\n\n", "\r\n\r\n")):
         text += newline
     return f"{text}[{dotted(key[:-1])}]{newline}{_key_text(key[-1])} = {literal}{newline}"
