@@ -153,9 +153,10 @@ def test_a_directory_where_a_file_goes_stops_install(
     assert not every_path[0].exists()
 
 
-def as_nobody(argv: list[str], home: Path) -> subprocess.CompletedProcess[str]:
-    """`standup ARGV` run by uid OTHER with its XDG directories under `home`."""
+def as_nobody(argv: list[str], home: Path, **more: str) -> subprocess.CompletedProcess[str]:
+    """`standup ARGV` run by uid OTHER with its XDG directories under `home` (and `more`)."""
     env = {
+        **more,
         "PATH": os.environ["PATH"],
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
@@ -185,6 +186,27 @@ def test_a_read_only_config_directory_is_one_line_and_exit_1(other_users_home) -
         assert done.returncode == 1, (argv, done.stderr)
         assert "cannot write" in done.stderr and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) <= 2  # the line and its hint
+
+
+def test_an_edit_that_cannot_be_saved_is_kept(other_users_home) -> None:
+    home = other_users_home
+    config = home / ".config/standup/config.toml"
+    config.parent.mkdir()
+    config.write_text('[schedule]\nsit = "50m"\n')
+    editor = home / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'w').write('[schedule]\\nsit = \"40m\"\\n')\n")
+    subprocess.run(["chown", "-R", f"{OTHER}:{OTHER}", str(home)], check=True)
+    config.parent.chmod(0o500)
+    python = "/usr/bin/python3"  # the venv's may lead through a folder nobody cannot enter
+    done = as_nobody(["config", "edit"], home, EDITOR=f"{python} {editor}")
+    assert done.returncode == 1, done.stderr
+    assert "read-only; your edit is kept in " in done.stderr and "Traceback" not in done.stderr
+    kept = Path(done.stderr.split("your edit is kept in ")[1].split()[0])
+    try:
+        assert kept.read_text() == '[schedule]\nsit = "40m"\n'
+    finally:
+        kept.unlink()
+    assert config.read_text() == '[schedule]\nsit = "50m"\n'
 
 
 # -- uninstall takes only what install wrote ---------------------------------------------------

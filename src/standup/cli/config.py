@@ -181,6 +181,7 @@ def _edit(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from standup.config import settings as config
+    from standup.files import FileWriteError
 
     _files, target, _named = config.candidate_files(args.config)
     original = config.read_config_text(target)
@@ -188,7 +189,7 @@ def _edit(args: argparse.Namespace) -> int:
         original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
     editor = _editor_command()
     fd, name = tempfile.mkstemp(prefix="standup-config-", suffix=".toml")
-    copy = Path(name)
+    copy, keep_copy = Path(name), False
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(original)
@@ -214,17 +215,24 @@ def _edit(args: argparse.Namespace) -> int:
                 # Line numbers in an error count lines of the edit, so they name where it is.
                 _replace_validated(target, text, "your edit" if interactive else str(kept))
                 break
+            except FileWriteError as error:  # a read-only folder: the edit stays where it is
+                keep_copy = True
+                raise FileWriteError(f"{error}; your edit is kept in {copy}") from None
             except ConfigError as error:
                 print(f"standup: {error}", file=sys.stderr)
                 if not interactive or not _ask("Edit again? [Y/n] "):
                     # Keep the work: the edit is saved beside the config for another try.
-                    _keep(kept, text)
+                    try:
+                        _keep(kept, text)
+                    except FileWriteError:
+                        keep_copy, kept = True, copy
                     raise ConfigError(
                         f"{target} is unchanged; your edit is kept in {kept}",
                         hint=f"fix it there, then `standup config check {kept}` and move it over",
                     ) from None
     finally:
-        copy.unlink(missing_ok=True)
+        if not keep_copy:
+            copy.unlink(missing_ok=True)
     print(f"saved {target}")
     _reload_daemon()
     return 0
