@@ -48,6 +48,13 @@ def test_gnome_46_and_later_keep_a_replaced_banners_buttons_but_never_get_start(
     assert keys(gnome.fit_actions(without_snooze)) == ["done", "skip", "too_easy"]
 
 
+def test_a_version_that_is_not_a_plain_number_counts_as_the_oldest() -> None:
+    for version in ("", "x", "²", "٤٨.1", " ", "-1"):
+        gnome = server("gnome-shell", "GNOME", version=version)
+        assert gnome.replace_drops_actions, version
+        assert keys(gnome.fit_actions(ALL)) == ["done", "snooze", "skip"]
+
+
 def test_a_row_of_buttons_gets_four_and_a_menu_gets_all() -> None:
     for name in ("Plasma", "SwayNotificationCenter", "Xfce Notify Daemon", "Notification Daemon"):
         assert keys(server(name).fit_actions(ALL)) == ["done", "snooze", "skip", "start"]

@@ -137,9 +137,12 @@ class ServerInfo:
 
 
 def _major(version: str) -> int:
-    """48 for "48.7"; 0 (the oldest) when the version does not start with a number."""
+    """48 for "48.7"; 0 (the oldest) when the version does not start with a number.
+
+    ASCII digits only: a server names its own version, and int() refuses "²", which
+    str.isdigit() accepts."""
     digits = version.split(".")[0].strip()
-    return int(digits) if digits.isdigit() else 0
+    return int(digits) if digits.isascii() and digits.isdecimal() else 0
 
 
 def query_server(
