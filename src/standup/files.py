@@ -5,16 +5,19 @@ in the target's own directory (a link planted at any name is never followed: the
 taken), is fsynced, then renamed over the target; the directory is fsynced after. A link at the
 target itself is replaced, not followed. A directory that another user owns (or reaches through
 a link another user owns) is refused: root running with someone else's $HOME, as `sudo` keeping
-HOME does, must not write where that user can point it.
+HOME does, must not write where that user can point it. The checks run on the path, and once
+more on the directory actually opened, so a swap between the two is caught.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import secrets
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from standup.errors import StandupError
@@ -22,10 +25,49 @@ from standup.errors import StandupError
 _TRUSTED_OWNER = 0  # root owns /, /home, /tmp: directories no one else can swap under us
 
 
+_MAX_LINKS = 40  # as the kernel's own limit on links followed in one path
+
+
 class FileWriteError(StandupError):
     """A file could not be written, or its directory is not one we may write into."""
 
     exit_code = 1
+
+
+class ProblemKind(enum.Enum):
+    FOREIGN = "foreign"  # another user owns it, or a link on the way to it
+    NOT_A_DIRECTORY = "not a directory"  # a file (or a dangling link) where one must go
+    IS_A_DIRECTORY = "is a directory"  # a directory where a file must go
+    READ_ONLY = "read-only"
+    UNREADABLE = "unreadable"  # cannot even be looked at
+
+
+_HINTS = {
+    ProblemKind.FOREIGN: "run it as the user whose files these are "
+    "(e.g. `sudo -u NAME -i`, not `sudo -E`)",
+    ProblemKind.NOT_A_DIRECTORY: "move that away, "
+    "or point the XDG variable at a directory of your own",
+    ProblemKind.IS_A_DIRECTORY: "move that away, "
+    "or point the XDG variable at a directory of your own",
+}
+
+
+@dataclass(frozen=True)
+class DirProblem:
+    """Why files cannot be written somewhere: a kind to act on and a sentence to show."""
+
+    kind: ProblemKind
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def hint(self) -> str:
+        return _HINTS.get(self.kind, "")
+
+    def error(self, path: Path, verb: str = "write") -> FileWriteError:
+        return FileWriteError(f"cannot {verb} {path}: {self.message}", hint=self.hint)
 
 
 def write_atomic(
@@ -47,6 +89,9 @@ def write_atomic(
         return
     dir_fd = _open_dir(directory, path)
     try:
+        problem = opened_dir_problem(dir_fd, directory)
+        if problem:
+            raise problem.error(path)
         if mode is None:
             mode = _current_mode(path.name, dir_fd)
         temp = _write_temp(dir_fd, path, data, mode)
@@ -70,19 +115,42 @@ def make_dirs(directory: Path, for_file: Path | None = None) -> None:
     named = for_file or directory
     problem = dir_problem(directory)
     if problem:
-        raise FileWriteError(f"cannot write {named}: {problem}", hint=hint_for(problem))
+        raise problem.error(named)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise _cannot(named, error) from None
     problem = dir_problem(directory)  # again: made in a shared place, it may be someone else's
     if problem:
-        raise FileWriteError(f"cannot write {named}: {problem}", hint=hint_for(problem))
+        raise problem.error(named)
 
 
-def dir_problem(directory: Path) -> str:
-    """Why files cannot be written into `directory` ("" when they can, or when it does not exist
-    yet and can be made): a file in the way, a read-only or foreign directory on the way."""
+def follow_own_links(path: Path) -> Path:
+    """Where `path` leads when it is a symbolic link (a config kept in a dotfiles repository),
+    following only links that we (or root) own, in directories no other user owns: a link
+    planted by another user must not choose where we write. `path` itself when it is no link."""
+    for _hop in range(_MAX_LINKS):
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return path
+        except OSError as error:
+            raise _cannot(path, error) from None
+        if not stat.S_ISLNK(st.st_mode):
+            return path
+        problem = dir_problem(path.parent)
+        if problem and problem.kind is ProblemKind.FOREIGN:
+            raise problem.error(path)
+        foreign = _foreign_uid(st.st_uid)
+        if foreign:
+            raise DirProblem(ProblemKind.FOREIGN, f"the link {path} {foreign}").error(path)
+        path = Path(os.path.realpath(path.parent)) / os.readlink(path)
+    raise FileWriteError(f"cannot write {path}: too many symbolic links on the way")
+
+
+def dir_problem(directory: Path) -> DirProblem | None:
+    """Why files cannot be written into `directory` (None when they can, or when it does not
+    exist yet and can be made): a file in the way, a read-only or foreign directory on the way."""
     directory = Path(os.path.abspath(directory))
     existing = directory
     while True:
@@ -90,42 +158,68 @@ def dir_problem(directory: Path) -> str:
             st = os.stat(existing)
             break
         except (FileNotFoundError, NotADirectoryError):
+            if os.path.islink(existing):  # mkdir would find the name taken
+                message = f"{existing} is a symbolic link that leads nowhere, not a directory"
+                return DirProblem(ProblemKind.NOT_A_DIRECTORY, message)
             existing = existing.parent
         except OSError as error:
-            return f"cannot look at {existing}: {error.strerror or error}"
+            message = f"cannot look at {existing}: {error.strerror or error}"
+            return DirProblem(ProblemKind.UNREADABLE, message)
     if not stat.S_ISDIR(st.st_mode):
-        return f"{existing} is {_kind(st.st_mode)}, not a directory"
+        message = f"{existing} is {_kind(st.st_mode)}, not a directory"
+        return DirProblem(ProblemKind.NOT_A_DIRECTORY, message)
     foreign = foreign_owner(existing)
     if foreign:
-        return foreign
+        return DirProblem(ProblemKind.FOREIGN, foreign)
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"{existing} is read-only"
-    return ""
+        return DirProblem(ProblemKind.READ_ONLY, f"{existing} is read-only")
+    return None
+
+
+def opened_dir_problem(dir_fd: int, directory: Path) -> DirProblem | None:
+    """The checks on an opened directory itself: what the path named may have been swapped
+    since it was checked, but the handle cannot be."""
+    st = os.fstat(dir_fd)
+    if not stat.S_ISDIR(st.st_mode):  # O_DIRECTORY already refuses one; never trust one flag
+        return DirProblem(ProblemKind.NOT_A_DIRECTORY, f"{directory} is not a directory")
+    foreign = _foreign_uid(st.st_uid)
+    if foreign:
+        real = _fd_path(dir_fd) or directory
+        return DirProblem(ProblemKind.FOREIGN, f"{real} {foreign}")
+    return None
 
 
 def foreign_owner(directory: Path) -> str:
     """Which directory (or link) on the way to `directory` another user owns, as a sentence;
     "" when each is ours or root's. Both the path as written and the one its links lead to."""
-    if not hasattr(os, "geteuid"):
-        return ""  # Windows: ownership is not this kind of question there
-    me = os.geteuid()
     for chain in (Path(os.path.abspath(directory)), Path(os.path.realpath(directory))):
         for part in (chain, *chain.parents):
             try:
                 owner = os.lstat(part).st_uid
             except OSError:
                 continue  # not there (yet): nothing to trust or distrust
-            if owner not in (me, _TRUSTED_OWNER):
-                return f"{part} belongs to {_user(owner)}, not to {_user(me)}"
+            foreign = _foreign_uid(owner)
+            if foreign:
+                return f"{part} {foreign}"
     return ""
 
 
-def linked_dir(path: Path, depth: int) -> Path | None:
-    """The first of the `depth` directories above `path` that is a symbolic link, if any."""
-    for part in list(path.parents)[:depth]:
-        if part.is_symlink():
-            return part
-    return None
+def _foreign_uid(owner: int) -> str:
+    """The words `belongs to X, not to Y` when `owner` is neither us nor root, else nothing."""
+    if not hasattr(os, "geteuid"):
+        return ""  # Windows: ownership is not this kind of question there
+    me = os.geteuid()
+    if owner in (me, _TRUSTED_OWNER):
+        return ""
+    return f"belongs to {_user(owner)}, not to {_user(me)}"
+
+
+def _fd_path(fd: int) -> Path | None:
+    """The path an open directory has now, where the system says (Linux's /proc)."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _write_plainly(
@@ -166,9 +260,23 @@ def _current_mode(name: str, dir_fd: int) -> int:
         st = None
     if st is not None and stat.S_ISREG(st.st_mode):
         return stat.S_IMODE(st.st_mode)
-    umask = os.umask(0o022)  # read it back: there is no other portable way
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask. Setting it to read it back changes it, for a moment, for every
+    thread (a file another thread makes then gets the wrong mode), so Linux's own report of it
+    comes first; the set-and-restore only where there is none."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
 
 
 def _write_temp(dir_fd: int, path: Path, data: bytes, mode: int) -> str:
@@ -203,15 +311,6 @@ def _cannot(path: Path, error: OSError) -> FileWriteError:
     return FileWriteError(f"cannot write {path}: {error.strerror or error}")
 
 
-def hint_for(problem: str) -> str:
-    """What to do about a problem `dir_problem` named."""
-    if "belongs to" in problem:
-        return "run it as the user whose files these are (e.g. `sudo -u NAME -i`, not `sudo -E`)"
-    if "not a directory" in problem or "is a directory" in problem:
-        return "move that away, or point the XDG variable at a directory of your own"
-    return ""
-
-
 def _user(uid: int) -> str:
     try:
         import pwd
@@ -222,8 +321,7 @@ def _user(uid: int) -> str:
 
 
 def _kind(mode: int) -> str:
+    # Only from stat, which follows links: a link that leads nowhere is named where it is met.
     if stat.S_ISREG(mode):
         return "a file"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
     return "a special file"

@@ -125,3 +125,55 @@ def test_the_helper_is_what_every_writer_uses() -> None:
         "exercises/pictures.py",  # draws the package's own pictures, a developer's tool
     }
     assert {str(Path(p).relative_to(src)) for p in found} <= allowed
+
+
+def test_a_directory_swapped_for_a_link_after_the_check_is_refused(
+    others_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the check on the path and the open, `out` becomes a link into another user's
+    directory: what was opened is checked again."""
+    out = others_dir.parent / "out"
+    checked = files.make_dirs
+
+    def check_then_swap(directory: Path, for_file: Path | None = None) -> None:
+        checked(directory, for_file)
+        directory.rename(directory.with_name("moved"))
+        directory.symlink_to(others_dir)
+
+    monkeypatch.setattr(files, "make_dirs", check_then_swap)
+    with pytest.raises(FileWriteError, match=r"theirs belongs to nobody \(uid 65534\), not to"):
+        write_atomic(out / "x.txt", b"x")
+    assert list(others_dir.iterdir()) == []
+
+
+def test_the_umask_is_read_without_changing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("no /proc: the umask is set and put back there")
+    mask = os.umask(0o027)
+    try:
+
+        def changed(_mask: int) -> int:
+            raise AssertionError("the umask was changed, for a moment, under every thread")
+
+        monkeypatch.setattr(files.os, "umask", changed)
+        write_atomic(tmp_path / "new", b"y")
+    finally:
+        monkeypatch.undo()
+        os.umask(mask)
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_problem_has_a_kind_to_match_on(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    problem = files.dir_problem(tmp_path / "file" / "sub")
+    assert problem is not None and problem.kind is files.ProblemKind.NOT_A_DIRECTORY
+    assert str(problem) == f"{tmp_path / 'file'} is a file, not a directory"
+    assert files.dir_problem(tmp_path / "new" / "sub") is None
+
+
+def test_a_link_that_leads_nowhere_in_the_way_is_named(tmp_path: Path) -> None:
+    (tmp_path / "data").symlink_to(tmp_path / "gone")
+    with pytest.raises(FileWriteError, match=r"data is a symbolic link that leads nowhere"):
+        write_atomic(tmp_path / "data" / "applications" / "x.desktop", b"x")

@@ -123,8 +123,41 @@ def test_root_refuses_to_write_into_another_users_home(
         assert actions(systemctl_log) == []
         assert run_main(["service", "uninstall"]) == 1
         assert "cannot remove" in capsys.readouterr().err
+        # A config link planted in that home, into a directory only root may enter.
+        victim = secret.parent / "rootonly" / "victim.toml"
+        victim.parent.mkdir(mode=0o700)
+        link = home / ".config/standup/config.toml"
+        link.parent.mkdir()
+        link.symlink_to(victim)
+        subprocess.run(["chown", "-hR", f"{OTHER}:{OTHER}", str(link.parent)], check=True)
+        editor = f"{sys.executable} -c \"open(__import__('sys').argv[1], 'w').write('')\""
+        monkeypatch.setenv("EDITOR", editor)
+        for argv in (["init"], ["set", "schedule.sit", "30m"], ["edit"]):
+            assert run_main(["config", *argv]) == 1, argv
+            err = capsys.readouterr().err
+            assert f"{link.parent} belongs to nobody (uid {OTHER})" in err, argv
+            assert not victim.exists(), argv
     finally:
         shutil.rmtree(secret.parent)
+
+
+def test_root_follows_no_config_link_another_user_owns(
+    run_main, xdg_dirs, tmp_path, capsys
+) -> None:
+    """The link sits in a directory of ours, yet another user made it (and may re-point it)."""
+    if os.geteuid() != 0:
+        _rig_unavailable("needs root to act as another user")
+    victim = tmp_path / "victims" / "victim.toml"
+    victim.parent.mkdir()
+    link = xdg_dirs.config_home / "standup/config.toml"
+    link.parent.mkdir()
+    link.symlink_to(victim)
+    os.lchown(link, OTHER, OTHER)
+    for argv in (["init"], ["set", "schedule.sit", "30m"]):
+        assert run_main(["config", *argv]) == 1, argv
+        err = capsys.readouterr().err
+        assert f"the link {link} belongs to nobody (uid {OTHER})" in err, argv
+        assert not victim.exists(), argv
 
 
 # -- odd directories ---------------------------------------------------------------------------
@@ -218,11 +251,6 @@ def test_uninstall_leaves_what_is_not_standups_and_names_it(
     assert run_main(["service", "install"]) == 0
     unit, desktop, icon, bash, _zsh, fish = every_path
     fish.write_text("complete -c standup -a 'my own'\n")  # the user's own script
-    elsewhere = tmp_path / "shared-applications"
-    elsewhere.mkdir()
-    shutil.copy(desktop, elsewhere / "standup.desktop")
-    shutil.rmtree(desktop.parent)
-    desktop.parent.symlink_to(elsewhere)  # the desktop file is reached through a link
     bash.unlink()
     bash.symlink_to(plant_victim(tmp_path, "bash"))
     capsys.readouterr()
@@ -230,13 +258,55 @@ def test_uninstall_leaves_what_is_not_standups_and_names_it(
     out = capsys.readouterr().out
     assert not unit.exists() and not icon.exists()
     assert fish.read_text() == "complete -c standup -a 'my own'\n"
-    assert (elsewhere / "standup.desktop").is_file()
+    assert not desktop.exists()
     assert bash.is_symlink() and bash.resolve().read_text() == SECRET
     left = [line for line in out.splitlines() if line.startswith("left in place")]
     assert len(left) == 1
     assert f"{fish} (not written by standup)" in left[0]
-    assert f"{desktop} (reached through the symbolic link {desktop.parent})" in left[0]
     assert f"{bash} (a symbolic link)" in left[0]
+
+
+def stow(directory: Path, dotfiles: Path) -> None:
+    """`directory` moved into `dotfiles` and linked back, as GNU stow leaves it."""
+    dotfiles.mkdir(parents=True, exist_ok=True)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    (dotfiles / directory.name).mkdir()
+    directory.symlink_to(dotfiles / directory.name)
+
+
+def test_uninstall_takes_what_install_wrote_through_the_users_own_links(
+    run_main, systemctl_log, every_path, xdg_dirs, tmp_path, capsys
+) -> None:
+    stow(xdg_dirs.config_home / "fish", tmp_path / "dotfiles")
+    stow(xdg_dirs.data_home / "applications", tmp_path / "dotfiles")
+    assert run_main(["service", "install"]) == 0
+    fish, desktop = every_path[5], every_path[1]
+    assert (tmp_path / "dotfiles/fish/completions/standup.fish").is_file()
+    assert (tmp_path / "dotfiles/applications/standup.desktop").is_file()
+    capsys.readouterr()
+    assert run_main(["service", "uninstall"]) == 0
+    assert "left in place" not in capsys.readouterr().out
+    assert not fish.exists() and not desktop.exists()
+    assert (xdg_dirs.config_home / "fish").is_symlink()  # the user's links stay
+
+
+@pytest.mark.parametrize("whose", ["link", "directory"])
+def test_uninstall_takes_nothing_through_another_users_link(
+    run_main, systemctl_log, every_path, xdg_dirs, tmp_path, capsys, whose: str
+) -> None:
+    if os.geteuid() != 0:
+        _rig_unavailable("needs root to act as another user")
+    stow(xdg_dirs.config_home / "fish", tmp_path / "dotfiles")
+    assert run_main(["service", "install"]) == 0
+    fish = every_path[5]
+    if whose == "link":
+        os.lchown(xdg_dirs.config_home / "fish", OTHER, OTHER)
+    else:
+        os.chown(tmp_path / "dotfiles/fish/completions", OTHER, OTHER)
+    capsys.readouterr()
+    assert run_main(["service", "uninstall"]) == 1
+    assert "belongs to nobody" in capsys.readouterr().err
+    assert fish.is_file()
 
 
 def test_uninstall_takes_a_desktop_file_an_older_install_wrote(
@@ -258,4 +328,6 @@ def test_a_unit_of_the_users_own_stays(run_main, systemctl_log, every_path, caps
     unit.write_text("[Service]\nExecStart=/usr/bin/my-standup\n")
     assert run_main(["service", "uninstall"]) == 0
     assert unit.read_text() == "[Service]\nExecStart=/usr/bin/my-standup\n"
-    assert f"{unit} (not written by standup)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"{unit} (not written by standup; not stopped or disabled)" in out
+    assert [a for a in actions(systemctl_log) if " stop " in a or " disable " in a] == []

@@ -117,14 +117,13 @@ def _init(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from standup.config.settings import candidate_files
+    from standup.files import follow_own_links, write_atomic
 
     _files, target, _named = candidate_files(args.config)
-    if target.exists() and not args.force:
+    real = follow_own_links(target)  # before even looking where a link leads
+    if real.exists() and not args.force:
         raise UsageError(f"{target} exists", hint="use --force to overwrite it")
-    from standup.files import write_atomic
-
     text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
-    real = target.resolve() if target.is_symlink() else target
     write_atomic(real, text.encode("utf-8"))
     print(f"wrote {target}")
     return 0
@@ -132,8 +131,10 @@ def _init(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace) -> int:
     from standup.config import edit as config_edit, settings as config
+    from standup.files import follow_own_links
 
     _files, target, _named = config.candidate_files(args.config)
+    follow_own_links(target)  # refused before the file a link leads to is read
     key = config_edit.parse_key(args.key)
     config_edit.check_key(key, config.allowed_keys, str(target), _ARRAYS_OF_TABLES)
     old = config.read_config_text(target)
@@ -181,9 +182,10 @@ def _edit(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from standup.config import settings as config
-    from standup.files import FileWriteError
+    from standup.files import FileWriteError, follow_own_links
 
     _files, target, _named = config.candidate_files(args.config)
+    follow_own_links(target)  # refused before the file a link leads to is read
     original = config.read_config_text(target)
     if original is None:
         original = files("standup").joinpath("data/config.example.toml").read_text("utf-8")
@@ -259,7 +261,7 @@ def _replace_validated(target: Path, text: str, holder: str | None = None) -> No
     it); with no holder (`config set`: the text is in no file) by `target`, without lines.
     """
     from standup.config.settings import load_config
-    from standup.files import write_atomic
+    from standup.files import follow_own_links, write_atomic
 
     def check(tmp: Path) -> None:
         try:
@@ -269,9 +271,9 @@ def _replace_validated(target: Path, text: str, holder: str | None = None) -> No
             hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
             raise ConfigError(message, hint=hint) from None
 
-    # A config symlinked from a dotfiles repository stays a link: write the file it points to.
-    real = target.resolve() if target.is_symlink() else target
-    write_atomic(real, text.encode("utf-8"), check=check)
+    # A config symlinked from a dotfiles repository stays a link: write the file it points to,
+    # when the link (and the directory holding it) is ours: another user's link is refused.
+    write_atomic(follow_own_links(target), text.encode("utf-8"), check=check)
 
 
 def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:
@@ -284,11 +286,14 @@ def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:
 
 
 def _reload_daemon() -> None:
-    from standup.control.client import request
+    from standup.control.client import ReloadUnfinished, reload
 
     try:
-        request("reload")
+        reload()  # waits for the end of a reload that takes long (a config of megabytes)
     except DaemonNotRunning:
+        return
+    except ReloadUnfinished as error:  # neither done nor failed: it may still apply
+        print(f"standup: {error}", file=sys.stderr)
         return
     except StandupError as error:
         print(f"standup: the running daemon did not reload: {error}", file=sys.stderr)

@@ -249,10 +249,11 @@ def plan_uninstall(
 def describe(plan: Plan) -> list[str]:
     """The plan as lines for --dry-run, in the order apply() would go."""
     lines: list[str] = []
+    skipped = _skipped_stops(plan)
     for index in range(len(plan.commands) + 1):
         if index == min(plan.run_after_file, len(plan.commands)):
             lines += _describe_file(plan)
-        if index < len(plan.commands):
+        if index < len(plan.commands) and index not in skipped:
             lines.append("would run: " + " ".join(plan.commands[index]))
     return lines + plan.advice
 
@@ -264,7 +265,9 @@ def _describe_file(plan: Plan) -> list[str]:
         f"would {'write' if data is not None else 'remove'} {path}" for path, data in plan.extra
     ]
     if plan.content is None:
-        return [f"would remove {plan.path}", *extra]
+        kept = installed.why_kept(plan.path)
+        first = f"would leave {plan.path} ({kept}{_NOT_STOPPED})" if kept else ""
+        return [first or f"would remove {plan.path}", *extra]
     return [f"would write {plan.path}:", plan.content.rstrip("\n"), "", *extra]
 
 
@@ -280,13 +283,25 @@ def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None
         raise ServiceError(
             f"{plan.commands[0][0]} not found", hint=_NO_SYSTEMD_HINT.format(command=command)
         )
+    skipped = _skipped_stops(plan)
     for index in range(len(plan.commands) + 1):
         if index == min(plan.run_after_file, len(plan.commands)):
-            _touch_file(plan, echo)
-        if index < len(plan.commands):
+            _touch_file(plan, echo, _NOT_STOPPED if skipped else "")
+        if index < len(plan.commands) and index not in skipped:
             _run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
     for line in plan.advice:
         echo(line)
+
+
+_NOT_STOPPED = "; not stopped or disabled"
+
+
+def _skipped_stops(plan: Plan) -> frozenset[int]:
+    """Stop and disable (the commands before the file) when uninstall leaves the unit: a unit
+    of the user's own is theirs to run, not ours to stop."""
+    if plan.path is None or plan.content is not None or not installed.why_kept(plan.path):
+        return frozenset()
+    return frozenset(range(min(plan.run_after_file, len(plan.commands))))
 
 
 def _check_paths(plan: Plan) -> None:
@@ -294,9 +309,9 @@ def _check_paths(plan: Plan) -> None:
         installed.check(plan.path, plan.content is not None, plan.extra)
 
 
-def _touch_file(plan: Plan, echo: Callable[[str], None]) -> None:
+def _touch_file(plan: Plan, echo: Callable[[str], None], kept_note: str = "") -> None:
     if plan.path is not None:
-        installed.carry_out(plan.path, plan.content, plan.extra, echo)
+        installed.carry_out(plan.path, plan.content, plan.extra, echo, kept_note)
 
 
 def _run_step(

@@ -3,8 +3,9 @@
 Install checks every directory it needs before it changes anything, so a file in the way or a
 read-only or foreign directory leaves no half-done install; each file is written with
 `files.write_atomic`. Uninstall removes a file only when it is standup's (it carries one of
-standup's marks, or is the desktop file install writes) and is not reached through a linked
-directory; anything else stays where it is, named in one line.
+standup's marks, or is the desktop file install writes), where install would have written it: a
+directory reached through links we (or root) own, that no other user owns (a stow-style
+`~/.config/fish` -> `~/dotfiles/fish` is the user's own). Anything else stays, named in one line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from standup.files import FileWriteError, dir_problem, hint_for, linked_dir, write_atomic
+from standup.files import (
+    DirProblem,
+    ProblemKind,
+    dir_problem,
+    opened_dir_problem,
+    write_atomic,
+)
 
 # Lines only standup's own files hold: the unit's comment on ExecStart=, the desktop file's
 # first line, the completion scripts' first line, the icon's comment, the launchd agent's label.
@@ -23,15 +30,6 @@ MARKS = (
     b"completion for standup, made by `standup completion",
     b"<!-- standup's icon",
     b"<string>org.standup</string>",
-)
-# The directories install makes under an XDG directory: a link among them leads elsewhere.
-_SUBDIRS = (
-    ("systemd", "user"),
-    ("applications",),
-    ("icons", "hicolor", "scalable", "apps"),
-    ("bash-completion", "completions"),
-    ("zsh", "site-functions"),
-    ("fish", "completions"),
 )
 _MAX_READ = 1 << 20  # far more than any file install writes
 
@@ -50,19 +48,24 @@ def check(path: Path, installing: bool, extra: ExtraFiles) -> None:
 
 
 def carry_out(
-    path: Path, content: str | None, extra: ExtraFiles, echo: Callable[[str], None]
+    path: Path,
+    content: str | None,
+    extra: ExtraFiles,
+    echo: Callable[[str], None],
+    kept_note: str = "",
 ) -> None:
     """Write the unit (`path`) and the files beside it, or, when `content` is None, remove
-    what of them is standup's, naming the rest in one line."""
+    what of them is standup's, naming the rest in one line (`kept_note` added to the unit's
+    reason when it stays)."""
     if content is not None:
-        write(path, content.encode("utf-8"))
+        write_atomic(path, content.encode("utf-8"))
         echo(f"wrote {path}")
         for other, data in extra:
             if data is not None:
-                write(other, data)
+                write_atomic(other, data)
         return
     outcome = remove(path)
-    left = [] if outcome in ("removed", "absent") else [f"{path} ({outcome})"]
+    left = [] if outcome in ("removed", "absent") else [f"{path} ({outcome}{kept_note})"]
     if not left:
         echo(f"removed {path}" if outcome == "removed" else f"{path} was not there")
     # The desktop file, icon and completions: gone, or named when they are not standup's.
@@ -79,30 +82,54 @@ def check_writable(targets: Sequence[Path]) -> None:
     for path in targets:
         problem = dir_problem(path.parent)
         if not problem and path.is_dir():
-            problem = f"{path} is a directory"
+            problem = DirProblem(ProblemKind.IS_A_DIRECTORY, f"{path} is a directory")
         if problem:
-            raise FileWriteError(f"cannot write {path}: {problem}", hint=hint_for(problem))
-
-
-def write(path: Path, data: bytes) -> None:
-    write_atomic(path, data)
+            raise problem.error(path)
 
 
 def check_removable(targets: Sequence[Path]) -> None:
-    """Refuse to remove anything in a directory another user owns (nor to look there)."""
+    """Refuse to remove anything in a directory another user owns, or reached through a link
+    another user owns (nor to look there)."""
     for path in targets:
         problem = dir_problem(path.parent)
-        if "belongs to" in problem:
-            raise FileWriteError(f"cannot remove {path}: {problem}", hint=hint_for(problem))
+        if problem and problem.kind is ProblemKind.FOREIGN:
+            raise problem.error(path, "remove")
 
 
 def remove(path: Path) -> str:
     """Remove `path` if it is standup's: "removed", "absent", or why it was left."""
-    reason = _not_ours(path)
+    return _in_directory_of(path, _remove_if_ours)
+
+
+def why_kept(path: Path) -> str:
+    """Why `remove(path)` would leave the file there, asked before anything is removed; ""
+    when it would remove it, or there is nothing to remove."""
+    reason = _in_directory_of(path, _not_ours)
+    return "" if reason == "absent" else reason
+
+
+def _in_directory_of(path: Path, act: Callable[[str, int], str]) -> str:
+    """`act(name, dir_fd)` on the directory holding `path`, checked as opened, not as named:
+    a link swapped in since `check_removable` is seen."""
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except OSError as error:
+        return f"cannot look at it: {error.strerror or error}"
+    try:
+        problem = opened_dir_problem(dir_fd, path.parent)
+        return str(problem) if problem else act(path.name, dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_if_ours(name: str, dir_fd: int) -> str:
+    reason = _not_ours(name, dir_fd)
     if reason:
         return reason
     try:
-        path.unlink()
+        os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
         return "absent"
     except OSError as error:
@@ -120,13 +147,11 @@ def is_standups(data: bytes) -> bool:
     return _without_exec(data) == _without_exec(identity.desktop_entry().encode("utf-8"))
 
 
-def _not_ours(path: Path) -> str:
-    """Why `path` is not ours to remove ("" when it is, "absent" when it is not there)."""
-    link = linked_dir(path, _depth(path))
-    if link is not None:
-        return f"reached through the symbolic link {link}"
+def _not_ours(name: str, dir_fd: int) -> str:
+    """Why the file `name` in the open directory is not ours to remove ("" when it is,
+    "absent" when it is not there)."""
     try:
-        st = os.lstat(path)
+        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except OSError as error:
@@ -135,23 +160,14 @@ def _not_ours(path: Path) -> str:
         return "a symbolic link"
     if not stat.S_ISREG(st.st_mode):
         return "not a plain file"
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | _NOFOLLOW)
+        fd = os.open(name, flags, dir_fd=dir_fd)
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(_MAX_READ)
     except OSError as error:
         return f"cannot read it: {error.strerror or error}"
     return "" if is_standups(data) else "not written by standup"
-
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-def _depth(path: Path) -> int:
-    for parts in _SUBDIRS:
-        if path.parent.parts[-len(parts) :] == parts:
-            return len(parts)
-    return 1
 
 
 def _without_exec(data: bytes) -> list[bytes]:
