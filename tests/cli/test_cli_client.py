@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
+from standup import paths
 from standup.cli import client as cli_client
+from standup.cli.config import _reload_daemon
 from standup.cli.main import main
+from standup.control import client as control
 from standup.control.client import ControlError
+from standup.control.server import ControlServer
 from standup.errors import DaemonNotRunning
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
@@ -182,3 +188,87 @@ def test_until_reads_the_clock_of_the_offset_given() -> None:
     until = cli_client.next_local_time("23:00-10:00", now)
     assert until.astimezone(UTC) == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert until.tzinfo == timezone(timedelta(hours=-10))
+
+
+# ---- reload: one that outlasts a command is followed through the status to its end --------
+
+
+@pytest.fixture
+def slow_reload(
+    xdg_dirs, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[list[Any], int], list[str]]]:
+    """A daemon on the real socket that answers `reload` "under way" and then gives, look after
+    look of `status`, the `last_reload` values a test lists (the last one repeated)."""
+    monkeypatch.setattr(control, "RELOAD_POLL", 0.01)
+    monkeypatch.setattr(control, "RELOAD_WAIT", 1.0)
+    servers: list[ControlServer] = []
+
+    def start(lasts: list[Any], pid: int = os.getpid()) -> list[str]:
+        received: list[str] = []
+
+        def handle(cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+            received.append(cmd)
+            if cmd == "reload":
+                return {"reload_id": 2, "under_way": True, "pid": os.getpid()}
+            last = lasts.pop(0) if len(lasts) > 1 else lasts[0]
+            return _status(pid=pid, last_reload=last)
+
+        server = ControlServer(paths.control_socket(), handle, ["reload", "status"])
+        server.start()
+        servers.append(server)
+        return received
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _reload(state: str, id: int = 2, code: str | None = None, message: str = "") -> Any:
+    return {"id": id, "state": state, "message": message, "code": code}
+
+
+def test_reload_waits_for_a_reload_under_way_and_says_it_is_done(slow_reload, capsys) -> None:
+    running = _reload("running")
+    received = slow_reload([None, running, running, _reload("done", message="config reloaded")])
+    assert main(["reload"]) == 0
+    assert received == ["reload", "status", "status", "status", "status"]
+    assert capsys.readouterr().out.startswith("config reloaded\nSitting for 10 min")
+
+
+def test_an_earlier_reload_ending_is_not_taken_for_ours(slow_reload, capsys) -> None:
+    slow_reload([_reload("done", id=1, message="old"), _reload("done", message="ours")])
+    assert main(["reload"]) == 0
+    assert capsys.readouterr().out.startswith("ours\n")
+
+
+def test_a_reload_refused_after_a_while_is_a_bad_config(slow_reload, capsys) -> None:
+    refused = "config not reloaded: schedule.sit: must be positive"
+    slow_reload([_reload("running"), _reload("failed", code="bad_config", message=refused)])
+    assert main(["reload"]) == 2
+    assert refused in capsys.readouterr().err
+    _reload_daemon()  # `config set` and `config edit` after their write
+    assert f"did not reload: {refused}" in capsys.readouterr().err
+
+
+def test_a_reload_still_running_is_not_called_failed(slow_reload, capsys) -> None:
+    slow_reload([_reload("running")])
+    assert main(["reload"]) == 1
+    assert "still reloading its config after 1 s" in capsys.readouterr().err
+    _reload_daemon()
+    captured = capsys.readouterr()
+    assert "still reloading" in captured.err and "did not reload" not in captured.err
+    assert "reloaded its config" not in captured.out
+
+
+def test_a_reload_never_started_by_the_deadline_was_not_done(slow_reload, capsys) -> None:
+    slow_reload([None])  # a stuck worker never got to it; past the deadline it never will
+    assert main(["reload"]) == 1
+    assert "did not reload; nothing was done" in capsys.readouterr().err
+    _reload_daemon()
+    assert "the running daemon did not reload" in capsys.readouterr().err
+
+
+def test_a_daemon_restarted_mid_reload_is_said(slow_reload, capsys) -> None:
+    slow_reload([None], pid=os.getpid() + 1)
+    assert main(["reload"]) == 1
+    assert "restarted before its reload was done" in capsys.readouterr().err

@@ -166,7 +166,7 @@ def test_a_command_its_client_gave_up_on_is_not_run_by_the_worker(sock_path: Pat
             with pytest.raises(ControlError):
                 request(cmd, path=sock_path, timeout=0.3)
         daemon.hold.set()
-        assert request("done", path=sock_path) == {"fed": 1}  # only this one was done
+        assert request("done", path=sock_path) == {"fed": 1, "last_reload": None}  # only this one
     finally:
         handler.stop_server()
     assert [type(e) for e in daemon.fed] == [core.Done]
@@ -178,7 +178,7 @@ def test_commands_still_answer_and_run_within_their_deadline(sock_path: Path) ->
     handler.start_server(sock_path)
     try:
         assert set(COMMANDS) >= {"skip", "snooze"}
-        assert request("skip", path=sock_path) == {"fed": 1}
-        assert request("snooze", {"duration": 60}, path=sock_path) == {"fed": 2}
+        assert request("skip", path=sock_path) == {"fed": 1, "last_reload": None}
+        assert request("snooze", {"duration": 60}, path=sock_path)["fed"] == 2
     finally:
         handler.stop_server()

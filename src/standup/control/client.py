@@ -43,6 +43,11 @@ WAIT = 5.0  # seconds a command may take before the client gives up
 # A reload parses the whole config again: one near the 16 MiB cap takes seconds of CPU, more
 # on a busy machine, and a reload that completes must not be reported as failed.
 RELOAD_WAIT = 120.0
+RELOAD_POLL = 0.2  # seconds between two looks at a reload under way
+
+
+class ReloadUnfinished(ControlError):
+    """The daemon did not say how a reload ended: it may still apply the config."""
 
 
 def request(
@@ -100,6 +105,68 @@ def request(
     if not reply.ok:
         raise ControlError(reply.error, code=reply.code)
     return reply.result
+
+
+def reload(path: Path | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+    """Have the daemon reload its config: {"message", "status"} once it is done; ControlError
+    (code bad_config for a refused file) when it failed or was never done, ReloadUnfinished
+    when it had not ended at `timeout` (None: RELOAD_WAIT).
+
+    A reload longer than an ordinary command is answered "under way" (the daemon serves one
+    request at a time); its end then shows in the status as `last_reload`, looked at a few
+    times a second, each look answered at once."""
+    if timeout is None:
+        timeout = RELOAD_WAIT
+    deadline = time.monotonic() + timeout
+    result = request("reload", path=path, timeout=timeout)
+    if not result.get("under_way"):
+        return result
+    reload_id, pid = result.get("reload_id"), result.get("pid")
+    if not isinstance(reload_id, int):
+        raise ControlError(f"standup sent an unreadable reply: reload_id {reload_id!r}")
+    started = False
+    while True:
+        time.sleep(max(0.0, min(RELOAD_POLL, deadline - time.monotonic())))
+        status = _reload_status(path, pid)
+        last = status.get("last_reload")
+        # Reloads run in order: a later one seen means ours has ended, and the config in
+        # force is the later one's, whose outcome is then the one to tell.
+        if isinstance(last, dict) and isinstance(last.get("id"), int) and last["id"] >= reload_id:
+            started = True
+            message = str(last.get("message") or "")
+            if last.get("state") == "done":
+                return {"message": message, "status": status, "reload_id": last["id"]}
+            if last.get("state") == "failed":
+                code = str(last.get("code") or FAILED)
+                raise ControlError(message or "config not reloaded", code=code)
+        if time.monotonic() >= deadline:
+            break
+    if started:
+        raise ReloadUnfinished(
+            f"standup is still reloading its config after {timeout:g} s",
+            hint="it applies the config when it is done: `standup status` then shows it",
+        )
+    # The daemon starts a reload only before its client's deadline: this one never will.
+    raise ControlError(
+        f"standup was busy for {timeout:g} s and did not reload; nothing was done",
+        hint="the daemon may be stuck; see `journalctl --user -u standup`",
+    )
+
+
+def _reload_status(path: Path | None, pid: object) -> dict[str, Any]:
+    """The status while a reload is under way; the daemon that took the reload must answer."""
+    try:
+        status = request("status", path=path)
+    except DaemonNotRunning:
+        raise ControlError("standup stopped before its reload was done") from None
+    except ControlError as error:
+        raise ReloadUnfinished(f"standup did not say how its reload ended: {error}") from None
+    if status.get("pid") != pid:
+        raise ReloadUnfinished(
+            "standup restarted before its reload was done",
+            hint="it read the config as it started: `standup status` shows how that went",
+        )
+    return status
 
 
 def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:

@@ -1,11 +1,20 @@
 """The daemon's side of the control socket: each command becomes a core event on the worker.
 
 The notification buttons and these commands feed the same core events: one code path.
+
+The server serves one request at a time, so `reload` holds it no longer than a `status` may
+(RELOAD_REPLY_WAIT). One that ends in time answers {"reload_id", "message", "status"}, or an
+error (code bad_config for a refused file). A longer one (a config near the 16 MiB cap) goes
+on, answered {"reload_id": N, "under_way": true, "pid": ...}; its end then shows in every
+status as `last_reload`, which the client polls.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from standup import core
 from standup.control import deadline as control_deadline
-from standup.control.protocol import RequestError
+from standup.control.protocol import BAD_CONFIG, EXPIRED, FAILED, RequestError
 from standup.control.server import ControlServer
 from standup.errors import ConfigError
 from standup.exercises.progression import RATINGS
@@ -22,12 +31,13 @@ from standup.exercises.progression import RATINGS
 log = logging.getLogger("standup")
 T = TypeVar("T")
 
-COMMAND_WAIT = 5.0  # seconds a command waits for the worker (a reload: as long as its client)
+COMMAND_WAIT = 5.0  # seconds a command waits for the worker
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
+RELOAD_REPLY_WAIT = STATUS_WAIT  # seconds a reload waits before it is answered "under way"
 COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
 _MAX_SECONDS = 366 * 86400
-_READY_TIMEOUT = 10.0
 _ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}, "done": {"rating"}}
+_MAX_RELOAD_MESSAGE = 2000  # characters of a reload's message kept for every status
 
 
 _FROM_CLI = "from the command line"
@@ -53,10 +63,55 @@ class CommandTarget(Protocol):
     def reload(self) -> str: ...
 
 
+class Reloads:
+    """The reloads asked for over the socket, numbered in order, and the last one to start or
+    end (`last_reload` in the status). The worker writes it, the control thread reads it.
+
+    The worker runs them in order, so a status showing a later id than a client's own says
+    that its reload has ended, and what the config in force came from."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self._last: dict[str, Any] | None = None  # replaced whole, never changed
+
+    def new_id(self) -> int:
+        with self._lock:
+            self._count += 1
+            return self._count
+
+    def start(self, reload_id: int, deadline: float) -> bool:
+        """Mark it running unless its client has given up (time.monotonic() past deadline).
+        Checked under the lock a status reads with: a client that saw it not started by its
+        deadline has seen that it never will."""
+        with self._lock:
+            if time.monotonic() >= deadline:
+                return False
+            self._last = {"id": reload_id, "state": "running", "message": "", "code": None}
+            return True
+
+    def end(self, reload_id: int, message: str, code: str | None = None) -> None:
+        """Its outcome: done (code None) or failed, with why."""
+        if len(message) > _MAX_RELOAD_MESSAGE:  # a huge bad value quoted whole, in every status
+            message = message[: _MAX_RELOAD_MESSAGE - 1] + "\u2026"
+        state = "done" if code is None else "failed"
+        with self._lock:
+            self._last = {"id": reload_id, "state": state, "message": message, "code": code}
+
+    def last(self) -> dict[str, Any] | None:
+        with self._lock:
+            return self._last
+
+    def running(self) -> bool:
+        last = self.last()
+        return last is not None and last["state"] == "running"
+
+
 class CommandHandler:
     def __init__(self, daemon: CommandTarget) -> None:
         self._daemon = daemon
         self._server: ControlServer | None = None
+        self.reloads = Reloads()
 
     def start_server(self, path: Path) -> None:
         self._server = ControlServer(path, self.handle, COMMANDS)
@@ -73,7 +128,9 @@ class CommandHandler:
         ticket = control_deadline.current()  # the client's deadline, and whether it hung up
         # The socket listens from the start (it guards against a second daemon), but commands
         # wait until the saved state is restored, or they would see and change a stale one.
-        if not daemon.ready.wait(min(_READY_TIMEOUT, ticket.remaining())):
+        # Not past COMMAND_WAIT, however long the client waits (a reload's, minutes): the
+        # server serves one request at a time.
+        if not daemon.ready.wait(min(COMMAND_WAIT, ticket.remaining())):
             raise RequestError("standup is still starting; try again", code="failed")
         # An answer is given now, though the worker may get to it a moment later.
         asked_at = daemon.clock()
@@ -86,7 +143,8 @@ class CommandHandler:
         except TimeoutError:
             # A command that has not started is called off for good: its client gives up now.
             done = "was not done" if ticket.abandon() else "is under way"
-            raise RequestError(f"standup is busy; `{cmd}` {done}", code="failed") from None
+            busy = "busy reloading its config" if self.reloads.running() else "busy"
+            raise RequestError(f"standup is {busy}; `{cmd}` {done}", code="failed") from None
 
     def _dispatch(
         self, cmd: str, args: dict[str, Any], ticket: control_deadline.Ticket, asked_at: datetime
@@ -95,26 +153,18 @@ class CommandHandler:
 
         def call(fn: Callable[..., Any], *fn_args: Any, wait: float = COMMAND_WAIT) -> Any:
             # On the worker, the ticket runs fn only while the client still waits for it.
+            # The server waits with us: behind a long reload, not for long.
+            if self.reloads.running():
+                wait = min(wait, STATUS_WAIT)
             wait = min(wait, ticket.remaining())
             return daemon.call(ticket.run, fn, *fn_args, timeout=wait)
 
         if cmd == "status":
-            try:
-                return call(daemon.status, wait=STATUS_WAIT)
-            except TimeoutError:
-                # The worker is held up (a notification server that does not answer): the
-                # state as of the last step, rather than no answer.
-                if daemon.last_status is None:
-                    raise
-                return {**daemon.last_status, "stale": True}
+            # The reload as it stood before this status: one seen ended came before it.
+            last_reload = self.reloads.last()
+            return {**self._status(call, last_reload), "last_reload": last_reload}
         if cmd == "reload":
-            try:
-                # As long as its client waits: a config near the size cap takes seconds. The
-                # status comes from the same turn of the worker, not from behind the next
-                # reload (the file watcher's, after a `config set`).
-                return call(self._reload, wait=ticket.remaining())
-            except ConfigError as error:
-                raise RequestError(f"config not reloaded: {error}", code="bad_config") from None
+            return self._reload(ticket)
         rating = args.get("rating")
         if cmd == "done" and rating is not None:
             if rating not in RATINGS:
@@ -125,11 +175,63 @@ class CommandHandler:
             rejections = call(daemon.feed, self._event_maker(cmd, args, asked_at), source)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
-        return call(daemon.status)
+        return self._with_reload(call(daemon.status))
 
-    def _reload(self) -> dict[str, Any]:
-        """Worker thread: reload, and the status right after it."""
-        return {"message": self._daemon.reload(), "status": self._daemon.status()}
+    def _status(
+        self, call: Callable[..., Any], last_reload: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        daemon = self._daemon
+        reloading = last_reload is not None and last_reload["state"] == "running"
+        if daemon.last_status is not None and reloading:
+            # The worker cannot answer before the reload ends: the last known state at once,
+            # or each look of a client waiting for that end would hold the socket.
+            return {**daemon.last_status, "stale": True}
+        try:
+            return call(daemon.status, wait=STATUS_WAIT)
+        except TimeoutError:
+            # The worker is held up (a notification server that does not answer): the
+            # state as of the last step, rather than no answer.
+            if daemon.last_status is None:
+                raise
+            return {**daemon.last_status, "stale": True}
+
+    def _with_reload(self, info: dict[str, Any]) -> dict[str, Any]:
+        return {**info, "last_reload": self.reloads.last()}
+
+    def _reload(self, ticket: control_deadline.Ticket) -> dict[str, Any]:
+        """Control thread: a reload that ends within RELOAD_REPLY_WAIT is answered with its
+        outcome; a longer one goes on, its client is told so, and the socket serves the others
+        meanwhile (a status sent behind it waits no longer than for a held-up worker)."""
+        reload_id = self.reloads.new_id()
+        wait = min(RELOAD_REPLY_WAIT, ticket.remaining())
+        try:
+            result = self._daemon.call(self._run_reload, reload_id, ticket.deadline, timeout=wait)
+        except TimeoutError:
+            return {"reload_id": reload_id, "under_way": True, "pid": os.getpid()}
+        return {"reload_id": reload_id, **result}
+
+    def _run_reload(self, reload_id: int, deadline: float) -> dict[str, Any]:
+        """Worker thread: reload unless the client has given up, and note the outcome for
+        `status` whether or not anyone still waits on this call. The status comes from the
+        same turn of the worker, not from behind the next reload (the file watcher's, after
+        a `config set`)."""
+        if not self.reloads.start(reload_id, deadline):
+            reason = "the client gave up waiting before standup got to it; nothing was done"
+            self.reloads.end(reload_id, f"config not reloaded: {reason}", EXPIRED)
+            raise control_deadline.Abandoned(reason)
+        try:
+            message = self._daemon.reload()
+        except ConfigError as error:
+            text = f"config not reloaded: {error}"
+            self.reloads.end(reload_id, text, BAD_CONFIG)
+            raise RequestError(text, code=BAD_CONFIG) from None
+        except Exception as error:
+            log.exception("reload failed")
+            text = f"reload failed: {error}"
+            self.reloads.end(reload_id, text, FAILED)
+            raise RequestError(text, code=FAILED) from None
+        self.reloads.end(reload_id, message)
+        return {"message": message, "status": self._with_reload(self._daemon.status())}
 
     def _event_maker(
         self, cmd: str, args: dict[str, Any], asked_at: datetime
