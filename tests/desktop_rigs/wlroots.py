@@ -547,7 +547,9 @@ def parts(acc, out, labels, in_actions=False):
         elif role == Atspi.Role.LABEL and not in_actions and child.get_name():
             labels.append(child.get_name())
         else:
-            parts(child, out, labels, in_actions or role == Atspi.Role.SCROLL_PANE)
+            # The action buttons sit in a scroll pane (0.7, 0.11) or a table (0.12).
+            inner = role in (Atspi.Role.SCROLL_PANE, Atspi.Role.TABLE)
+            parts(child, out, labels, in_actions or inner)
 
 def notifications(acc, out, window):
     for i in range(acc.get_child_count()):
@@ -674,14 +676,21 @@ class SwayncRig(_WlrootsRig):
         """The notifications on screen, in swaync's order (newest first), from AT-SPI."""
         if not self.server_running():
             return []
+        # A bubble replaced mid-walk (a countdown, once a second) takes its widgets along (the
+        # walk meets objects that are gone), or shows its new buttons before their names: look
+        # again.
         for _attempt in range(3):
             out = self._atspi("list")
-            # A bubble replaced mid-walk (a countdown, once a second) takes its widgets along.
-            if out.returncode == 0 or "does not exist" not in out.stderr:
+            if out.returncode != 0:
+                if "does not exist" in out.stderr or "No such interface" in out.stderr:
+                    continue
                 break
+            listed: list[dict[str, Any]] = json.loads(out.stdout)
+            if all(all(item["actions"]) for item in listed):
+                return listed
         if out.returncode != 0:
             raise RigError(f"AT-SPI listing failed: {out.stderr.strip()}")
-        return json.loads(out.stdout)
+        return listed
 
     def bubbles(self) -> list[Bubble]:
         shown = self.shown()
