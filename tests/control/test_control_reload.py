@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_control_deadline import SlowDaemon, sock_path  # noqa: F401 (a fixture)
 
-from standup.control.client import request
+from standup.control.client import exchange, request
 from standup.daemon import commands
 from standup.daemon.commands import CommandHandler
 
@@ -58,7 +58,7 @@ def test_a_long_reload_is_answered_under_way_and_its_end_shows_in_the_status(
     sock_path: Path,  # noqa: F811
 ) -> None:
     asked = time.monotonic()
-    reply = request("reload", path=sock_path, timeout=30)
+    reply = exchange("reload", path=sock_path, timeout=30)
     assert time.monotonic() - asked < REPLY_WAIT + 0.5
     assert reply["under_way"] is True and reply["reload_id"] == 1
     asked = time.monotonic()
@@ -89,7 +89,7 @@ def test_a_reload_its_client_gave_up_on_never_starts(
     daemon.hold.clear()  # the worker is stuck (a notification server that does not answer)
     daemon.finish.set()
     client_wait = REPLY_WAIT + 0.5
-    reply = request("reload", path=sock_path, timeout=client_wait)
+    reply = exchange("reload", path=sock_path, timeout=client_wait)
     assert reply["under_way"] is True
     time.sleep(client_wait)  # past the client's deadline
     daemon.hold.set()

@@ -112,13 +112,6 @@ def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     return request(cmd, args)
 
 
-def _reload() -> dict[str, Any]:
-    """Reload and wait for its end, however long a large config takes (RELOAD_WAIT at most)."""
-    from standup.control.client import reload
-
-    return reload()
-
-
 def request_status() -> dict[str, Any]:
     """The daemon's status; DaemonNotRunning when there is none."""
     return _request("status")
@@ -188,10 +181,8 @@ def _cmd_simple(args: argparse.Namespace) -> int:
         return guide(_request, sys.stdout)
     rating = getattr(args, "rating", None)
     try:
-        if args.control_command == "reload":
-            result = _reload()
-        else:
-            result = _request(args.control_command, {"rating": rating} if rating else None)
+        # A reload is followed to its end, however long a large config takes (RELOAD_WAIT).
+        result = _request(args.control_command, {"rating": rating} if rating else None)
     except StandupError as error:
         if getattr(error, "code", "") == "bad_config":
             raise ConfigError(str(error), hint="`standup config check` shows it again") from None

@@ -58,7 +58,20 @@ def request(
     timeout: float | None = None,
 ) -> dict[str, Any]:
     """Send one command to the running daemon and return its result; `timeout` None: the
-    command's own wait (WAIT, or RELOAD_WAIT for a reload)."""
+    command's own wait (WAIT, or RELOAD_WAIT for a reload, followed to its end: `reload`)."""
+    if cmd == "reload":
+        return reload(path, timeout=timeout)
+    return exchange(cmd, args, path=path, timeout=timeout)
+
+
+def exchange(
+    cmd: str,
+    args: dict[str, Any] | None = None,
+    *,
+    path: Path | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """One request and its reply, as the protocol has them (a reload may answer "under way")."""
     if timeout is None:
         timeout = RELOAD_WAIT if cmd == "reload" else WAIT
     path = Path(path) if path is not None else paths.control_socket()
@@ -118,7 +131,7 @@ def reload(path: Path | None = None, *, timeout: float | None = None) -> dict[st
     if timeout is None:
         timeout = RELOAD_WAIT
     deadline = time.monotonic() + timeout
-    result = request("reload", path=path, timeout=timeout)
+    result = exchange("reload", path=path, timeout=timeout)
     if not result.get("under_way"):
         return result
     reload_id, pid = result.get("reload_id"), result.get("pid")
