@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from standup.config.settings import LoadedConfig, Settings, load_config
 from standup.errors import ConfigError
 
+# The fuzzers run in the full suite (CI), bounded there; the fast lane leaves them out.
+pytestmark = pytest.mark.slow
+
 TABLES = {
     name: sorted(field.annotation.model_fields) for name, field in Settings.model_fields.items()
 }

@@ -22,6 +22,9 @@ from standup.control.protocol import ERROR_CODES, MAX_LINE, RequestError, decode
 from standup.control.server import ControlServer
 from standup.daemon.commands import COMMANDS
 
+# The fuzzers run in the full suite (CI), bounded there; the fast lane leaves them out.
+pytestmark = pytest.mark.slow
+
 EXCHANGE_LIMIT = 3.0  # seconds for one exchange; the idle timeout below is 1 s
 FUZZ = settings(
     max_examples=100,
@@ -114,7 +117,6 @@ def test_requests_with_wrong_types(server: ControlServer, objects: list, partial
     assert answers_ping(server.path)
 
 
-@pytest.mark.slow  # each example waits out the 1 s idle timeout
 @settings(FUZZ, max_examples=4)  # each one waits out the 1 s idle timeout
 @given(payloads=st.lists(st.binary(max_size=512), min_size=1, max_size=30))
 def test_partial_lines_then_silence_are_dropped(server: ControlServer, payloads: list) -> None:

@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import gvdb
 from standup.busy import dconf as busy_dconf
 
+# The fuzzers run in the full suite (CI), bounded there; the fast lane leaves them out.
+pytestmark = pytest.mark.slow
+
 KEY = gvdb.KEY
 LOOKUP_LIMIT = 0.5  # seconds; the reader's budget keeps the worst built file near 0.2 s
 FUZZ = settings(

@@ -27,6 +27,9 @@ from standup.idle.wayland_wire import (
     unpack_args,
 )
 
+# The fuzzers run in the full suite (CI), bounded there; the fast lane leaves them out.
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=150,
     deadline=None,  # bounded by HANDSHAKE below instead: socket timing is noisy in CI
