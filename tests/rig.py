@@ -448,6 +448,14 @@ def start_standup(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return proc
 
 
+def remind_and_start(rig: Rig, env: dict[str, str]) -> None:
+    """`standup now`, then Start pressed on its bubble: a timed hold begins to count down."""
+    subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
+                   capture_output=True, timeout=30)  # fmt: skip
+    wait_until(lambda: rig.displayed_count() == 1, timeout=5)
+    rig.press("start")
+
+
 def stop_standup(proc: subprocess.Popen[str]) -> tuple[int, str]:
     """SIGTERM, then the exit code and what it logged."""
     if proc.poll() is None:

@@ -93,7 +93,7 @@ def descendants(pid: int | None = None) -> dict[int, str]:
     return found
 
 
-def _reap() -> None:
+def reap() -> None:
     """Collect the exit status of children that ended (ours, or orphans we adopted)."""
     while True:
         try:
@@ -114,11 +114,11 @@ def end_descendants(grace: float = 3.0) -> dict[int, str]:
                 os.kill(pid, sig)
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
-            _reap()
+            reap()
             if not descendants():
                 return left
             time.sleep(0.05)
-    _reap()
+    reap()
     return left
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from user_manager import JOURNALD, SYSTEMD
 
 from rig import RigError, wait_until
+from sweep import reap  # as PID 1, every orphan of the namespace is ours to collect
 
 
 def main(settings: dict[str, Any]) -> None:
@@ -123,20 +124,9 @@ def main(settings: dict[str, Any]) -> None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(p.poll() is None for p in children):
-            _reap()
+            reap()
             time.sleep(0.05)
         _remove_cgroups(top)
-
-
-def _reap() -> None:
-    """As PID 1, collect every orphan of the namespace."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def _serve_until_stdin_closes() -> None:
@@ -144,7 +134,7 @@ def _serve_until_stdin_closes() -> None:
         ready, _, _ = select.select([sys.stdin], [], [], 0.5)
         if ready and not sys.stdin.readline():
             return
-        _reap()
+        reap()
 
 
 def _remove_cgroups(top: Path) -> None:

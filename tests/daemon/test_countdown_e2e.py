@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from standup.history.store import Store
 from rig import (
     QUICK_HOLD_CONFIG,
     Rig,
+    remind_and_start,
     standup_env,
     standup_status as try_status,
     start_standup,
@@ -72,10 +72,7 @@ def test_start_on_a_real_bubble_counts_down_in_place_and_records_done(
     monitor = NotifyCalls(env, tmp_path / "monitor.log")
     proc = start_standup(env)
     try:
-        subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
-                       capture_output=True, timeout=30)  # fmt: skip
-        wait_until(lambda: rig.displayed_count() == 1, timeout=5)
-        rig.press("start")
+        remind_and_start(rig, env)
         # The menu dunst offered names the bubble's id: "... [ID,start]".
         menu = wait_until(lambda: rig.menu_log.exists() and rig.menu_log.read_text(), 5)
         bubble = int(re.search(r"\[(\d+),start\]", menu).group(1))
@@ -116,10 +113,7 @@ def test_a_server_killed_mid_countdown_ends_it_with_one_line(
     (xdg_dirs.config_home / "standup" / "config.toml").write_text(LONG_HOLD_CONFIG)
     proc = start_standup(env)
     try:
-        subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
-                       capture_output=True, timeout=30)  # fmt: skip
-        wait_until(lambda: rig.displayed_count() == 1, timeout=5)
-        rig.press("start")
+        remind_and_start(rig, env)
         wait_until(lambda: (try_status(env) or {}).get("countdown"), timeout=5)
         rig.stop_dunst()
 

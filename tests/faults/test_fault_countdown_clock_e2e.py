@@ -7,8 +7,6 @@ of real time, whichever way the clock moved, and be recorded as done once.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ from standup.history.store import Store
 from rig import (
     QUICK_HOLD_CONFIG,
     Rig,
+    remind_and_start,
     standup_env,
     standup_status as try_status,
     start_standup,
@@ -56,10 +55,7 @@ def test_a_clock_step_mid_hold_neither_freezes_nor_finishes_the_countdown(
     offset.write_text("0")
     proc = start_standup({**env, "LD_PRELOAD": str(shim), "CLOCKSHIFT_FILE": str(offset)})
     try:
-        subprocess.run([sys.executable, "-m", "standup", "now"], env=env, check=True,
-                       capture_output=True, timeout=30)  # fmt: skip
-        wait_until(lambda: rig.displayed_count() == 1, timeout=5)
-        rig.press("start")
+        remind_and_start(rig, env)
         wait_until(lambda: (try_status(env) or {}).get("countdown"), timeout=5)
         started = time.monotonic()
         time.sleep(STEP_AFTER)
