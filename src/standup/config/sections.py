@@ -16,17 +16,20 @@ from dataclasses import dataclass
 Key = tuple[str, ...]
 
 _SIMPLE = r"[^\"'#\[\]{}\n]"  # no quote, comment, bracket or line end
-_BASIC = r"(?!\"\"\")\"(?:[^\"\\\n]++|\\.)*+\"(?!\")"  # one-line "...", not the start of """
+# No possessive quantifiers or atomic groups: Python 3.11 before 3.11.5 (Debian 12's 3.11.2)
+# matches some of them wrongly. Each repeat below meets a character that ends it or a
+# single-character choice, so a failed match gives back in linear time all the same.
+_BASIC = r"(?!\"\"\")\"(?:[^\"\\\n]|\\.)*\"(?!\")"  # one-line "...", not the start of """
 _TOKEN = re.compile(
     rf"""
-      (?P<line>{_SIMPLE}*+(?:{_BASIC}{_SIMPLE}*+)*+(?:\#[^\n]*+)?\n)  # a whole plain line
-    | (?P<plain>{_SIMPLE}++)
-    | (?P<comment>\#[^\n]*+)
+      (?P<line>{_SIMPLE}*(?:{_BASIC}{_SIMPLE}*)*(?:\#[^\n]*)?\n)  # a whole plain line
+    | (?P<plain>{_SIMPLE}+)
+    | (?P<comment>\#[^\n]*)
     | (?P<newline>\n)
-    | (?P<mlbasic>\"\"\"(?:[^"\\]++|\\[\s\S]|"{{1,2}}+(?!"))*+"{{0,2}}\"\"\")
-    | (?P<mlliteral>'''(?:[^']++|'{{1,2}}+(?!'))*+'{{0,2}}''')
+    | (?P<mlbasic>\"\"\"(?:[^"\\]|\\[\s\S]|"{{1,2}}(?!"))*"{{0,2}}\"\"\")
+    | (?P<mlliteral>'''(?:[^']|'{{1,2}}(?!'))*'{{0,2}}''')
     | (?P<basic>{_BASIC})
-    | (?P<literal>'[^'\n]*+')
+    | (?P<literal>'[^'\n]*')
     | (?P<open>[\[{{])
     | (?P<close>[\]}}])
     """,
