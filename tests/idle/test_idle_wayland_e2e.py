@@ -86,6 +86,21 @@ def context_switches(thread_id: int) -> int:
     return sum(int(line.split()[1]) for line in text.splitlines() if "ctxt_switches" in line)
 
 
+def settled_switches(thread_id: int) -> int:
+    """The reader's switch count once it is back asleep in recv(): the callback that woke us
+    runs on the reader, which still has to return to its loop after we see the event."""
+    last = context_switches(thread_id)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        state = Path(f"/proc/self/task/{thread_id}/stat").read_text().rpartition(")")[2].split()[0]
+        now = context_switches(thread_id)
+        if state == "S" and now == last:
+            return now
+        last = now
+    raise AssertionError(f"the reader thread did not settle (state {state}, {now} switches)")
+
+
 def test_idle_after_the_timeout_and_back_at_once_on_a_key(sway: SwaySession, socket_path: str):
     press_a_key(sway)  # earlier tests' idle state must not leak into this one
     began = time.monotonic()
@@ -102,7 +117,7 @@ def test_idle_after_the_timeout_and_back_at_once_on_a_key(sway: SwaySession, soc
 
         # Waiting while idle: the reader thread stays blocked, no wake-up at all.
         assert source.thread_id is not None
-        wakeups, switches = source.wakeups, context_switches(source.thread_id)
+        wakeups, switches = source.wakeups, settled_switches(source.thread_id)
         with pytest.raises(queue.Empty):
             woken.get(timeout=1.5)
         assert (source.wakeups, context_switches(source.thread_id)) == (wakeups, switches)
