@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings, strategies as st
 
 from standup.core import (
+    TABLE,
     Dismissed,
     Done,
     Hours,
@@ -91,6 +92,8 @@ def test_never_two_reminders_for_one_stretch(policy: Policy, events) -> None:
         before = state
         result = step(state, event, policy)
         state = result.state
+        # Where the table says that event may lead from that phase (hours: always).
+        assert state.phase in TABLE[before.phase][type(event)].to
         new = [e for e in result.effects if isinstance(e, Notify) and e.new]
         assert len(new) <= 1
         if new and not isinstance(event, RemindNow):

@@ -1,7 +1,18 @@
 """The pure core: (state, event, policy) -> (state, effects). No I/O, no clock, no threads."""
 
+from standup.core.due import (
+    Pending,
+    active_again,
+    answerable,
+    due_at,
+    label,
+    next_wakeup,
+    pending,
+    reminder_at,
+    snoozes_left,
+)
 from standup.core.hours import DAYS, Hours, Window, parse_window
-from standup.core.machine import due_at, initial, next_wakeup, snoozes_left, step
+from standup.core.machine import TABLE, initial, step
 from standup.core.model import (
     Activity,
     ClockStepped,
@@ -31,6 +42,7 @@ from standup.core.serial import state_from_dict, state_to_dict
 
 __all__ = [
     "DAYS",
+    "TABLE",
     "Activity",
     "ClockStepped",
     "Dismissed",
@@ -41,6 +53,7 @@ __all__ = [
     "Hours",
     "Notify",
     "Pause",
+    "Pending",
     "Phase",
     "Policy",
     "Record",
@@ -56,10 +69,15 @@ __all__ = [
     "Transition",
     "Window",
     "Withdraw",
+    "active_again",
+    "answerable",
     "due_at",
     "initial",
+    "label",
     "next_wakeup",
     "parse_window",
+    "pending",
+    "reminder_at",
     "snoozes_left",
     "state_from_dict",
     "state_to_dict",

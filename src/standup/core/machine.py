@@ -4,9 +4,19 @@ Theory of operation
 -------------------
 Phases: SITTING (counting), REMINDING (a reminder shows and waits for an answer), AWAY (the
 user left: idle for a natural break, locked, or asleep), OFF_HOURS (outside working hours) and
-PAUSED (silenced by the user). Events carry the time they happened; `step(state, event,
-policy)` returns the next state and the effects the shell must carry out. The shell wakes the
-core at `next_wakeup(state, policy)` with a Tick, and samples activity on its own cadence.
+PAUSED (silenced by the user).
+
+Sub-states that matter, read from the state's fields by `due.pending`:
+- in SITTING, the reminder may be POSTPONED (snoozed before it came: `snoozed_until`, no
+  snooze used) or SNOOZED (shown, then snoozed: `snoozes` > 0, back at `snoozed_until`);
+- in SITTING or REMINDING it may be HELD (`held_at`): due while the user is busy (a call,
+  do-not-disturb), looked at again every `busy_recheck`, shown when they are free;
+- at the desk, idle may be INHIBITED (`inhibited_at`: a video plays): a quiet user is still
+  sitting, and a break counts from the end of the inhibition, not from the last input.
+
+Events carry the time they happened; `step(state, event, policy)` returns the next state and
+the effects the shell must carry out. The shell wakes the core at `next_wakeup(state, policy)`
+with a Tick, and samples activity on its own cadence (or is told of changes).
 
 The rules everything else follows from:
 1. A reminder is due `sit` after the stretch started, or at `snoozed_until` when snoozed.
@@ -20,15 +30,18 @@ The rules everything else follows from:
    the user is back. A pause overrides all of this until it ends.
 4. Time only counts forward. A clock reading earlier than a stored timestamp pulls that
    timestamp back to it, so a clock going backwards can delay but never bunch reminders.
+
+Every event first clamps the stored times (rule 4) and follows the working hours (rule 3:
+`follow_hours` may move the phase to or from OFF_HOURS); then TABLE[phase][event] runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from standup.core import stretch
+from standup.core.due import AT_DESK
 from standup.core.model import (
     Activity,
     Answer,
@@ -52,344 +65,161 @@ from standup.core.model import (
     Tick,
     Transition,
 )
+from standup.core.rules import (
+    Rule,
+    after_sleep,
+    back_from_a_break,
+    clock_stepped,
+    come_back_when_active,
+    done,
+    end_pause_when_due,
+    ignore,
+    leave_when_away,
+    pause,
+    refuse,
+    remind_again_when_due,
+    remind_now,
+    remind_when_due,
+    restart,
+    restart_paused,
+    resume,
+    sit_down_and_remind,
+    skip,
+    snooze,
+)
 
-Rule = Callable[[State, Event, Policy], Transition]
-snoozes_left = stretch.snoozes_left
-_AT_DESK = stretch.AT_DESK
-# The furthest a pause or snoozes may push the next reminder: one far-future pause must not
-# disable the daemon (or overflow the scheduler's dates), nor may snoozes stack without end.
-MAX_POSTPONE = timedelta(days=366)
-_TOO_FAR = Reject("standup postpones a reminder by a year at most")
+SITTING, REMINDING, AWAY = Phase.SITTING, Phase.REMINDING, Phase.AWAY
+OFF_HOURS, PAUSED = Phase.OFF_HOURS, Phase.PAUSED
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What an event does in one phase: the rule, and the phases it may lead to."""
+
+    rule: Rule
+    to: frozenset[Phase]
+
+
+def _(rule: Rule, *to: Phase) -> Cell:
+    return Cell(rule, frozenset(to))
+
+
+_NOT_PAUSED = refuse("not paused")
+_RESUME_FIRST = refuse("paused: run `standup resume` first")
+_AWAY = refuse("nothing to answer: away")
+_OFF = refuse("nothing to answer: outside working hours")
+_OVERTAKEN = Reject("the reminder was answered already, a moment before; nothing more recorded")
+# A new stretch starts in SITTING, or in OFF_HOURS when the hours ended that very moment.
+_NEW = (SITTING, OFF_HOURS)
+
+# Every (phase, event): its rule and where it may lead. Read down a phase for what can
+# happen there; `ignore` cells are no-ops on purpose, their comment says why.
+TABLE: dict[Phase, dict[type[Event], Cell]] = {
+    SITTING: {
+        Tick: _(remind_when_due, SITTING, REMINDING),  # due: show it, or hold it while busy
+        Activity: _(leave_when_away, SITTING, AWAY),
+        Slept: _(after_sleep, SITTING, *_NEW),
+        Snooze: _(snooze, SITTING),  # snoozed, or postponed before it came
+        Done: _(done, *_NEW),  # answered, or a break taken unasked
+        Skip: _(skip, *_NEW),
+        Dismissed: _(ignore, SITTING),  # no bubble is up: a late close of one withdrawn
+        RemindNow: _(remind_now, REMINDING),
+        Pause: _(pause, SITTING, PAUSED),
+        Resume: _(_NOT_PAUSED, SITTING),
+        Started: _(restart, SITTING, *_NEW),
+        ClockStepped: _(clock_stepped, SITTING),
+    },
+    REMINDING: {
+        Tick: _(remind_again_when_due, REMINDING),  # unanswered: shown again, or held
+        Activity: _(leave_when_away, REMINDING, AWAY),  # leaving withdraws it
+        Slept: _(after_sleep, REMINDING, *_NEW),
+        Snooze: _(snooze, REMINDING, SITTING),  # refused when no snoozes are left
+        Done: _(done, *_NEW),
+        Skip: _(skip, *_NEW),
+        Dismissed: _(ignore, REMINDING),  # closing the bubble is no answer: it comes back
+        RemindNow: _(remind_now, REMINDING),  # shown again, with the next exercise
+        Pause: _(pause, REMINDING, PAUSED),
+        Resume: _(_NOT_PAUSED, REMINDING),
+        Started: _(restart, REMINDING, *_NEW),  # the bubble died with the old process
+        ClockStepped: _(clock_stepped, REMINDING),
+    },
+    AWAY: {
+        Tick: _(ignore, AWAY),  # nothing is due while away (an hours change is followed first)
+        Activity: _(come_back_when_active, AWAY, *_NEW),
+        Slept: _(after_sleep, AWAY, *_NEW),
+        Snooze: _(_AWAY, AWAY),
+        Done: _(back_from_a_break, *_NEW),  # "I just took a break": count from now
+        Skip: _(_AWAY, AWAY),
+        Dismissed: _(ignore, AWAY),  # the bubble withdrawn on leaving, closing late
+        RemindNow: _(sit_down_and_remind, REMINDING),
+        Pause: _(pause, AWAY, PAUSED),
+        Resume: _(_NOT_PAUSED, AWAY),
+        Started: _(restart, AWAY, *_NEW),
+        ClockStepped: _(clock_stepped, AWAY),
+    },
+    OFF_HOURS: {
+        Tick: _(ignore, OFF_HOURS),  # the hours beginning is followed before any rule
+        Activity: _(ignore, OFF_HOURS),  # nothing counts outside the hours
+        Slept: _(ignore, OFF_HOURS),
+        Snooze: _(_OFF, OFF_HOURS),
+        Done: _(_OFF, OFF_HOURS),
+        Skip: _(_OFF, OFF_HOURS),
+        Dismissed: _(ignore, OFF_HOURS),  # the bubble withdrawn at the end of the hours
+        # A reminder now would be withdrawn by the very next event, and could not be answered.
+        RemindNow: _(refuse("outside working hours: no reminders until they begin"), OFF_HOURS),
+        Pause: _(pause, OFF_HOURS, PAUSED),
+        Resume: _(_NOT_PAUSED, OFF_HOURS),
+        Started: _(restart, OFF_HOURS, *_NEW),
+        ClockStepped: _(clock_stepped, OFF_HOURS),
+    },
+    PAUSED: {
+        Tick: _(end_pause_when_due, PAUSED, *_NEW),
+        Activity: _(ignore, PAUSED),  # a pause overrides presence
+        Slept: _(ignore, PAUSED),  # and sleep: the pause ends when it said
+        Snooze: _(_RESUME_FIRST, PAUSED),
+        Done: _(_RESUME_FIRST, PAUSED),
+        Skip: _(_RESUME_FIRST, PAUSED),
+        Dismissed: _(ignore, PAUSED),  # the bubble withdrawn by the pause, closing late
+        RemindNow: _(_RESUME_FIRST, PAUSED),
+        Pause: _(pause, PAUSED),  # a new end, or none
+        Resume: _(resume, *_NEW),
+        Started: _(restart_paused, PAUSED, *_NEW),
+        ClockStepped: _(clock_stepped, PAUSED),
+    },
+}
 
 
 def initial(now: datetime) -> State:
-    return State(phase=Phase.SITTING, sitting_since=now)
-
-
-def due_at(state: State, policy: Policy) -> datetime:
-    """When the pending or next reminder is (or was) due."""
-    if state.snoozed_until is not None:
-        return state.snoozed_until
-    return state.sitting_since + policy.sit
-
-
-def next_wakeup(state: State, policy: Policy, now: datetime | None = None) -> datetime | None:
-    """When the shell must send the next Tick; None: nothing until an outside event.
-
-    Pass `now` (in local time): working hours are wall-clock hours, and only the current
-    reading knows the current UTC offset; a stored time may carry the offset from before a
-    change of the clocks."""
-    if state.phase is Phase.PAUSED:
-        return state.paused_until
-    wake: datetime | None = None
-    if state.held_at is not None:
-        wake = state.held_at + policy.busy_recheck
-    elif state.phase is Phase.SITTING:
-        wake = due_at(state, policy)
-    elif state.phase is Phase.REMINDING:
-        assert state.reminder_shown_at is not None
-        wake = state.reminder_shown_at + policy.remind_again
-    change = policy.hours.next_change(now if now is not None else stretch.reference(state))
-    if change is not None and (wake is None or change < wake):
-        return change
-    return wake
+    return State(phase=SITTING, sitting_since=now)
 
 
 def step(state: State, event: Event, policy: Policy) -> Transition:
+    """The next state and the effects, for one event. An event type the table does not know
+    is a programming error, and raises."""
     if not isinstance(event, ClockStepped):  # a step moves the stored times first, then clamps
         state = stretch.clamp_future(state, event.now)
-    before = stretch.follow_hours(state, event.now, policy)
+    before = follow_hours(state, event, policy)
     if isinstance(event, Answer) and stretch.overtaken(before.state, event):
         return Transition(before.state, (*before.effects, _OVERTAKEN))
-    rule = _RULES.get((before.state.phase, type(event)))
-    if rule is None:
-        return before  # explicit no-op: e.g. a Tick while nothing is due
-    after = rule(before.state, event, policy)
+    try:
+        cell = TABLE[before.state.phase][type(event)]
+    except KeyError:
+        raise TypeError(f"no rule for {type(event).__name__} in {before.state.phase}") from None
+    after = cell.rule(before.state, event, policy)
     return Transition(after.state, before.effects + after.effects)
 
 
-# ---- rules ------------------------------------------------------------------------------
-
-
-def _tick_sitting(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Tick)
-    if event.now < due_at(state, policy):
-        return Transition(state)
-    if event.busy:
-        return stretch.hold(state, event)
-    # A snoozed reminder coming back is the same reminder, with the same exercise.
-    return stretch.reminder(state, event.now, policy, new=state.snoozes == 0, record=True)
-
-
-def _tick_reminding(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Tick)
-    wake = next_wakeup(state, policy, event.now)
-    if wake is not None and event.now < wake:
-        return Transition(state)
-    if event.busy:
-        return stretch.hold(state, event)
-    return stretch.reminder(state, event.now, policy, new=False)
-
-
-def _tick_paused(state: State, event: Event, policy: Policy) -> Transition:
-    if state.paused_until is None or event.now < state.paused_until:
-        return Transition(state)
-    return _resume(state, event, policy)
-
-
-def _activity(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Activity)
-    quiet = max(event.idle, timedelta(0))
-    if event.inhibited and state.phase in _AT_DESK:
-        state = replace(state, inhibited_at=event.now)
-    elif state.inhibited_at is not None:
-        if quiet < event.now - state.inhibited_at:
-            state = replace(state, inhibited_at=None)  # input since: the inhibition is over
-        else:
-            quiet = event.now - state.inhibited_at  # no input since it ended: idle from then
-    away = event.locked or (quiet >= policy.natural_break and not event.inhibited)
-    if state.phase is Phase.AWAY:
-        if away:
-            return Transition(state)
-        # Back since the last input, which may be a while before this sample.
-        return Transition(stretch.new_stretch(max(state.sitting_since, event.now - quiet), policy))
-    if not away:
-        return Transition(state)
-    left_at = max(state.sitting_since, event.now - quiet)
-    reason = "locked" if event.locked else "idle"
-    effects = stretch.end_stretch(state, left_at, event.now, reason)
-    return Transition(State(phase=Phase.AWAY, sitting_since=left_at), effects)
-
-
-def _slept(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Slept)
-    went_to_sleep = event.now - event.duration
-    if event.duration >= policy.natural_break and policy.after_suspend == "reset":
-        effects: tuple[Effect, ...] = ()
-        if state.phase in _AT_DESK:
-            effects = stretch.end_stretch(state, went_to_sleep, event.now, "suspend")
-        return Transition(stretch.new_stretch(event.now, policy), effects)
-    # A short nap, or "continue": carry on as if the sleep had not happened.
-    return Transition(_shift(state, event.duration, pause_too=False))
-
-
-def _shift(state: State, delta: timedelta, *, pause_too: bool) -> State:
-    def move(t: datetime | None) -> datetime | None:
-        return None if t is None else t + delta
-
-    return replace(
-        state,
-        sitting_since=state.sitting_since + delta,
-        snoozed_until=move(state.snoozed_until),
-        reminder_shown_at=move(state.reminder_shown_at),
-        held_at=move(state.held_at),
-        paused_until=move(state.paused_until) if pause_too else state.paused_until,
-    )
-
-
-_OVERTAKEN = Reject("the reminder was answered already, a moment before; nothing more recorded")
-
-
-def _pending(state: State) -> bool:
-    """A reminder is showing, snoozed, or due and held: an answer answers it."""
-    return state.phase is Phase.REMINDING or state.snoozes > 0 or state.held_at is not None
-
-
-def _snooze(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Snooze)
-    if not _pending(state):
-        return _snooze_ahead(state, event, policy)
-    if stretch.snoozes_left(state, policy) == 0:
-        return Transition(state, (Reject(f"no snoozes left ({policy.max_snoozes} in a row)"),))
-    duration = event.duration if event.duration is not None else policy.snooze
-    if duration <= timedelta(0):
-        return Transition(state, (Reject("a snooze must be longer than zero"),))
-    if state.phase is Phase.REMINDING or state.held_at is not None:
-        # The pending reminder is due now; a snooze moves it to now + duration.
-        until = event.now + duration
-    else:
-        # Nothing showing yet: postpone the upcoming reminder by the duration.
-        until = max(due_at(state, policy), event.now) + duration
-    if until - event.now > MAX_POSTPONE:
-        return Transition(state, (_TOO_FAR,))
-    snoozed = replace(
-        state,
-        phase=Phase.SITTING,
-        snoozes=state.snoozes + 1,
-        snoozed_until=until,
-        reminder_shown_at=None,
-        held_at=None,
-    )
-    record = Record("snoozed", event.now, {"until": until.isoformat()})
-    return Transition(snoozed, (*stretch.withdraw_if_showing(state), record))
-
-
-def _snooze_ahead(state: State, event: Snooze, policy: Policy) -> Transition:
-    """No reminder yet: postpone the coming one. This answers nothing, so it does not use up
-    the snoozes a reminder may have (else the first reminder could come without one)."""
-    duration = event.duration if event.duration is not None else policy.snooze
-    if duration <= timedelta(0):
-        return Transition(state, (Reject("a snooze must be longer than zero"),))
-    until = max(due_at(state, policy), event.now) + duration
-    if until - event.now > MAX_POSTPONE:
-        return Transition(state, (_TOO_FAR,))
-    detail = {"until": until.isoformat(), "ahead": True}
-    return Transition(replace(state, snoozed_until=until), (Record("snoozed", event.now, detail),))
-
-
-def _answer(kind: str) -> Rule:
-    def rule(state: State, event: Event, policy: Policy) -> Transition:
-        # Away, the stretch already ended when the user left: nothing more was sat.
-        sat = stretch.sat_seconds(state, event.now) if state.phase in _AT_DESK else 0
-        if state.phase is Phase.AWAY:
-            return Transition(stretch.new_stretch(event.now, policy))  # the break is on record
-        if not _pending(state):
-            # Nothing to answer: "done" is a break taken unasked, "skip" restarts the count.
-            if kind == "done":
-                detail: dict[str, object] = {"sat_seconds": sat, "reason": "done"}
-                record = Record("natural_break", event.now, detail)
-            else:
-                record = Record(kind, event.now, {"sat_seconds": sat, "ahead": True})
-            return Transition(stretch.new_stretch(event.now, policy), (record,))
-        record = Record(kind, event.now, {"sat_seconds": sat})
-        if isinstance(event, Done) and event.rating is not None:
-            record.detail["rating"] = event.rating
-        return Transition(
-            stretch.new_stretch(event.now, policy), (*stretch.withdraw_if_showing(state), record)
-        )
-
-    return rule
-
-
-def _dismissed(state: State, event: Event, policy: Policy) -> Transition:
-    # Closing the bubble is not an answer: it comes back after remind_again.
-    return Transition(state)
-
-
-def _remind_now(state: State, event: Event, policy: Policy) -> Transition:
-    if state.phase is Phase.OFF_HOURS:
-        # A reminder now would be withdrawn by the very next event, and could not be answered.
-        return Transition(state, (Reject("outside working hours: no reminders until they begin"),))
-    if state.phase is Phase.AWAY:
-        state = State(phase=Phase.SITTING, sitting_since=event.now)
-    return stretch.reminder(state, event.now, policy, new=True)
-
-
-def _pause(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Pause)
-    if event.until is not None and event.until <= event.now:
-        return Transition(state, (Reject("the pause must end in the future"),))
-    if event.until is not None and event.until - event.now > MAX_POSTPONE:
-        return Transition(state, (_TOO_FAR,))
-    detail: dict[str, object] = {"until": event.until.isoformat() if event.until else None}
-    if state.phase in _AT_DESK:
-        detail["sat_seconds"] = stretch.sat_seconds(state, event.now)
-    paused = State(phase=Phase.PAUSED, sitting_since=event.now, paused_until=event.until)
-    return Transition(
-        paused, (*stretch.withdraw_if_showing(state), Record("paused", event.now, detail))
-    )
-
-
-def _resume(state: State, event: Event, policy: Policy) -> Transition:
-    return Transition(stretch.new_stretch(event.now, policy), (Record("resumed", event.now),))
-
-
-def _not_paused(state: State, event: Event, policy: Policy) -> Transition:
-    return Transition(state, (Reject("not paused"),))
-
-
-def _paused_reject(state: State, event: Event, policy: Policy) -> Transition:
-    return Transition(state, (Reject("paused: run `standup resume` first"),))
-
-
-def _nothing_pending(state: State, event: Event, policy: Policy) -> Transition:
-    label = "outside working hours" if state.phase is Phase.OFF_HOURS else "away"
-    return Transition(state, (Reject(f"nothing to answer: {label}"),))
-
-
-def _started(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, Started)
+def follow_hours(state: State, event: Event, policy: Policy) -> Transition:
+    """Enter or leave OFF_HOURS as the working hours say, before any rule; a pause overrides
+    the hours."""
     now = event.now
-    if state.phase is Phase.PAUSED:
-        if state.paused_until is not None and state.paused_until <= now:
-            return _resume(state, event, policy)
-        return Transition(state)
-    if event.last_seen is None:
-        return Transition(stretch.new_stretch(now, policy))  # first start, or nothing saved
-    if now - event.last_seen >= policy.natural_break:
-        # Down longer than a break: whatever the user was sitting through is over.
-        effects: tuple[Effect, ...] = ()
-        if state.phase in _AT_DESK:
-            effects = stretch.end_stretch(state, event.last_seen, now, "restart")[-1:]
-        return Transition(stretch.new_stretch(now, policy), effects)
-    if state.phase is Phase.REMINDING and state.held_at is None:
-        # The bubble died with the old process: show it again at once.
-        return stretch.reminder(state, now, policy, new=False)
+    active = policy.hours.active(now)
+    if state.phase is OFF_HOURS and active:
+        return Transition(stretch.new_stretch(now, policy))
+    if state.phase in (*AT_DESK, AWAY) and not active:
+        effects: tuple[Effect, ...] = stretch.withdraw_if_showing(state)
+        sat = stretch.sat_seconds(state, now)
+        if state.phase in AT_DESK and sat > 0:
+            effects = (*effects, Record("off_hours", now, {"sat_seconds": sat}))
+        return Transition(State(phase=OFF_HOURS, sitting_since=now), effects)
     return Transition(state)
-
-
-def _clock_stepped(state: State, event: Event, policy: Policy) -> Transition:
-    assert isinstance(event, ClockStepped)
-    return Transition(stretch.clamp_future(_shift(state, event.delta, pause_too=True), event.now))
-
-
-_RULES: dict[tuple[Phase, type[Event]], Rule] = {}
-
-
-def _table(phase: Phase, rules: dict[type[Event], Rule]) -> None:
-    for event_type, rule in rules.items():
-        _RULES[(phase, event_type)] = rule
-
-
-_EVERYWHERE: dict[type[Event], Rule] = {
-    Pause: _pause,
-    Started: _started,
-    ClockStepped: _clock_stepped,
-    RemindNow: _remind_now,
-}
-_AT_DESK_RULES: dict[type[Event], Rule] = {
-    **_EVERYWHERE,
-    Snooze: _snooze,
-    Done: _answer("done"),
-    Skip: _answer("skipped"),
-    Resume: _not_paused,
-    Activity: _activity,
-    Slept: _slept,
-}
-# Dismissed while SITTING: no bubble is showing, nothing to do (explicit no-op by absence).
-_table(Phase.SITTING, {**_AT_DESK_RULES, Tick: _tick_sitting})
-_table(Phase.REMINDING, {**_AT_DESK_RULES, Tick: _tick_reminding, Dismissed: _dismissed})
-_table(
-    Phase.AWAY,
-    {
-        **_EVERYWHERE,
-        Activity: _activity,
-        Slept: _slept,
-        Snooze: _nothing_pending,
-        Done: _answer("done"),  # "I just took a break": start counting now
-        Skip: _nothing_pending,
-        Resume: _not_paused,
-    },
-)
-_table(
-    Phase.OFF_HOURS,
-    {
-        **_EVERYWHERE,
-        Snooze: _nothing_pending,
-        Done: _nothing_pending,
-        Skip: _nothing_pending,
-        Resume: _not_paused,
-    },
-)
-_table(
-    Phase.PAUSED,
-    {
-        **_EVERYWHERE,
-        Tick: _tick_paused,
-        Resume: _resume,
-        RemindNow: _paused_reject,
-        Snooze: _paused_reject,
-        Done: _paused_reject,
-        Skip: _paused_reject,
-    },
-)

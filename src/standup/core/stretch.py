@@ -1,11 +1,12 @@
-"""What the rules of `machine` share: the stretch's times, showing and holding the reminder,
-and leaving for the working hours or a break. Pure like the rest of the core."""
+"""What the rules share: the stretch's times, showing and holding the reminder, and ending a
+stretch for a break. Pure like the rest of the core."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
 
+from standup.core.due import AT_DESK, snoozes_left
 from standup.core.model import (
     Answer,
     Effect,
@@ -20,12 +21,6 @@ from standup.core.model import (
     Withdraw,
 )
 
-AT_DESK = (Phase.SITTING, Phase.REMINDING)
-
-
-def snoozes_left(state: State, policy: Policy) -> int:
-    return max(0, policy.max_snoozes - state.snoozes)
-
 
 def overtaken(state: State, answer: Answer) -> bool:
     """Given before the stretch now running began: another answer (the countdown's Done, a
@@ -34,20 +29,19 @@ def overtaken(state: State, answer: Answer) -> bool:
     return state.phase in AT_DESK and asked is not None and asked < state.sitting_since
 
 
-def reference(state: State) -> datetime:
-    """The latest instant the state knows of: where to look for the next hours change."""
-    times = [state.sitting_since, state.reminder_shown_at, state.held_at]
-    return max(t for t in times if t is not None)
-
-
 def clamp_future(state: State, now: datetime) -> State:
     """Rule 4: stored past instants never lie in the future of the clock."""
-    changes: dict[str, datetime] = {}
-    for name in ("sitting_since", "reminder_shown_at", "held_at"):
-        value = getattr(state, name)
-        if value is not None and value > now:
-            changes[name] = now
-    return replace(state, **changes) if changes else state
+    def clamped(value: datetime | None) -> datetime | None:
+        return now if value is not None and value > now else value
+
+    if max(state.sitting_since, state.reminder_shown_at or now, state.held_at or now) <= now:
+        return state
+    return replace(
+        state,
+        sitting_since=min(state.sitting_since, now),
+        reminder_shown_at=clamped(state.reminder_shown_at),
+        held_at=clamped(state.held_at),
+    )
 
 
 def sat_seconds(state: State, until: datetime) -> int:
@@ -61,20 +55,6 @@ def new_stretch(now: datetime, policy: Policy) -> State:
 
 def withdraw_if_showing(state: State) -> tuple[Effect, ...]:
     return (Withdraw(),) if state.phase is Phase.REMINDING else ()
-
-
-def follow_hours(state: State, now: datetime, policy: Policy) -> Transition:
-    """Enter or leave OFF_HOURS before any rule runs; a pause overrides the hours."""
-    active = policy.hours.active(now)
-    if state.phase is Phase.OFF_HOURS and active:
-        return Transition(new_stretch(now, policy))
-    if state.phase in (*AT_DESK, Phase.AWAY) and not active:
-        effects: tuple[Effect, ...] = withdraw_if_showing(state)
-        if state.phase in AT_DESK and sat_seconds(state, now) > 0:
-            detail = {"sat_seconds": sat_seconds(state, now)}
-            effects = (*effects, Record("off_hours", now, detail))
-        return Transition(State(phase=Phase.OFF_HOURS, sitting_since=now), effects)
-    return Transition(state)
 
 
 def reminder(
