@@ -7,8 +7,8 @@ import os
 from datetime import datetime
 from typing import Any
 
-from standup import __version__
-from standup.core import Phase, Policy, Record, State, due_at, snoozes_left
+from standup import __version__, core
+from standup.core import Phase, Policy, Record, State
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -24,43 +24,25 @@ def snapshot(
     config_files: list[str],
     notifier: str,
 ) -> dict[str, Any]:
-    if state.phase is Phase.SITTING and state.snoozed_until is not None:
-        label = "snoozed"
-    else:
-        label = state.phase.value
     sitting = state.phase in (Phase.SITTING, Phase.REMINDING)
-    next_reminder = None
-    if state.held_at is not None:
-        next_reminder = state.held_at + policy.busy_recheck  # checked again then
-    elif state.phase is Phase.SITTING:
-        next_reminder = due_at(state, policy)
-    elif state.phase is Phase.REMINDING:
-        assert state.reminder_shown_at is not None
-        next_reminder = state.reminder_shown_at + policy.remind_again
-    # When reminders can come again: the end of a pause or the start of working hours.
-    active_again = None
-    if state.phase is Phase.PAUSED:
-        active_again = state.paused_until
-    elif state.phase is Phase.OFF_HOURS:
-        active_again = policy.hours.next_change(now)
     # Not sitting (away, paused, off hours): no stretch runs, so null rather than a 0 that
     # reads as "just sat down" (the README documents null).
     elapsed = max(0, int((now - state.sitting_since).total_seconds())) if sitting else None
     return {
-        "state": label,
+        "state": core.label(state),
         "now": _iso(now),
         "sitting_since": _iso(state.sitting_since) if sitting else None,
         "sitting_seconds": elapsed,
         "interval_seconds": int(policy.sit.total_seconds()),
-        "next_reminder_at": _iso(next_reminder),
+        "next_reminder_at": _iso(core.reminder_at(state, policy)),
         "snoozed_until": _iso(state.snoozed_until),
         "paused_until": _iso(state.paused_until),
-        "active_again_at": _iso(active_again),
+        "active_again_at": _iso(core.active_again(state, policy, now)),
         "away_since": _iso(state.sitting_since) if state.phase is Phase.AWAY else None,
         "reminder_shown_at": _iso(state.reminder_shown_at),
         "exercise": exercise if state.phase is Phase.REMINDING else None,
         "snoozes_used": state.snoozes,
-        "snoozes_left": snoozes_left(state, policy),
+        "snoozes_left": core.snoozes_left(state, policy),
         "config_files": config_files,
         "notifier": notifier,
         "version": __version__,
