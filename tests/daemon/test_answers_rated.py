@@ -6,11 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_daemon import Harness
 
 from standup.control.client import ControlError
 from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE
 from standup.history.store import Store
+
+from daemon_harness import Harness
 
 
 def entry(exercise_id: str, easier: str = "", harder: str = "") -> str:

@@ -10,104 +10,12 @@ import pytest
 from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_REMOVED
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from standup.config.settings import load_config
 from standup.control import client as control
-from standup.daemon.life import Daemon
 from standup.daemon.worker import JOB_DEFAULTS
 from standup.history.store import Store
-from standup.notify.base import Reminder
 
+from daemon_harness import Harness
 from rig import wait_until
-
-
-class FakeClock:
-    """Starts at the real now and moves only when told, so scheduled jobs stay in the future."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-        self.start = self.now
-        self.asleep = 0.0  # seconds suspended, as CLOCK_BOOTTIME - CLOCK_MONOTONIC grows
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-    def sleep(self, **kwargs: float) -> None:
-        """The machine is suspended this long: wall and boot time move, monotonic does not."""
-        self.advance(**kwargs)
-        self.asleep += timedelta(**kwargs).total_seconds()
-
-    def sources(self) -> dict:
-        return {
-            "real": lambda: (self.now - self.start).total_seconds(),
-            "sleep": lambda: self.asleep,
-        }
-
-
-class RecordingNotifier:
-    name = "recording"
-
-    def __init__(self, backend: str, on_action) -> None:
-        self.backend = backend
-        self.on_action = on_action
-        self.shown: list[Reminder] = []
-        self.closed = 0
-
-    def show(self, reminder: Reminder) -> str:
-        self.shown.append(reminder)
-        return "recording"
-
-    def close(self) -> None:
-        self.closed += 1
-
-    def shutdown(self) -> None:
-        pass
-
-
-class Harness:
-    def __init__(self, tmp: Path, config_text: str = "") -> None:
-        self.config = tmp / "config.toml"
-        self.config.write_text(config_text)
-        self.db = tmp / "state" / "standup.db"
-        self.socket = tmp / "run" / "control.sock"
-        self.clock = FakeClock()
-        self.notifiers: list[RecordingNotifier] = []
-        self.daemon: Daemon | None = None
-
-    def _factory(self, backend, on_action):
-        notifier = RecordingNotifier(backend, on_action)
-        self.notifiers.append(notifier)
-        return notifier
-
-    def start(self) -> Daemon:
-        self.daemon = Daemon(
-            load_config(self.config),
-            clock=self.clock,
-            config_path=self.config,
-            store_path=self.db,
-            notifier_factory=self._factory,
-            clock_sources=self.clock.sources(),
-        )
-        self.daemon.start(self.socket)
-        return self.daemon
-
-    @property
-    def notifier(self) -> RecordingNotifier:
-        return self.notifiers[-1]
-
-    def tick(self) -> None:
-        assert self.daemon is not None
-        self.daemon.call(self.daemon._tick)
-
-    def request(self, cmd: str, args: dict | None = None) -> dict:
-        return control.request(cmd, args, path=self.socket)
-
-    def stop(self) -> None:
-        if self.daemon is not None:
-            self.daemon.stop()
-            self.daemon = None
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_daemon import Harness
 
 from standup.daemon import activity as daemon_activity
 from standup.history.store import Store
 from standup.idle import IdleSample
+
+from daemon_harness import Harness
 
 
 class FakeIdle:

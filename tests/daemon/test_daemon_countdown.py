@@ -6,11 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_daemon import Harness
 
 from standup import core
 from standup.daemon.countdown import COUNTDOWN_JOB
 from standup.history.store import Store
+
+from daemon_harness import Harness
 
 HOLD = """
 [[exercises.custom]]

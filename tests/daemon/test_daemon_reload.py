@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from test_daemon import Harness
 
 from standup import paths
 from standup.cli.main import main
 from standup.control import client as control
 from standup.daemon.commands import COMMAND_WAIT, STATUS_WAIT
 from standup.daemon.life import Daemon
+
+from daemon_harness import Harness
 
 pytestmark = pytest.mark.slow
 

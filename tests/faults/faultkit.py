@@ -1,9 +1,11 @@
-"""Helpers for the fault tests: `standup run` as a real process, and the in-process Harness."""
+"""Helpers for the fault tests: `standup run` as a real process, the in-process Harness, and
+the LD_PRELOAD shim that steps a process's wall clock."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -11,18 +13,27 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from standup import core
 from standup.config.settings import defaults
 from standup.control import client as control
 from standup.daemon.snapshot import snapshot
 
+from daemon_harness import FakeClock, Harness, RecordingNotifier
 from rig import wait_until
 
-# The in-process Harness (fake clock, real socket and SQLite) lives with the daemon tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
-from test_daemon import FakeClock, Harness, RecordingNotifier
+__all__ = [
+    "DaemonProcess",
+    "FakeClock",
+    "Harness",
+    "RecordingNotifier",
+    "build_clock_shim",
+    "quiet_env",
+    "saved_core",
+]
 
-__all__ = ["DaemonProcess", "FakeClock", "Harness", "RecordingNotifier", "quiet_env", "saved_core"]
+CLOCK_SHIM = Path(__file__).parent / "shim" / "clockshift.c"
 
 # Fields of `standup status` that the saved core state alone decides.
 STATE_FIELDS = ("state", "sitting_since", "snoozed_until", "paused_until", "snoozes_used")
@@ -121,3 +132,18 @@ def state_fields_of(state: core.State) -> tuple[Any, ...]:
         notifier="",
     )
     return state_fields(info)
+
+
+def build_clock_shim(out_dir: Path) -> Path:
+    """shim/clockshift.c built into `out_dir`: preloaded, it shifts what the process reads from
+    CLOCK_REALTIME by the seconds written in the file named by $CLOCKSHIFT_FILE."""
+    if shutil.which("gcc") is None:
+        if os.environ.get("CI"):
+            pytest.fail("gcc is missing: the clock shim cannot be built", pytrace=False)
+        pytest.skip("gcc is missing")
+    out = out_dir / "clockshift.so"
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-O2", "-o", str(out), str(CLOCK_SHIM), "-ldl"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return out

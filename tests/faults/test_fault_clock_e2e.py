@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from faultkit import build_clock_shim
 
 pytestmark = pytest.mark.slow
 
-SHIM = Path(__file__).parent / "shim" / "clockshift.c"
 SIT = 40.0
 STEP_AT = 10.0
 PING_EVERY = 2.0  # WATCHDOG_USEC / 2
@@ -30,16 +29,7 @@ PING_EVERY = 2.0  # WATCHDOG_USEC / 2
 
 @pytest.fixture(scope="module")
 def shim(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("gcc") is None:
-        if os.environ.get("CI"):
-            pytest.fail("gcc is missing: the clock shim cannot be built", pytrace=False)
-        pytest.skip("gcc is missing")
-    out = tmp_path_factory.mktemp("shim") / "clockshift.so"
-    subprocess.run(
-        ["gcc", "-shared", "-fPIC", "-O2", "-o", str(out), str(SHIM), "-ldl"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return out
+    return build_clock_shim(tmp_path_factory.mktemp("shim"))
 
 
 def _status(env: dict[str, str]) -> dict[str, object] | None:

@@ -1,8 +1,9 @@
 """A countdown in a real daemon whose wall clock is set an hour back or forward mid-hold.
 
-The clock is stepped by the LD_PRELOAD shim of test_fault_clock_e2e (readings only, no notice
-from the kernel); Start is pressed on a real dunst bubble. The hold must take its own length
-of real time, whichever way the clock moved, and be recorded as done once.
+The clock is stepped by the LD_PRELOAD shim (shim/clockshift.c, built by faultkit;
+readings only, no notice from the kernel); Start is pressed on a real dunst bubble. The hold
+must take its own length of real time, whichever way the clock moved, and be recorded as done
+once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_fault_clock_e2e import shim  # noqa: F401 - the fixture that builds the shim
+from faultkit import build_clock_shim
 
 from standup.history.store import Store
 
@@ -33,12 +34,17 @@ HOLD = 8
 STEP_AFTER = 2.0
 
 
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_clock_shim(tmp_path_factory.mktemp("shim"))
+
+
 @pytest.mark.parametrize("shift", [-3600, 3600], ids=["set back", "set forward"])
 def test_a_clock_step_mid_hold_neither_freezes_nor_finishes_the_countdown(
     rig: Rig,
     xdg_dirs,
     tmp_path: Path,
-    shim: Path,  # noqa: F811 - the imported fixture
+    shim: Path,
     shift: int,
 ) -> None:
     config = xdg_dirs.config_home / "standup" / "config.toml"
