@@ -23,6 +23,9 @@ class FakeIdle:
     def sample(self) -> IdleSample:
         return self.sample_value
 
+    def watch(self, on_change, idle_after: float) -> bool:
+        return False  # sampled on the daemon's schedule
+
     def close(self) -> None:
         pass
 
@@ -209,7 +212,7 @@ def test_samples_leave_a_heartbeat_so_a_crash_restart_keeps_the_snooze(
 class PushingIdle(FakeIdle):
     name = "mutter"
 
-    def watch(self, on_change, idle_after: float = 60.0) -> bool:
+    def watch(self, on_change, idle_after: float) -> bool:
         self.on_change = on_change
         return True
 

@@ -30,7 +30,7 @@ class Fake:
             raise self._sample
         return self._sample
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         return self.name == "mutter"
 
     def close(self) -> None:
@@ -165,4 +165,4 @@ def test_combined_primary_failure_is_raised() -> None:
 
 def test_none_source_is_always_active() -> None:
     assert NoneSource().sample() == IdleSample(0.0)
-    assert NoneSource().watch(lambda: None) is False
+    assert NoneSource().watch(lambda: None, 300.0) is False

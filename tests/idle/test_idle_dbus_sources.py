@@ -61,7 +61,7 @@ def test_mutter_nonsense_idletime_is_an_idle_error(bad: object) -> None:
 def test_mutter_watch_without_a_bus_reports_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     source = MutterSource(FakeBus({MUTTER: (0,)}))
-    assert source.watch(lambda: None) is False
+    assert source.watch(lambda: None, 60.0) is False
     source.close()
 
 

@@ -130,9 +130,11 @@ def source(compositor: FakeCompositor, clock: Clock) -> Iterator[WaylandSource]:
     opened.close()
 
 
-def _changes(source: WaylandSource, **options: Any) -> queue.Queue[str]:
+def _changes(source: WaylandSource, idle_after: float | None = None) -> queue.Queue[str]:
+    """Changes from now on; the idle threshold stays the source's unless one is given."""
     woken: queue.Queue[str] = queue.Queue()
-    assert source.watch(lambda: woken.put("change"), **options)
+    threshold = source.timeout if idle_after is None else idle_after
+    assert source.watch(lambda: woken.put("change"), threshold)
     return woken
 
 
@@ -241,7 +243,7 @@ def test_a_dropped_connection_wakes_the_watcher_and_fails_the_next_sample(
     assert woken.get(timeout=2) == "change"
     with pytest.raises(IdleError, match="closed the connection"):
         source.sample()
-    assert source.watch(lambda: None) is False
+    assert source.watch(lambda: None, source.timeout) is False
 
 
 def test_a_protocol_error_fails_the_source(
@@ -371,18 +373,17 @@ def test_auto_opens_it_and_passes_the_timeout_through(
         assert source.name == "wayland"
         assert reason.startswith("wayland: ext_idle_notifier_v1 on /run/wayland-1")
         # Through the logind pairing, when there is one: the timeout must still arrive.
-        assert source.watch(lambda: None, idle_after=120.0)  # type: ignore[call-arg]
+        assert source.watch(lambda: None, idle_after=120.0)
         assert opened[0].timeout == 120.0
     finally:
         source.close()
 
 
 def test_the_logind_pairing_passes_the_timeout_through(compositor: FakeCompositor) -> None:
-    from standup.idle import NoneSource
-    from standup.idle.auto import _LockedWayland
+    from standup.idle import CombinedSource, NoneSource
 
     primary = WaylandSource(compositor.client)
-    paired = _LockedWayland(primary, NoneSource())
+    paired = CombinedSource(primary, NoneSource())
     try:
         assert paired.watch(lambda: None, idle_after=90.0)
         assert primary.timeout == 90.0

@@ -77,7 +77,7 @@ def press_a_key(sway: SwaySession) -> None:
 
 def changes(source: WaylandSource) -> queue.Queue[float]:
     woken: queue.Queue[float] = queue.Queue()
-    assert source.watch(lambda: woken.put(time.monotonic()))
+    assert source.watch(lambda: woken.put(time.monotonic()), source.timeout)
     return woken
 
 

@@ -140,7 +140,7 @@ def test_a_flood_after_the_handshake_is_drained_with_flat_memory_and_fds(
     fds_before = len(os.listdir("/proc/self/fd"))
     source = open_wayland_source(str(fake.path), deadline=DEADLINE)
     try:
-        assert source.watch(lambda: None)
+        assert source.watch(lambda: None, source.timeout)
         wait_until(lambda: fake.globals_sent + fake.messages_sent > 20_000)
         rss_before = _rss_mb()
         wakeups = source.wakeups

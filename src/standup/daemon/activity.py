@@ -13,8 +13,6 @@ from standup.idle import IdleError, IdleSource, open_idle_source, watch_sleep
 from standup.idle.clocks import ClockWatch
 
 log = logging.getLogger("standup")
-# Sources that tell us when the user has been idle a given time and when they are back.
-PUSHING_SOURCES = ("mutter", "wayland")
 
 # Sample at most this often, and at least three times per natural break, so a break is seen
 # within a third of its length.
@@ -52,18 +50,16 @@ class ActivityMonitor:
         """(Re)open the idle source; the choice and the reason go to the log and the status.
 
         Where the source can push (GNOME's idle monitor, a Wayland compositor's idle
-        protocol), `on_change` is called when the user
-        has been idle `idle_after` and when they come back, and `pushes` is True: no sampling
-        is needed then."""
+        protocol), `on_change` is called when the user has been idle `idle_after` and when they
+        come back, and `pushes` is True: no sampling is needed then."""
         self.close_source()
         self._choice, self._on_change, self._idle_after = choice, on_change, idle_after
         self.source, self.reason = open_idle_source(choice)
         self.source_name = self.source.name
         self._failing = self._reopened_after_failure = False
         self.pushes = False
-        if on_change is not None and self.source_name in PUSHING_SOURCES:
-            watch: Any = self.source.watch
-            self.pushes = bool(watch(on_change, idle_after=idle_after.total_seconds()))
+        if on_change is not None:
+            self.pushes = self.source.watch(on_change, idle_after.total_seconds())
         log.info("idle source %s%s", self.reason, " (pushes changes)" if self.pushes else "")
 
     def watch_sleep(self, on_wake: Callable[[], None]) -> None:

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from .base import CombinedSource, IdleError, IdleSource, NoneSource
 
@@ -93,9 +92,7 @@ def candidates(env: Environment) -> list[str]:
 Opener = Callable[[Environment], tuple[IdleSource, str]]
 
 
-def _with_logind_lock(
-    source: IdleSource, combine: type[CombinedSource] = CombinedSource
-) -> IdleSource:
+def _with_logind_lock(source: IdleSource) -> IdleSource:
     """Pair a source that cannot see the lock with logind, when logind knows our session."""
     from .logind import LogindSource
 
@@ -106,7 +103,7 @@ def _with_logind_lock(
         logger.debug("no logind session for lock state: %s", exc)
         helper.close()
         return source
-    return combine(source, helper)
+    return CombinedSource(source, helper)
 
 
 def _open_mutter(env: Environment) -> tuple[IdleSource, str]:
@@ -121,18 +118,11 @@ def _open_mutter(env: Environment) -> tuple[IdleSource, str]:
     return source, "org.gnome.Mutter.IdleMonitor answers"
 
 
-class _LockedWayland(CombinedSource):
-    """CombinedSource that passes watch() options (the timeout) on to the Wayland source."""
-
-    def watch(self, on_change: Callable[[], None], **options: Any) -> bool:
-        return bool(self.primary.watch(on_change, **options))  # type: ignore[call-arg]
-
-
 def _open_wayland(env: Environment) -> tuple[IdleSource, str]:
     from .wayland import open_wayland_source
 
     source = open_wayland_source(env.wayland_display or None)
-    return _with_logind_lock(source, _LockedWayland), f"{source.protocol} on {source.path}"
+    return _with_logind_lock(source), f"{source.protocol} on {source.path}"
 
 
 def _open_screensaver(env: Environment) -> tuple[IdleSource, str]:

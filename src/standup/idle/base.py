@@ -36,8 +36,9 @@ class IdleSource(Protocol):
         """The current reading; raises IdleError when the source stopped answering."""
         ...
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
-        """Ask to be called when the user goes idle or comes back; False when unsupported."""
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
+        """Ask to be called when the user has been idle `idle_after` seconds and when they come
+        back; False when unsupported. A source that cannot set a threshold ignores it."""
         ...
 
     def close(self) -> None: ...
@@ -51,7 +52,7 @@ class NoneSource:
     def sample(self) -> IdleSample:
         return IdleSample(0.0)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         return False
 
     def close(self) -> None:
@@ -80,8 +81,8 @@ class CombinedSource:
             return sample
         return merge_samples(sample, extra)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
-        return self.primary.watch(on_change)
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
+        return self.primary.watch(on_change, idle_after)
 
     def close(self) -> None:
         try:

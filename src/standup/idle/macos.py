@@ -46,7 +46,7 @@ class MacOSSource:
             raise IdleError(f"CGEventSourceSecondsSinceLastEventType returned {seconds}")
         return IdleSample(seconds)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         return False
 
     def close(self) -> None:

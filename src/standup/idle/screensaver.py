@@ -80,7 +80,7 @@ class ScreenSaverSource:
             locked = None
         return IdleSample(idle, locked=locked, inhibited=None)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         """Unsupported: the interface signals lock changes only, not input."""
         return False
 

@@ -326,11 +326,11 @@ class WaylandSource:
         # Lock state is not on this socket; inhibition is already applied by the compositor.
         return IdleSample(idle, locked=None, inhibited=None)
 
-    def watch(self, on_change: Callable[[], None], idle_after: float | None = None) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         """Call `on_change` (on the reader thread) when the user has been idle `idle_after`
         seconds and when they come back. False once the connection is gone."""
         self._on_change = on_change
-        if idle_after is not None and idle_after != self.timeout:
+        if idle_after != self.timeout:
             self._rearm(idle_after)
         with self._lock:
             return self._error is None

@@ -52,7 +52,7 @@ class WindowsSource:
             raise IdleError("GetLastInputInfo failed")
         return IdleSample(idle_ms(last, self._tick_count()) / 1000.0)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         return False
 
     def close(self) -> None:

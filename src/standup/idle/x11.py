@@ -81,7 +81,7 @@ class X11Source:
             raise IdleError(f"XScreenSaverQueryInfo failed on {self._display.name}")
         return IdleSample(self._info.idle / 1000.0)
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         """Unsupported: XScreenSaver's notify events only cover the server's own saver timeout."""
         return False
 
