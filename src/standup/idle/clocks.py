@@ -26,11 +26,11 @@ def sleep_seconds() -> float | None:
 
 def _real_elapsed() -> float:
     """A clock that keeps running through suspend where there is one."""
-    if sys.platform.startswith("linux"):
-        return time.clock_gettime(time.CLOCK_BOOTTIME)
-    # Whether this counts sleep depends on the platform (macOS: no). Where it does not, a
-    # suspend shows up as a forward wall-clock step instead of as `slept`.
-    return time.monotonic()
+    if not sys.platform.startswith("linux"):
+        # Whether this counts sleep depends on the platform (macOS: no). Where it does not, a
+        # suspend shows up as a forward wall-clock step instead of as `slept`.
+        return time.monotonic()
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 
 @dataclass(frozen=True)

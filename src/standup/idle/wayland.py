@@ -239,9 +239,10 @@ class WaylandSource:
     def _handle(self, event: Event) -> bool:
         kind = (event.interface, event.name)
         if kind == ("wl_display", "error"):
-            obj, code, message = event.args
-            name = self._objects.interface(int(obj or 0)) or f"object {obj}"
-            self._fail(f"protocol error {code} on {name}: {message}")
+            obj, code, message = (int(event.args[0] or 0), int(event.args[1] or 0), event.args[2])
+            where = self._objects.interface(obj) or f"object {obj}"
+            text = message if isinstance(message, str) else repr(message)  # "s" on the wire
+            self._fail(f"protocol error {code} on {where}: {text}")
             return True
         if kind == ("wl_display", "delete_id"):
             gone = int(event.args[0] or 0)

@@ -30,12 +30,10 @@ _dead_displays: set[int] = set()  # display pointers whose connection broke
 _dead_lock = threading.Lock()
 
 
-@_ERROR_HANDLER
 def _on_x_error(_display: int, _event: int) -> int:
     return 0  # the request's own status tells the caller; never exit
 
 
-@_IO_ERROR_HANDLER
 def _on_io_error(display: int) -> int:
     # The default handler prints and calls exit(); returning lets the exit handler below run.
     with _dead_lock:
@@ -43,10 +41,15 @@ def _on_io_error(display: int) -> int:
     return 0
 
 
-@_IO_EXIT_HANDLER
 def _on_io_exit(display: int, _user_data: int) -> None:
     with _dead_lock:
         _dead_displays.add(display)
+
+
+# The handlers as C function pointers, made once and kept: Xlib may call them at any time.
+_X_ERROR_CALLBACK = _ERROR_HANDLER(_on_x_error)
+_IO_ERROR_CALLBACK = _IO_ERROR_HANDLER(_on_io_error)
+_IO_EXIT_CALLBACK = _IO_EXIT_HANDLER(_on_io_exit)
 
 
 def _find(soname: str, short: str) -> str:
@@ -89,10 +92,10 @@ def load_xlib() -> Any:
     lib.XGetWindowProperty.restype = ctypes.c_int
     lib.XSetErrorHandler.argtypes = [_ERROR_HANDLER]
     lib.XSetErrorHandler.restype = ctypes.c_void_p
-    lib.XSetErrorHandler(_on_x_error)
+    lib.XSetErrorHandler(_X_ERROR_CALLBACK)
     lib.XSetIOErrorHandler.argtypes = [_IO_ERROR_HANDLER]
     lib.XSetIOErrorHandler.restype = ctypes.c_void_p
-    lib.XSetIOErrorHandler(_on_io_error)
+    lib.XSetIOErrorHandler(_IO_ERROR_CALLBACK)
     if hasattr(lib, "XSetIOErrorExitHandler"):  # libX11 >= 1.7; older ones exit on a lost server
         lib.XSetIOErrorExitHandler.argtypes = [ctypes.c_void_p, _IO_EXIT_HANDLER, ctypes.c_void_p]
     return lib
@@ -110,7 +113,7 @@ class XDisplay:
         if not self.ptr:
             raise XlibError(f"cannot open X display {name}")
         if hasattr(self.lib, "XSetIOErrorExitHandler"):
-            self.lib.XSetIOErrorExitHandler(self.ptr, _on_io_exit, None)
+            self.lib.XSetIOErrorExitHandler(self.ptr, _IO_EXIT_CALLBACK, None)
         self.name = name
         self.root = self.lib.XDefaultRootWindow(self.ptr)
 
