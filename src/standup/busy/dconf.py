@@ -138,7 +138,7 @@ class _Items:
         self.data, self.item, self.first, self.count = data, item, first, count
 
     def get(self, index: int) -> tuple[int, int, int, int, bytes, int, int]:
-        return self.item.unpack_from(self.data, self.first + _ITEM * index)  # type: ignore[return-value]
+        return self.item.unpack_from(self.data, self.first + _ITEM * index)
 
     def names(self, index: int, key: bytes) -> tuple[bool, int]:
         """Whether item `index` names `key`, and how many items that took to tell.

@@ -167,9 +167,11 @@ class DoNotDisturbProbe:
         """The one boolean in a reply body (inside a variant when `variant`); False when the
         body holds anything else: only a D-Bus "b" holds a reminder back."""
         value = body[0] if len(body) == 1 else None
-        if variant:
-            is_variant = isinstance(value, tuple) and len(value) == 2 and value[0] == "b"
-            value = value[1] if is_variant else None
+        if variant:  # a variant arrives as (signature, value)
+            if isinstance(value, tuple) and len(value) == 2 and value[0] == "b":
+                value = value[1]
+            else:
+                value = None
         wanted = "a variant of b" if variant else "b"
         return self._typed(what, isinstance(value, bool), body, wanted) and bool(value)
 
