@@ -96,9 +96,8 @@ def test_mako_counts_any_configured_mode() -> None:
     bus = _bus("mako", "emersion", answers={
         ("org.freedesktop.Notifications", "ListModes"): (["default", "meeting"],),
     })  # fmt: skip
-    probe = DoNotDisturbProbe(bus)  # type: ignore[arg-type]
-    assert probe() is False  # "do-not-disturb" is the default name
-    probe.modes = ("do-not-disturb", "meeting")
+    assert DoNotDisturbProbe(bus)() is False  # type: ignore[arg-type]  # the default name only
+    probe = DoNotDisturbProbe(bus, modes=["do-not-disturb", "meeting"])  # type: ignore[arg-type]
     assert probe() is True
 
 
@@ -163,8 +162,9 @@ def test_an_answer_of_the_wrong_type_is_not_a_hold_and_one_debug_line(
 ) -> None:
     name, vendor, call, body = server
     caplog.set_level(logging.DEBUG, logger="standup.busy")
-    probe = DoNotDisturbProbe(_bus(name, vendor, answers={call: body}))  # type: ignore[arg-type]
-    probe.modes = ("do-not-disturb", "x")  # a one-letter mode that a letter-by-letter read hits
+    # "x": a one-letter mode that a letter-by-letter read would hit.
+    modes = ("do-not-disturb", "x")
+    probe = DoNotDisturbProbe(_bus(name, vendor, answers={call: body}), modes=modes)  # type: ignore[arg-type]
     assert [probe() for _ in range(3)] == [False, False, False]
     lines = [r.getMessage() for r in caplog.records if r.name == "standup.busy"]
     assert len(lines) == 1, lines
@@ -266,8 +266,7 @@ def test_wrong_types_on_a_real_bus(case: tuple[Any, ...], caplog: pytest.LogCapt
     bus = PrivateBus()
     address = bus.start()
     server = _WrongServer(address, identity, member, reply)
-    probe = DoNotDisturbProbe(BusClient(address))
-    probe.modes = ("do-not-disturb", "x")
+    probe = DoNotDisturbProbe(BusClient(address), modes=("do-not-disturb", "x"))
     try:
         server.thread.start()
         assert server.ready.wait(5)

@@ -122,6 +122,21 @@ def test_a_failing_probe_is_not_busy_and_logged_once(caplog: pytest.LogCaptureFi
     ]
 
 
+def test_the_do_not_disturb_probe_is_made_with_the_configured_modes() -> None:
+    from standup.busy.dnd import DEFAULT_MODES, DoNotDisturbProbe
+
+    configured = open_probes(BusyOptions(dnd_modes=["meeting", "focus"]))
+    default = open_probes()
+    try:
+        assert isinstance(configured.do_not_disturb, DoNotDisturbProbe)
+        assert configured.do_not_disturb.modes == ("meeting", "focus")
+        assert isinstance(default.do_not_disturb, DoNotDisturbProbe)
+        assert default.do_not_disturb.modes == DEFAULT_MODES
+    finally:
+        configured.close()
+        default.close()
+
+
 def test_options_forbid_unknown_keys() -> None:
     with pytest.raises(ValidationError, match="extra"):
         BusyOptions.model_validate({"microphone": False, "meetings": True})

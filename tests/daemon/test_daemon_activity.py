@@ -245,3 +245,31 @@ def test_a_pushing_source_is_sampled_while_idle_is_inhibited(harness: Harness, m
     pushing.on_change()  # the watch fired, but a video plays
     assert daemon.call(daemon.status)["state"] == "sitting"
     assert daemon.scheduler.get_job("sample") is not None  # so the end of it is noticed
+
+
+def test_busy_probes_are_made_again_when_the_do_not_disturb_modes_change(monkeypatch) -> None:
+    """The DND probe is given its modes when it is made: a config naming others gets new ones."""
+    from datetime import UTC, datetime
+
+    from standup.busy import probes as busy_probes
+    from standup.busy.probes import BusyOptions, Probes
+
+    made: list[tuple[str, ...]] = []
+    closed: list[tuple[str, ...]] = []
+
+    def open_probes(options: BusyOptions) -> Probes:
+        modes = tuple(options.dnd_modes)
+        made.append(modes)
+        never = lambda: False  # noqa: E731
+        return Probes(never, never, never, never, closers=[lambda: closed.append(modes)])
+
+    monkeypatch.setattr(busy_probes, "open_probes", open_probes)
+    monitor = daemon_activity.ActivityMonitor(datetime.now(UTC))
+    assert monitor.busy(BusyOptions()) == ()
+    assert monitor.busy(BusyOptions(camera=False)) == ()  # other options: the same probes
+    assert made == [("do-not-disturb",)]
+    assert monitor.busy(BusyOptions(dnd_modes=["meeting"])) == ()
+    assert made == [("do-not-disturb",), ("meeting",)]
+    assert closed == [("do-not-disturb",)]
+    monitor.close()
+    assert closed == [("do-not-disturb",), ("meeting",)]

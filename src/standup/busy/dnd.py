@@ -21,7 +21,7 @@ until that switch reads well again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from standup.busy import dconf as busy_dconf
@@ -37,12 +37,16 @@ DEFAULT_MODES = ("do-not-disturb",)
 
 
 class DoNotDisturbProbe:
-    """True when the running notification server holds bubbles back; one bus connection."""
+    """True when the running notification server holds bubbles back; one bus connection.
 
-    def __init__(self, client: BusClient | None = None) -> None:
+    `modes` are the mako modes that mean do not disturb (`busy.dnd_modes`)."""
+
+    def __init__(
+        self, client: BusClient | None = None, *, modes: Iterable[str] = DEFAULT_MODES
+    ) -> None:
         self._client = client or BusClient("SESSION")
         self._servers: dict[str, tuple[str, str]] = {}  # owner -> (name, vendor)
-        self.modes: tuple[str, ...] = DEFAULT_MODES  # mako modes that mean do-not-disturb
+        self.modes = tuple(modes)  # asked of mako only
         self._said: set[str] = set()  # problems already logged, until that read works again
 
     def __call__(self) -> bool:

@@ -3,22 +3,32 @@
 Four signals, each switchable in the `[busy]` table: do not disturb, a fullscreen window, the
 microphone in use, the camera in use. Every probe is cheap and none ever raises: a probe that
 fails counts as "not busy" and is logged at debug level once.
+
+A probe's configuration (the do-not-disturb modes) is given when it is made: whoever keeps
+probes opens new ones when the `[busy]` table names other modes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger("standup.busy")
 
-Probe = Callable[[], bool]
+
+class Probe(Protocol):
+    """One busy signal, asked only when a reminder comes due: True holds the reminder back.
+
+    It should answer in milliseconds (one D-Bus call, one X request, a look through /proc).
+    It may raise: `Probes.run` counts a failure as not busy."""
+
+    def __call__(self) -> bool: ...
 
 
 class BusyOptions(BaseModel):
@@ -76,17 +86,19 @@ class Probes:
 
 
 def open_probes(
+    options: BusyOptions | None = None,
     *,
     asound: Path | None = None,
     proc: Path | None = None,
     display: str | None = None,
 ) -> Probes:
-    """The real probes. Nothing is opened until a probe first runs; close() when done.
+    """The real probes, made for `options` (its `dnd_modes`; None: the defaults). Nothing is
+    opened until a probe first runs; close() when done.
 
     `asound` and `proc` default to $STANDUP_PROC_ASOUND / $STANDUP_PROC_ROOT (test hooks), then
     /proc/asound and /proc.
     """
-    from standup.busy.dnd import DoNotDisturbProbe
+    from standup.busy.dnd import DEFAULT_MODES, DoNotDisturbProbe
     from standup.busy.proc import asound_root, camera_in_use, microphone_in_use, proc_root
     from standup.busy.x11 import FullscreenProbe
 
@@ -94,7 +106,7 @@ def open_probes(
     proc_dir = proc or proc_root()
     # The /dev/video shortcut would hide a fake tree's camera from the tests.
     dev = None if (proc or os.environ.get("STANDUP_PROC_ROOT")) else Path("/dev")
-    dnd = DoNotDisturbProbe()
+    dnd = DoNotDisturbProbe(modes=DEFAULT_MODES if options is None else options.dnd_modes)
     fullscreen = FullscreenProbe(display)
     return Probes(
         do_not_disturb=dnd,
@@ -105,25 +117,9 @@ def open_probes(
     )
 
 
-_default: Probes | None = None
-_default_lock = threading.Lock()
-
-
-def _default_probes() -> Probes:
-    """Shared probes for callers that pass none; made on first use, never at import."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = open_probes()
-        return _default
-
-
-def busy_reasons(options: BusyOptions, probes: Probes | None = None) -> list[str]:
-    """Why the user is busy now; [] means not busy. Never raises."""
-    probes = probes or _default_probes()
-    dnd = probes.do_not_disturb
-    if hasattr(dnd, "modes"):  # the real probe: reads mako's modes by these names
-        dnd.modes = tuple(options.dnd_modes)
+def busy_reasons(options: BusyOptions, probes: Probes) -> list[str]:
+    """Why the user is busy now, asking only the signals `options` switches on; [] means not
+    busy. Never raises."""
     return [
         reason for name, reason in REASONS.items() if getattr(options, name) and probes.run(name)
     ]

@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from standup import core
 from standup.idle import IdleError, IdleSource, open_idle_source, watch_sleep
 from standup.idle.clocks import ClockWatch
+
+if TYPE_CHECKING:
+    from standup.busy.probes import BusyOptions, Probes
+    from standup.idle.logind import SleepWatch
 
 log = logging.getLogger("standup")
 
@@ -34,11 +38,12 @@ class ActivityMonitor:
         self._idle_after = timedelta(minutes=5)
         self.pushes = False
         self._clocks = ClockWatch(now, **clock_sources)
-        self._sleep_watch: Any = None
+        self._sleep_watch: SleepWatch | None = None
         self._failing = False
         # Reopened after a failure and not yet answered a sample since.
         self._reopened_after_failure = False
-        self._busy_probes: Any = None
+        self._busy_probes: Probes | None = None
+        self._busy_modes: tuple[str, ...] = ()  # the do-not-disturb modes they were made for
         self.busy_reasons: tuple[str, ...] = ()
 
     def open(
@@ -123,12 +128,15 @@ class ActivityMonitor:
         except Exception as error:
             log.debug("reopening the idle source failed: %s", error)
 
-    def busy(self, options: Any) -> tuple[str, ...]:
+    def busy(self, options: BusyOptions) -> tuple[str, ...]:
         """Why the user should not be interrupted now; () when nothing says so."""
         from standup.busy.probes import busy_reasons, open_probes
 
-        if self._busy_probes is None:
-            self._busy_probes = open_probes()
+        modes = tuple(options.dnd_modes)
+        if self._busy_probes is None or modes != self._busy_modes:
+            # Made at the first question, and made again when the config names other modes.
+            self._close_busy_probes()
+            self._busy_probes, self._busy_modes = open_probes(options), modes
         reasons = tuple(busy_reasons(options, self._busy_probes))
         self.busy_reasons = reasons
         return reasons
@@ -141,12 +149,16 @@ class ActivityMonitor:
                 log.debug("closing the idle source: %s", error)
             self.source = None
 
+    def _close_busy_probes(self) -> None:
+        if self._busy_probes is not None:
+            self._busy_probes.close()  # best effort inside: it never raises
+            self._busy_probes = None
+
     def close(self) -> None:
         self.close_source()
-        for closeable in (self._sleep_watch, self._busy_probes):
-            close = getattr(closeable, "close", None)
-            if close is not None:
-                try:
-                    close()
-                except Exception as error:
-                    log.debug("closing: %s", error)
+        if self._sleep_watch is not None:
+            try:
+                self._sleep_watch.close()
+            except Exception as error:
+                log.debug("closing: %s", error)
+        self._close_busy_probes()
