@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from standup.cli import exercises as cli_exercises
+from standup.cli.main import add_command
+from standup.commands import BY_NAME
 from standup.errors import StandupError, UsageError
 from standup.exercises import (
     GENERAL_CUE,
@@ -47,7 +49,7 @@ FIELDS = {
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="standup")
-    cli_exercises.add_parser(top.add_subparsers(dest="command"))
+    add_command(top.add_subparsers(dest="command"), BY_NAME["exercises"])
     return top
 
 

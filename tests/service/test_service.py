@@ -104,13 +104,6 @@ def test_systemd_quote(word: str, quoted: str) -> None:
 _REGISTER_AND_RUN = """
 import sys
 from standup.cli import main as cli
-from standup.cli import service as cli_service
-build = cli.build_parser
-def with_service():
-    parser = build()
-    cli_service.add_parsers(parser._subparsers._group_actions[0])
-    return parser
-cli.build_parser = with_service
 sys.exit(cli.main(sys.argv[1:]))
 """
 

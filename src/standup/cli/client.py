@@ -16,95 +16,6 @@ from standup.localtime import local_now, to_local
 # A status bar shows a tooltip, not a page: longer error texts are cut to this.
 _TOOLTIP_LIMIT = 300
 
-# The commands that only talk to the daemon (stats reads the database itself).
-CLIENT_COMMANDS = frozenset(
-    {"status", "snooze", "pause", "resume", "done", "skip", "now", "reload"}
-)
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    status = sub.add_parser(
-        "status",
-        help="what standup is doing now",
-        description="What standup is doing now. Exit code 3 when the daemon is not running "
-        "(except with --waybar, which then prints a 'stopped' line for the bar).",
-    )
-    fmt = status.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="the documented JSON object")
-    fmt.add_argument("--waybar", action="store_true", help="one line for a waybar custom module")
-    status.set_defaults(runner=_cmd_status, client=True)
-
-    snooze = sub.add_parser(
-        "snooze",
-        help="postpone the reminder (default: the configured snooze)",
-        description="Postpone the reminder showing, or the next one, by DURATION "
-        "(default: schedule.snooze).",
-    )
-    snooze.add_argument("duration", nargs="?", help='e.g. "10m", "1h"')
-    snooze.set_defaults(runner=_cmd_snooze, client=True)
-
-    pause = sub.add_parser(
-        "pause",
-        help="no reminders for a while (default: until resumed)",
-        description="No reminders for DURATION, until HH:MM, or (with neither) until "
-        "`standup resume`. Nothing counts as sitting meanwhile.",
-    )
-    pause.add_argument("duration", nargs="?", help='e.g. "1h", "90m"')
-    pause.add_argument(
-        "--until",
-        metavar="HH:MM",
-        help="pause until this local time (or HH:MM+05:00, HH:MMZ for another UTC offset)",
-    )
-    pause.set_defaults(runner=_cmd_pause, client=True)
-
-    for name, text in (
-        ("resume", "end a pause; a new sitting stretch starts now"),
-        ("done", "I did the exercise: start a new stretch"),
-        ("skip", "skip this reminder: start a new stretch"),
-        ("now", "remind me now, with the next exercise"),
-        ("reload", "re-read the config file"),
-    ):
-        simple = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        simple.set_defaults(runner=_cmd_simple, control_command=name, client=True)
-    _add_answer_flags(sub)
-
-    stats = sub.add_parser(
-        "stats",
-        help="reminders, answers and time sat, per day",
-        description="Reminders, answers, breaks and time sat, per day, from the history "
-        "(works without the daemon).",
-    )
-    stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
-    out = stats.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print JSON")
-    out.add_argument("--csv", action="store_true", help="print CSV, one row a day")
-    stats.set_defaults(runner=_cmd_stats)
-
-
-def _add_answer_flags(sub: argparse._SubParsersAction) -> None:
-    done = sub.choices["done"]
-    done.description = (
-        "I did the exercise: start a new stretch. With --too-easy or --too-hard it counts as "
-        "done too, and the next time this exercise would come up you get its harder (or "
-        "easier) variant instead; repeat to go further along."
-    )
-    rating = done.add_mutually_exclusive_group()
-    for flag, value, text in (
-        ("--too-easy", "too_easy", "done, and suggest a harder variant from now on"),
-        ("--too-hard", "too_hard", "done, and suggest an easier variant from now on"),
-    ):
-        rating.add_argument(flag, dest="rating", action="store_const", const=value, help=text)
-    now = sub.choices["now"]
-    now.description = (
-        "Remind me now, with the next exercise. With --guide, count a timed hold down in the "
-        "terminal (the reminder showing, or the next one) and record it as done at the end."
-    )
-    now.add_argument(
-        "--guide",
-        action="store_true",
-        help="count the hold down here, with a progress bar; Ctrl-C stops without recording",
-    )
-
 
 def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     from standup.control.client import request
@@ -117,7 +28,7 @@ def request_status() -> dict[str, Any]:
     return _request("status")
 
 
-def _cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     if args.waybar:
         print(waybar_line())
         return 0
@@ -148,7 +59,7 @@ def _bounded(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _cmd_snooze(args: argparse.Namespace) -> int:
+def cmd_snooze(args: argparse.Namespace) -> int:
     request_args = {}
     if args.duration is not None:  # an empty argument is a mistake, not the default
         request_args["duration"] = _duration_seconds(args.duration)
@@ -156,7 +67,7 @@ def _cmd_snooze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_pause(args: argparse.Namespace) -> int:
+def cmd_pause(args: argparse.Namespace) -> int:
     if args.duration is not None and args.until is not None:
         raise UsageError("give a duration or --until, not both")
     request_args: dict[str, Any] = {}
@@ -174,7 +85,7 @@ def _cmd_pause(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_simple(args: argparse.Namespace) -> int:
+def cmd_simple(args: argparse.Namespace) -> int:
     if getattr(args, "guide", False):
         from standup.cli.guide import guide
 
@@ -182,19 +93,19 @@ def _cmd_simple(args: argparse.Namespace) -> int:
     rating = getattr(args, "rating", None)
     try:
         # A reload is followed to its end, however long a large config takes (RELOAD_WAIT).
-        result = _request(args.control_command, {"rating": rating} if rating else None)
+        result = _request(args.command, {"rating": rating} if rating else None)
     except StandupError as error:
         if getattr(error, "code", "") == "bad_config":
             raise ConfigError(str(error), hint="`standup config check` shows it again") from None
         raise
-    if args.control_command == "reload":
+    if args.command == "reload":
         print(result["message"])
         result = result["status"]
     print(describe_status(result))
     return 0
 
 
-def _cmd_stats(args: argparse.Namespace) -> int:
+def cmd_stats(args: argparse.Namespace) -> int:
     from standup.cli.stats import run_stats
 
     return run_stats(args, sys.stdout)

@@ -13,7 +13,6 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SHELLS = ("bash", "zsh", "fish")
 ROOT = "standup"
 FILE = "@file"  # an option's value is a path: complete file names
 
@@ -212,18 +211,7 @@ def _desc(help_text: str) -> str:
     return f" -d {shlex.quote(help_text)}" if help_text else ""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "completion",
-        help="print a shell completion script (bash, zsh or fish)",
-        description="Print the completion script for SHELL. `standup service install` puts it "
-        "where each shell looks; to load it by hand: `source <(standup completion bash)`.",
-    )
-    parser.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
-    parser.set_defaults(runner=_cmd_completion)
-
-
-def _cmd_completion(args: argparse.Namespace) -> int:
+def cmd_completion(args: argparse.Namespace) -> int:
     import sys
 
     sys.stdout.write(script(args.shell, args.root_parser))

@@ -15,63 +15,7 @@ from typing import Any
 from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "config",
-        help="see, check or create the config file",
-        description="The TOML config: where it is read from, what it says in effect, whether it "
-        "is valid, and one-line changes. A running daemon picks up every saved change.",
-    )
-    actions = parser.add_subparsers(
-        dest="config_command", metavar="{path,show,check,init,set,edit}"
-    )
-    actions.required = True
-    actions.add_parser(
-        "path",
-        help="the files read, in order, and which exist",
-        description="The config files standup reads, lowest precedence first, marking those "
-        "that exist and the one `config set` and `config edit` change.",
-    )
-    show = actions.add_parser(
-        "show",
-        help="the effective config, as TOML",
-        description="Every setting as the daemon would use it: defaults, files and STANDUP_* "
-        "variables merged, as TOML.",
-    )
-    show.add_argument("--sources", action="store_true", help="say where each value came from")
-    check = actions.add_parser(
-        "check",
-        help="validate the config (or FILE); exit 2 if bad",
-        description="Validate the config as the daemon would load it, or FILE alone; a problem "
-        "is named by file, line and key, with what is allowed. Exit 2 when it is bad.",
-    )
-    check.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a file to check instead")
-    init = actions.add_parser(
-        "init",
-        help="write the commented example to your config path",
-        description="Write the commented example config (every setting at its default) to "
-        "your config path, to edit from there.",
-    )
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    set_ = actions.add_parser(
-        "set",
-        help="set KEY (like schedule.sit) to VALUE in your file",
-        description="Set one key in your config file, keeping its comments and layout. The "
-        "value is checked first: a refused one is never written.",
-    )
-    set_.add_argument("key", metavar="KEY", help="a dotted key, like schedule.sit")
-    set_.add_argument("value", metavar="VALUE", help='a TOML value (5, true, ["a"]) or text')
-    actions.add_parser(
-        "edit",
-        help="open your config in $VISUAL/$EDITOR; check it on save",
-        description="Open your config file in $VISUAL or $EDITOR. When you save and quit, "
-        "the result is checked: a bad edit can be edited again, or is kept beside the file as "
-        "config.toml.rejected; your file changes only when the edit is valid.",
-    )
-    parser.set_defaults(runner=_cmd_config)
-
-
-def _cmd_config(args: argparse.Namespace) -> int:
+def cmd_config(args: argparse.Namespace) -> int:
     runner = {
         "path": _path,
         "show": _show,

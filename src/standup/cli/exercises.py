@@ -55,43 +55,23 @@ class ExerciseRow:
         }
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register `exercises` and its subcommands on the top-level subparsers object."""
-    parser = subparsers.add_parser(
-        "exercises",
-        help="list, show or preview the exercises",
-        description="The exercises standup suggests, filtered by the [exercises] options.",
+def cmd_exercises(args: argparse.Namespace) -> int:
+    """`standup exercises ...`: the options from the config, the rotation and progressions
+    from the history (read only), then `run`."""
+    from standup.config.settings import load_config
+    from standup.history.store import Store
+
+    settings = load_config(args.config).settings
+    rotation = snoozed = progression = None
+    store = Store.open_readonly()
+    if store is not None:
+        with store:
+            rotation = store.get_value("rotation")
+            progression = store.get_value("progression")
+            snoozed = snoozed_exercise(store.get_value("core"), store.get_value("exercise"))
+    return run(
+        args, settings.exercises, rotation, sys.stdout, snoozed=snoozed, progression=progression
     )
-    sub = parser.add_subparsers(dest="exercises_command", metavar="{list,show,next}")
-    list_parser = sub.add_parser(
-        "list",
-        help="the exercises that can come up (the default)",
-        description="The exercises your config lets come up, by category; with --all every "
-        "one, and why each left-out entry is left out.",
-    )
-    list_parser.add_argument(
-        "--all", action="store_true", help="also show filtered-out exercises and why"
-    )
-    list_parser.add_argument("--json", action="store_true", help="print JSON")
-    show_parser = sub.add_parser(
-        "show",
-        help="the full text of one exercise",
-        description="One exercise in full: its steps, cue, why it helps, its easier and harder "
-        "variants and the safety notes; --open shows its picture.",
-    )
-    show_parser.add_argument("id", help="an exercise id, as `list --all` shows")
-    show_parser.add_argument("--json", action="store_true", help="print JSON")
-    show_parser.add_argument(
-        "--open", action="store_true", help="open the exercise's picture in the image viewer"
-    )
-    next_parser = sub.add_parser(
-        "next",
-        help="what the next reminder will suggest",
-        description="The exercise the next reminder will suggest (or the one a snoozed "
-        "reminder brings back), without moving the rotation on.",
-    )
-    next_parser.add_argument("--json", action="store_true", help="print JSON")
-    return parser
 
 
 def run(

@@ -1,4 +1,5 @@
-"""`standup <command>`: a small builder and runner per command; the work lives elsewhere.
+"""`standup <command>`: the parser, built from the command table (`standup.commands`), and
+the runner each command names there; the work lives elsewhere.
 
 The commands that talk to a running daemon import only the standard library, so they start in
 tens of milliseconds; the rest import what they need when they run.
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from standup import __version__
+from standup.commands import COMMANDS, DAEMON_COMMANDS, Command, OneOf
 from standup.errors import StandupError
 
 Runner = Callable[[argparse.Namespace], int]
@@ -33,8 +35,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
-    """The whole command line; `clients_only` builds just the daemon's client commands, which
-    is all `standup status` needs and saves it the other modules' import time."""
+    """The whole command line, from the command table; `clients_only` builds just the
+    daemon's commands, which is all `standup status` needs."""
     parser = _Parser(
         prog="standup",
         description="A quiet reminder to get up, with one hip-flexor or hamstring exercise.",
@@ -42,36 +44,43 @@ def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"standup {__version__}")
     _add_global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    from standup.cli import client as cli_client
-
-    if clients_only:
-        cli_client.add_parsers(sub)
-        _globals_everywhere(parser)
-        return parser
-
-    from standup.cli import (
-        completion as cli_completion,
-        config as cli_config,
-        service as cli_service,
-    )
-
-    run = sub.add_parser(
-        "run",
-        help="run the daemon (what the systemd unit starts)",
-        description="Run the daemon in the foreground until SIGTERM or Ctrl-C; SIGHUP re-reads "
-        "the config. `standup service install` sets it up as a systemd user service.",
-    )
-    run.set_defaults(runner=_cmd_run)
-    cli_client.add_parsers(sub)
-    cli_config.add_parser(sub)
-    cli_service.add_parsers(sub)
-    cli_completion.add_parser(sub)
-    _add_exercises(sub)
+    for command in COMMANDS:
+        if command.daemon is not None or not clients_only:
+            add_command(sub, command)
     _globals_everywhere(parser)
     # Completion scripts are made from the whole tree: its commands reach it through here.
     parser.set_defaults(root_parser=parser)
     return parser
+
+
+def add_command(sub: argparse._SubParsersAction, command: Command) -> argparse.ArgumentParser:
+    """The parser of one command (and its subcommands) as the table declares it."""
+    parser = sub.add_parser(command.name, help=command.help, description=command.about)
+    for item in command.args:
+        if isinstance(item, OneOf):
+            group = parser.add_mutually_exclusive_group()
+            for one in item.args:
+                group.add_argument(*one.names, **one.options)
+        else:
+            parser.add_argument(*item.names, **item.options)
+    if command.runner:
+        parser.set_defaults(runner=command.runner)
+    if command.daemon is not None:
+        parser.set_defaults(client=True)
+    if command.subcommands:
+        names = ",".join(child.name for child in command.subcommands)
+        actions = parser.add_subparsers(dest=f"{command.name}_command", metavar=f"{{{names}}}")
+        actions.required = command.subcommand_required
+        for child in command.subcommands:
+            add_command(actions, child)
+    return parser
+
+
+def _runner(name: str) -> Runner:
+    module, _, function = name.partition(":")
+    # __import__ rather than importlib: the client commands would pay for importing it.
+    runner: Runner = getattr(__import__(module, fromlist=[function]), function)
+    return runner
 
 
 GLOBAL_OPTIONS = {"--config": True, "--log-level": True}  # option -> takes a value
@@ -129,42 +138,13 @@ def _overview() -> int:
         if error.hint:
             print(f"{error.hint[0].upper()}{error.hint[1:]}.")
     print("\nCommands:")
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for choice in action._choices_actions:
-                print(f"  {choice.dest:<11} {choice.help}")
+    for command in COMMANDS:
+        print(f"  {command.name:<11} {command.help}")
     print("\nRun `standup COMMAND --help` for the details of one.")
     return 0
 
 
-def _add_exercises(sub: argparse._SubParsersAction) -> None:
-    from standup.cli import exercises as cli_exercises
-
-    cli_exercises.add_parser(sub)
-    sub.choices["exercises"].set_defaults(runner=_cmd_exercises)
-
-
-def _cmd_exercises(args: argparse.Namespace) -> int:
-    from standup.cli import exercises as cli_exercises
-    from standup.config.settings import load_config
-    from standup.history.store import Store
-
-    settings = load_config(args.config).settings
-    rotation = snoozed = progression = None
-    store = Store.open_readonly()
-    if store is not None:
-        with store:
-            rotation = store.get_value("rotation")
-            progression = store.get_value("progression")
-            snoozed = cli_exercises.snoozed_exercise(
-                store.get_value("core"), store.get_value("exercise")
-            )
-    return cli_exercises.run(
-        args, settings.exercises, rotation, sys.stdout, snoozed=snoozed, progression=progression
-    )
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from standup.daemon.main import run
 
     return run(args.config)
@@ -185,11 +165,9 @@ def _journal_error_mark() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    from standup.cli.client import CLIENT_COMMANDS
-
     # `standup status` runs every few seconds in status bars: parse it with a small parser.
     command = command_word(argv)
-    parser = build_parser(clients_only=command is None or command in CLIENT_COMMANDS)
+    parser = build_parser(clients_only=command in DAEMON_COMMANDS or not argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:
@@ -199,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from standup.logsetup import setup_logging
 
             setup_logging(args.log_level)
-        return int(args.runner(args))
+        return int(_runner(args.runner)(args))
     except StandupError as error:
         mark = _journal_error_mark()
         print(f"{mark}standup: {error}", file=sys.stderr)

@@ -15,52 +15,7 @@ if TYPE_CHECKING:
     from standup.service.install import Plan
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    service = sub.add_parser(
-        "service",
-        help="run standup as a user service (systemd, launchd)",
-        description="Install, remove or inspect the user service that starts standup at login: "
-        "a systemd user unit on Linux, a launchd agent on macOS.",
-    )
-    actions = service.add_subparsers(dest="service_command", metavar="{install,uninstall,status}")
-    actions.required = True
-    install = actions.add_parser(
-        "install",
-        help="write the user unit and enable it",
-        description="Write the user unit (and the shell completion files), then enable it so "
-        "standup starts with every login. Run it again after moving the checkout or the venv.",
-    )
-    install.add_argument("--now", action="store_true", help="start it too")
-    install.add_argument("--dry-run", action="store_true", help="print what would be done")
-    install.set_defaults(runner=_cmd_install)
-    uninstall = actions.add_parser(
-        "uninstall",
-        help="stop and disable it, remove the unit",
-        description="Stop and disable the service and remove what `service install` wrote. "
-        "Your config and history stay.",
-    )
-    uninstall.add_argument("--dry-run", action="store_true", help="print what would be done")
-    uninstall.set_defaults(runner=_cmd_uninstall)
-    status = actions.add_parser(
-        "status",
-        help="installed, enabled, running?",
-        description="Whether the unit is installed, enabled and running, and where it is.",
-    )
-    status.add_argument("--json", action="store_true", help="print JSON")
-    status.set_defaults(runner=_cmd_status)
-
-    doctor = sub.add_parser(
-        "doctor",
-        help="check everything standup needs, with hints",
-        description="Check the config, the session bus, the notification server, the idle "
-        "source, the daemon and the service, and say how to fix what fails. Exit 1 when "
-        "standup cannot remind you.",
-    )
-    doctor.add_argument("--json", action="store_true", help="print JSON")
-    doctor.set_defaults(runner=_cmd_doctor)
-
-
-def _cmd_install(args: argparse.Namespace) -> int:
+def cmd_install(args: argparse.Namespace) -> int:
     from standup.cli import completion
     from standup.service import install as service
 
@@ -76,7 +31,7 @@ def _facts():  # -> ManagerFacts | None; asked only on Linux, where a user manag
     return service_systemd.gather() if service.current_platform() == "linux" else None
 
 
-def _cmd_uninstall(args: argparse.Namespace) -> int:
+def cmd_uninstall(args: argparse.Namespace) -> int:
     from standup.cli import completion
     from standup.service import install as service
 
@@ -94,7 +49,7 @@ def _carry_out(plan: Plan, dry_run: bool) -> int:
     return 0
 
 
-def _cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     from standup.service import install as service
 
     info = service.status()
@@ -126,7 +81,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_doctor(args: argparse.Namespace) -> int:
+def cmd_doctor(args: argparse.Namespace) -> int:
     from standup.service import doctor
 
     report = doctor.run_checks(args.config)

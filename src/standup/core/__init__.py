@@ -15,6 +15,7 @@ from standup.core.hours import DAYS, Hours, Window, parse_window
 from standup.core.machine import TABLE, initial, step
 from standup.core.model import (
     Activity,
+    Answer,
     ClockStepped,
     Dismissed,
     Done,
@@ -44,6 +45,7 @@ __all__ = [
     "DAYS",
     "TABLE",
     "Activity",
+    "Answer",
     "ClockStepped",
     "Dismissed",
     "Done",

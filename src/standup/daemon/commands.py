@@ -22,6 +22,7 @@ from threading import Event
 from typing import Any, Protocol, TypeVar
 
 from standup import core
+from standup.commands import DAEMON_COMMANDS
 from standup.control import deadline as control_deadline
 from standup.control.protocol import BAD_CONFIG, EXPIRED, FAILED, RequestError
 from standup.control.server import ControlServer
@@ -34,9 +35,8 @@ T = TypeVar("T")
 COMMAND_WAIT = 5.0  # seconds a command waits for the worker
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 RELOAD_REPLY_WAIT = STATUS_WAIT  # seconds a reload waits before it is answered "under way"
-COMMANDS = ("status", "snooze", "pause", "resume", "done", "skip", "now", "reload")
+COMMANDS = tuple(DAEMON_COMMANDS)  # from the command table, as the client's parser
 _MAX_SECONDS = 366 * 86400
-_ARGS = {"snooze": {"duration"}, "pause": {"duration", "until"}, "done": {"rating"}}
 _MAX_RELOAD_MESSAGE = 2000  # characters of a reload's message kept for every status
 
 
@@ -44,7 +44,7 @@ _FROM_CLI = "from the command line"
 
 
 class CommandTarget(Protocol):
-    """What the commands need of the daemon (worker.Daemon): run work on its worker thread,
+    """What the commands need of the daemon (life.Daemon): run work on its worker thread,
     feed the core, and report its status."""
 
     ready: Event
@@ -135,7 +135,7 @@ class CommandHandler:
         # An answer is given now, though the worker may get to it a moment later.
         asked_at = daemon.clock()
         daemon.count_wakeup("control")
-        unknown = set(args) - _ARGS.get(cmd, set())
+        unknown = set(args) - DAEMON_COMMANDS[cmd].request
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
         try:
@@ -165,14 +165,15 @@ class CommandHandler:
             return {**self._status(call, last_reload), "last_reload": last_reload}
         if cmd == "reload":
             return self._reload(ticket)
+        kind = _event_kind(cmd)
         rating = args.get("rating")
-        if cmd == "done" and rating is not None:
+        if kind is core.Done and rating is not None:
             if rating not in RATINGS:
                 raise RequestError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
             rejections = call(daemon.answer_rated, rating, _FROM_CLI, asked_at)
         else:
-            source = _FROM_CLI if cmd in ("done", "skip", "snooze") else ""
-            rejections = call(daemon.feed, self._event_maker(cmd, args, asked_at), source)
+            source = _FROM_CLI if issubclass(kind, core.Answer) else ""
+            rejections = call(daemon.feed, _event_maker(kind, args, asked_at), source)
         if rejections:
             raise RequestError("; ".join(rejections), code="failed")
         return self._with_reload(call(daemon.status))
@@ -233,28 +234,35 @@ class CommandHandler:
         self.reloads.end(reload_id, message)
         return {"message": message, "status": self._with_reload(self._daemon.status())}
 
-    def _event_maker(
-        self, cmd: str, args: dict[str, Any], asked_at: datetime
-    ) -> Callable[[datetime], core.Event]:
-        if cmd == "snooze":
-            duration = _seconds(args, "duration")
-            return lambda now: core.Snooze(now, duration, asked_at=asked_at)
-        if cmd == "pause":
-            duration = _seconds(args, "duration")
-            until = _instant(args, "until")
-            if duration is not None and until is not None:
-                raise RequestError("give either duration or until, not both")
-            if duration is not None:
-                return lambda now: core.Pause(now, until=now + duration)
-            return lambda now: core.Pause(now, until=until)
-        if cmd in ("done", "skip"):
-            answer = core.Done if cmd == "done" else core.Skip
-            return lambda now: answer(now, asked_at=asked_at)
-        simple: dict[str, Callable[[datetime], core.Event]] = {
-            "resume": core.Resume,
-            "now": core.RemindNow,
-        }
-        return simple[cmd]
+
+def _event_kind(cmd: str) -> type[core.Event]:
+    """The core event the command table says `cmd` becomes."""
+    name = DAEMON_COMMANDS[cmd].event
+    assert name is not None, f"{cmd} becomes no event"
+    kind: type[core.Event] = getattr(core, name)
+    return kind
+
+
+def _event_maker(
+    kind: type[core.Event], args: dict[str, Any], asked_at: datetime
+) -> Callable[[datetime], core.Event]:
+    """The event of `kind` from the request's arguments, made at the worker's `now`. An
+    answer carries when it was asked, for the core to tell a late one from a new one."""
+    if kind is core.Snooze:
+        duration = _seconds(args, "duration")
+        return lambda now: core.Snooze(now, duration, asked_at=asked_at)
+    if kind is core.Pause:
+        duration = _seconds(args, "duration")
+        until = _instant(args, "until")
+        if duration is not None and until is not None:
+            raise RequestError("give either duration or until, not both")
+        if duration is not None:
+            return lambda now: core.Pause(now, until=now + duration)
+        return lambda now: core.Pause(now, until=until)
+    if issubclass(kind, core.Answer):
+        answer = kind
+        return lambda now: answer(now, asked_at=asked_at)
+    return kind
 
 
 def _seconds(args: dict[str, Any], key: str) -> timedelta | None:
