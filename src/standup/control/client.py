@@ -24,6 +24,7 @@ from standup.errors import DaemonNotRunning, RuntimeDirError, StandupError, Untr
 
 _MAX_REPLY = 16 * 1024 * 1024
 NOT_RUNNING = "the standup daemon is not running"
+STUCK_HINT = "the daemon may be stuck; see `journalctl --user -u standup`"
 
 
 class ControlError(StandupError):
@@ -89,10 +90,7 @@ def exchange(
         except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError):
             raise _not_running(path) from None
         except TimeoutError:
-            raise ControlError(
-                f"standup did not accept a connection within {timeout:g} s",
-                hint="the daemon may be stuck; see `journalctl --user -u standup`",
-            ) from None
+            raise _no_answer("accept a connection", timeout) from None
         except OSError as exc:
             raise ControlError(f"cannot connect to {path}: {_reason(exc)}") from None
         _check_server(sock, path)
@@ -103,10 +101,7 @@ def exchange(
                 sock.sendall(encode_request(cmd, args, deadline))
             line = _read_line(sock, deadline)
         except TimeoutError:
-            raise ControlError(
-                f"standup did not answer {cmd!r} within {timeout:g} s",
-                hint="the daemon may be stuck; see `journalctl --user -u standup`",
-            ) from None
+            raise _no_answer(f"answer {cmd!r}", timeout) from None
         except OSError as exc:
             raise ControlError(f"lost the connection to standup: {_reason(exc)}") from None
     finally:
@@ -162,7 +157,7 @@ def reload(path: Path | None = None, *, timeout: float | None = None) -> dict[st
     # The daemon starts a reload only before its client's deadline: this one never will.
     raise ControlError(
         f"standup was busy for {timeout:g} s and did not reload; nothing was done",
-        hint="the daemon may be stuck; see `journalctl --user -u standup`",
+        hint=STUCK_HINT,
     )
 
 
@@ -189,6 +184,11 @@ def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:
     except StandupError:
         return None
     return pid if isinstance(pid, int) else None
+
+
+def _no_answer(what: str, timeout: float) -> ControlError:
+    """The error for a daemon that did not `what` ("answer 'status'") within `timeout` s."""
+    return ControlError(f"standup did not {what} within {timeout:g} s", hint=STUCK_HINT)
 
 
 def _not_running(path: Path) -> DaemonNotRunning:
