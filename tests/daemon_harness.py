@@ -11,6 +11,7 @@ from typing import Any
 from standup.config.settings import load_config
 from standup.control import client as control
 from standup.daemon.life import Daemon
+from standup.daemon.worker import Worker
 from standup.notify.base import ActionCallback, Reminder
 
 __all__ = ["FakeClock", "Harness", "RecordingNotifier"]
@@ -74,15 +75,16 @@ class Harness:
         self.socket = tmp / "run" / "control.sock"
         self.clock = FakeClock()
         self.notifiers: list[RecordingNotifier] = []
-        self.daemon: Daemon | None = None
+        self.life: Daemon | None = None  # the daemon's start and stop
+        self.daemon: Worker | None = None  # what it runs: the core loop and its parts
 
     def _factory(self, backend: str, on_action: ActionCallback) -> RecordingNotifier:
         notifier = RecordingNotifier(backend, on_action)
         self.notifiers.append(notifier)
         return notifier
 
-    def start(self) -> Daemon:
-        self.daemon = Daemon(
+    def start(self) -> Worker:
+        self.life = Daemon(
             load_config(self.config),
             clock=self.clock,
             config_path=self.config,
@@ -90,7 +92,8 @@ class Harness:
             notifier_factory=self._factory,
             clock_sources=self.clock.sources(),
         )
-        self.daemon.start(self.socket)
+        self.daemon = self.life.worker
+        self.life.start(self.socket)
         return self.daemon
 
     @property
@@ -105,6 +108,6 @@ class Harness:
         return control.request(cmd, args, path=self.socket)
 
     def stop(self) -> None:
-        if self.daemon is not None:
-            self.daemon.stop()
-            self.daemon = None
+        if self.life is not None:
+            self.life.stop()
+            self.life = self.daemon = None

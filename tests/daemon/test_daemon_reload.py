@@ -14,7 +14,6 @@ from standup import paths
 from standup.cli.main import main
 from standup.control import client as control
 from standup.daemon.commands import COMMAND_WAIT, STATUS_WAIT
-from standup.daemon.life import Daemon
 
 from daemon_harness import Harness
 
@@ -33,7 +32,9 @@ def harness(tmp_path: Path, xdg_dirs):
     h.stop()
 
 
-def _slow_reloads(daemon: Daemon, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+def _slow_reloads(harness: Harness, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    daemon = harness.daemon
+    assert daemon is not None
     real_reload = daemon.config.reload
 
     def slow_reload():
@@ -41,7 +42,8 @@ def _slow_reloads(daemon: Daemon, monkeypatch: pytest.MonkeyPatch, seconds: floa
         return real_reload()
 
     monkeypatch.setattr(daemon.config, "reload", slow_reload)
-    monkeypatch.setattr(daemon, "reload_quietly", lambda why: None)  # only the command reloads
+    # Only the command reloads.
+    monkeypatch.setattr(harness.life, "reload_quietly", lambda why: None)
 
 
 def _in_background(argv: list[str]) -> tuple[threading.Thread, dict[str, int]]:
@@ -54,8 +56,8 @@ def _in_background(argv: list[str]) -> tuple[threading.Thread, dict[str, int]]:
 def test_status_answers_during_a_slow_reload_which_is_then_reported_as_done(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    daemon = harness.start()
-    _slow_reloads(daemon, monkeypatch, SLOW_RELOAD)
+    harness.start()
+    _slow_reloads(harness, monkeypatch, SLOW_RELOAD)
     harness.config.write_text(BASE.replace("50m", "20m"))
     started = time.monotonic()
     thread, outcome = _in_background(["reload"])
@@ -89,8 +91,8 @@ def test_status_answers_during_a_slow_reload_which_is_then_reported_as_done(
 def test_a_slow_reload_of_a_bad_config_is_reported_as_failed(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    daemon = harness.start()
-    _slow_reloads(daemon, monkeypatch, COMMAND_WAIT + 1.0)
+    harness.start()
+    _slow_reloads(harness, monkeypatch, COMMAND_WAIT + 1.0)
     harness.config.write_text(BASE.replace('"50m"', '"-5m"'))
     assert main(["reload"]) == 2  # a bad config, as for a quick reload
     err = capsys.readouterr().err
@@ -104,8 +106,8 @@ def test_a_slow_reload_of_a_bad_config_is_reported_as_failed(
 def test_config_set_tells_of_a_slow_reload_that_completed(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    daemon = harness.start()
-    _slow_reloads(daemon, monkeypatch, COMMAND_WAIT + 1.0)
+    harness.start()
+    _slow_reloads(harness, monkeypatch, COMMAND_WAIT + 1.0)
     argv = ["--config", str(harness.config), "config", "set", "schedule.sit", "20m"]
     assert main(argv) == 0
     captured = capsys.readouterr()

@@ -186,6 +186,9 @@ class User:
         self.clock = clock
         self.away_since: datetime | None = None
 
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
+        return False  # sampled on the daemon's schedule
+
     def sample(self) -> IdleSample:
         if self.away_since is None:
             return IdleSample(0.0)
@@ -236,7 +239,7 @@ class Simulation:
         self.clock = Clock(local(0, 8, 50))
         self.user = User(self.clock)
         self.run = Run()
-        self.daemon = Daemon(
+        self.life = Daemon(
             load_config(config),
             clock=self.clock,
             config_path=config,
@@ -245,6 +248,7 @@ class Simulation:
             clock_sources=self.clock.sources(),
             tz=BERLIN,
         )
+        self.daemon = self.life.worker
         # (when, order, action): the order keeps same-instant events in script order.
         self.script: list[tuple[datetime, int, Callable[[], None]]] = []
         self._read_until = 0.0
@@ -316,7 +320,7 @@ class Simulation:
         slept, runs now (APScheduler coalesces missed runs into one)."""
         self.daemon.call(self.daemon.feed, core.Tick)
         self.collect()
-        self.daemon.call(self.daemon._prune)
+        self.daemon.call(self.life._prune)
         rows = self.daemon.call(
             lambda: self.daemon.memory.store.history(datetime(1970, 1, 1, tzinfo=UTC))
         )
@@ -411,7 +415,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         )
         sim = Simulation(tmp)
         user_holder.append(sim.user)
-        sim.daemon.start(sim.socket)
+        sim.life.start(sim.socket)
         sim.plan()
         # Log records would pile up in pytest's capture and read as our memory growing.
         logging.disable(logging.INFO)
@@ -420,7 +424,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             sim.go(min(local(7 * week + 7, 0), local(DAYS - 1, 18, 29)))
             sim.run.week_peaks[week] = daemon_memory()
         tracemalloc.stop()
-        sim.daemon.stop()
+        sim.life.stop()
         sim.collect_after_stop()
         sim.run.db_bytes = sim.db.stat().st_size
         wal = sim.db.with_name(sim.db.name + "-wal")
@@ -431,7 +435,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         if tracemalloc.is_tracing():
             tracemalloc.stop()
         if sim is not None and sim.daemon.scheduler.running:
-            sim.daemon.stop()
+            sim.life.stop()
         patch.undo()
 
 

@@ -59,6 +59,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     """`standup exercises ...`: the options from the config, the rotation and progressions
     from the history (read only), then `run`."""
     from standup.config.settings import load_config
+    from standup.daemon.persist import Key
     from standup.history.store import Store
 
     settings = load_config(args.config).settings
@@ -66,9 +67,9 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     store = Store.open_readonly()
     if store is not None:
         with store:
-            rotation = store.get_value("rotation")
-            progression = store.get_value("progression")
-            snoozed = snoozed_exercise(store.get_value("core"), store.get_value("exercise"))
+            rotation = store.get_value(Key.ROTATION)
+            progression = store.get_value(Key.PROGRESSION)
+            snoozed = snoozed_exercise(store.get_value(Key.CORE), store.get_value(Key.EXERCISE))
     return run(
         args, settings.exercises, rotation, sys.stdout, snoozed=snoozed, progression=progression
     )

@@ -44,7 +44,7 @@ _FROM_CLI = "from the command line"
 
 
 class CommandTarget(Protocol):
-    """What the commands need of the daemon (life.Daemon): run work on its worker thread,
+    """What the commands need of the daemon (worker.Worker): run work on its worker thread,
     feed the core, and report its status."""
 
     ready: Event

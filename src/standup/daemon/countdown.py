@@ -65,7 +65,7 @@ class HoldClock:
 
 
 class CountdownHost(Protocol):
-    """What the countdown needs of the daemon (worker.Daemon): its clock and scheduler, the
+    """What the countdown needs of the worker (worker.Worker): its clock and scheduler, the
     core's state and feed (and its news of suspend and clock steps), and the desk that shows
     the bubble."""
 

@@ -27,7 +27,7 @@ def run(config_path: Path | None = None) -> int:
         quit_requested.set()
 
     def on_hup(signum: int, frame: object) -> None:
-        daemon.submit(daemon.reload_quietly, "sighup")
+        daemon.worker.submit(daemon.reload_quietly, "sighup")
 
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
@@ -36,7 +36,7 @@ def run(config_path: Path | None = None) -> int:
     try:
         daemon.start()
     except StandupError:
-        daemon.commands.stop_server()
+        daemon.worker.commands.stop_server()
         raise
     # The main thread only waits for a signal: the handlers run between its waits.
     quit_requested.wait()

@@ -11,8 +11,9 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from standup import core
@@ -22,20 +23,40 @@ from standup.history.store import NewEvent, Store, StoreError, StoreReplaced
 from standup.history.stored_json import decode
 
 log = logging.getLogger("standup")
-EXTRA_KEYS = ("progression", "exercise_base", "safety_notice")
 ASIDE_SUFFIX = ".unreadable"  # where a stored value that cannot be read is kept
-_PLAIN_KEYS = ("exercise", "last_seen", "exercise_base", "safety_notice")  # text, not JSON
 _REPEAT_AFTER = 3600.0  # seconds before the same warning is worth repeating
+
+
+class Key(StrEnum):
+    """Every key the daemon keeps in the store, and what it holds. `standup exercises` reads
+    some of them too."""
+
+    CORE = "core"  # the core's State, as JSON
+    ROTATION = "rotation"  # the exercise rotation, as JSON
+    PROGRESSION = "progression"  # the variants ratings moved each exercise to, as JSON
+    EXERCISE = "exercise"  # id of the reminder's exercise ("" before the first)
+    EXERCISE_BASE = "exercise_base"  # id of the rotation's pick, before any progression
+    LAST_SEEN = "last_seen"  # when the daemon was last alive, ISO 8601
+    SAFETY_NOTICE = "safety_notice"  # SHOWN once a reminder carried the safety notice
+
+
+SHOWN = "shown"
 
 
 @dataclass(frozen=True)
 class Saved:
-    state: core.State | None
-    rotation: str | None
-    exercise: str | None
-    last_seen: datetime | None  # when the previous daemon was last alive
-    # The other keys the daemon reads back (progression, the rotation's pick, the notice).
-    values: dict[str, str] = field(default_factory=dict)
+    """What the last daemon left; None (or False) where nothing readable was saved."""
+
+    state: core.State | None = None
+    rotation: str | None = None
+    progression: str | None = None
+    exercise: str | None = None
+    exercise_base: str | None = None
+    last_seen: datetime | None = None  # when the previous daemon was last alive
+    notice_shown: bool = False
+
+
+_PLAIN = (Key.EXERCISE, Key.EXERCISE_BASE, Key.LAST_SEEN, Key.SAFETY_NOTICE)  # text, not JSON
 
 
 class Persistence:
@@ -54,22 +75,23 @@ class Persistence:
             self.store = Store.open(self._path)
         except StoreError as error:
             self._warn(f"cannot open the state database ({error}); running without it")
-            return Saved(None, None, None, None)
+            return Saved()
         try:
-            core_text = self._readable("core", _read_core, "starting a fresh stretch")
-            rotation = self._readable("rotation", Rotation.from_json, "starting a fresh one")
-            progression = self._readable("progression", read_progression, "starting afresh")
-            plain = {k: self.store.get_value(k) for k in _PLAIN_KEYS}
+            core_text = self._readable(Key.CORE, _read_core, "starting a fresh stretch")
+            rotation = self._readable(Key.ROTATION, Rotation.from_json, "starting a fresh one")
+            progression = self._readable(Key.PROGRESSION, read_progression, "starting afresh")
+            plain = {k: self.store.get_value(k) for k in _PLAIN}
         except StoreError as error:
             self._warn(f"cannot read the state database ({error}); starting afresh")
-            return Saved(None, None, None, None)
-        plain["progression"] = progression
+            return Saved()
         return Saved(
             state=_read_core(core_text) if core_text else None,
             rotation=rotation,
-            exercise=plain["exercise"] or None,
-            last_seen=_time(plain["last_seen"]),
-            values={k: v for k in EXTRA_KEYS if (v := plain[k]) is not None},
+            progression=progression,
+            exercise=plain[Key.EXERCISE] or None,
+            exercise_base=plain[Key.EXERCISE_BASE] or None,
+            last_seen=_time(plain[Key.LAST_SEEN]),
+            notice_shown=plain[Key.SAFETY_NOTICE] == SHOWN,
         )
 
     def _readable(self, key: str, read: Callable[[str], object], instead: str) -> str | None:

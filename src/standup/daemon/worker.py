@@ -1,8 +1,10 @@
 """`standup run`: the imperative shell around the core.
 
 One worker thread (APScheduler's executor, one worker) owns the core state; every other thread
-(signal handlers, the control socket, the D-Bus listener) only submits work to it. The scheduler
-holds one date job for the next wake-up and otherwise sleeps.
+(signal handlers, the control socket, the D-Bus listeners) only submits work to it. The
+scheduler holds a date job for the core's next wake-up (`wake`), one for the next presence
+sample while sampling is needed (`sample`), the countdown's next frame while one runs
+(`countdown`) and a daily `prune` of the history, and otherwise sleeps.
 """
 
 from __future__ import annotations
@@ -25,15 +27,15 @@ from standup import core
 from standup.config.settings import LoadedConfig, Settings
 from standup.core import Event, Hold, Notify, Phase, Record, Reject, State, Withdraw
 from standup.daemon.activity import ActivityMonitor, sample_interval
-from standup.daemon.clock import ClockSetWatch, MonotonicWatchdog, StepAwareScheduler
+from standup.daemon.clock import StepAwareScheduler
 from standup.daemon.commands import CommandHandler
 from standup.daemon.countdown import Countdown
 from standup.daemon.live_config import LiveConfig
-from standup.daemon.persist import Persistence
+from standup.daemon.persist import SHOWN, Key, Persistence
 from standup.daemon.reminders import ReminderDesk
 from standup.daemon.sdnotify import sd_notify
 from standup.daemon.snapshot import record_line, snapshot, status_line
-from standup.exercises.progression import RATINGS, STORE_KEY as PROGRESSION_KEY
+from standup.exercises.progression import RATINGS
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
@@ -43,7 +45,6 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 WAKE_JOB = "wake"
 SAMPLE_JOB = "sample"
-NOTICE_KEY = "safety_notice"  # "shown" once the first reminder carried the safety notice
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
@@ -51,8 +52,8 @@ JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1
 
 
 class Worker:
-    """The core on its worker thread: events in, effects carried out; `life.Daemon` adds
-    start, stop and restore."""
+    """The core on its worker thread: events in, effects carried out. `life.Daemon` holds one
+    and gives it its start, stop and restore."""
 
     def __init__(
         self,
@@ -73,10 +74,8 @@ class Worker:
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults=JOB_DEFAULTS,
             timezone=UTC,
-            on_step=self._clock_moved,
+            on_step=self.clock_moved,
         )
-        self._clock_watch: ClockSetWatch | None = None
-        self._watchdog_pinger: MonotonicWatchdog | None = None
         self.state: State = core.initial(clock())
         self.desk = ReminderDesk(notifier_factory)
         self.memory = Persistence(store_path)
@@ -84,7 +83,6 @@ class Worker:
         self.countdown = Countdown(self, **(clock_sources or {}))
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.ready = threading.Event()  # set once the saved state is restored and running
-        self.stopped = threading.Event()
         self._systemd_status = ""
         # The status after the last step, for commands when the worker is held up (a hung
         # notification server): read from other threads, replaced whole, never changed.
@@ -167,14 +165,14 @@ class Worker:
             elif isinstance(effect, Hold):
                 log.info("reminder held: %s", ", ".join(effect.reasons))
         if transition.effects or records:
-            self._persist(records, rotation_changed)
+            self.persist(records, rotation_changed)
         return rejections
 
     def _tick(self) -> None:
         self.count_wakeup("timer")
-        self.feed(self._tick_event)
+        self.feed(self.tick_event)
 
-    def _tick_event(self, now: datetime) -> Event:
+    def tick_event(self, now: datetime) -> Event:
         # Ask whether the user is busy only when a reminder would otherwise go out.
         busy: tuple[str, ...] = ()
         if self.state.phase in (Phase.SITTING, Phase.REMINDING):
@@ -185,12 +183,12 @@ class Worker:
 
     def _sample(self) -> None:
         def sample_event(now: datetime) -> Event:
-            return self.activity.sample(now) or self._tick_event(now)
+            return self.activity.sample(now) or self.tick_event(now)
 
         self.feed(sample_event)
-        self._heartbeat()
+        self.heartbeat()
 
-    def _clock_moved(self) -> None:
+    def clock_moved(self) -> None:
         """The wall clock was set (seen by the scheduler or the kernel): re-plan at once, so no
         wait grows by a backwards step. Any thread."""
         self.submit(self._after_clock_step)
@@ -198,7 +196,7 @@ class Worker:
     def _after_clock_step(self) -> None:
         self.count_wakeup("clock")
         self._sampling_due = True  # the sample job was planned on the old wall clock
-        self.feed(self._tick_event)
+        self.feed(self.tick_event)
         self.countdown.after_clock_step()  # and so was the countdown's next frame
 
     def _reschedule(self) -> None:
@@ -214,9 +212,9 @@ class Worker:
             )
         self._reschedule_sampling()
         self.last_status = self.status()
-        self._tell_systemd()
+        self.tell_systemd()
 
-    def _tell_systemd(self, *fields: str) -> None:
+    def tell_systemd(self, *fields: str) -> None:
         """READY=1 and friends, plus STATUS= when it changed (for `systemctl status`)."""
         if not os.environ.get("NOTIFY_SOCKET"):
             return
@@ -259,7 +257,7 @@ class Worker:
         self._sampling_due = True  # the job is spent: schedule the next one
         self._sample()
 
-    def _heartbeat(self) -> None:
+    def heartbeat(self) -> None:
         """Note now and then that we are alive, so a restart after a crash can tell a short
         outage (keep the snooze, the stretch goes on) from a long one (a natural break)."""
         now = self.clock()
@@ -268,7 +266,7 @@ class Worker:
             or now - self._last_heartbeat >= self.policy.natural_break / 2
         ):
             self._last_heartbeat = now
-            self.memory.save({"last_seen": now.isoformat()}, [])
+            self.memory.save({Key.LAST_SEEN: now.isoformat()}, [])
 
     def status(self) -> dict[str, Any]:
         info = snapshot(
@@ -290,23 +288,23 @@ class Worker:
 
     # ---- persistence ------------------------------------------------------------------------
 
-    def _persist(self, records: list[Record], rotation_changed: bool) -> None:
+    def persist(self, records: list[Record], rotation_changed: bool) -> None:
         desk = self.desk
         values = {
-            "core": json.dumps(core.state_to_dict(self.state)),
-            "exercise": desk.exercise.id if desk.exercise else "",
-            "last_seen": self.clock().isoformat(),
+            Key.CORE: json.dumps(core.state_to_dict(self.state)),
+            Key.EXERCISE: desk.exercise.id if desk.exercise else "",
+            Key.LAST_SEEN: self.clock().isoformat(),
         }
         if rotation_changed:
-            values["rotation"] = desk.rotation.to_json()
-            values["exercise_base"] = desk.base.id if desk.base else ""
+            values[Key.ROTATION] = desk.rotation.to_json()
+            values[Key.EXERCISE_BASE] = desk.base.id if desk.base else ""
             if desk.notice_shown:
-                values[NOTICE_KEY] = "shown"
+                values[Key.SAFETY_NOTICE] = SHOWN
         exercise_id = desk.exercise.id if desk.exercise else None
         self.memory.save(values, [(r.kind, r.at, exercise_id, r.detail or None) for r in records])
 
     def _save_progression(self) -> None:
-        self.memory.save({PROGRESSION_KEY: self.desk.progression.to_json()}, [])
+        self.memory.save({Key.PROGRESSION: self.desk.progression.to_json()}, [])
 
     # ---- config -----------------------------------------------------------------------------
 
@@ -325,27 +323,27 @@ class Worker:
             return "config unchanged"
         self.policy = new.policy(self._tz)
         if new.notifications.backend != old.notifications.backend:
-            self._open_notifier()
+            self.open_notifier()
         if (new.idle.source, new.schedule.natural_break) != (
             old.idle.source,
             old.schedule.natural_break,
         ):
-            self._open_idle()
+            self.open_idle()
         self.countdown.after_reload()
         log.info("config reloaded")
         # A step at once: new working hours may end (or begin) the stretch right now, and a
         # shorter sit may make the reminder due.
-        self.feed(self._tick_event)
+        self.feed(self.tick_event)
         return "config reloaded"
 
     @property
     def settings(self) -> Settings:
         return self.config.settings
 
-    def _open_notifier(self) -> None:
+    def open_notifier(self) -> None:
         self.desk.open(self.settings.notifications.backend, self._on_action)
 
-    def _open_idle(self) -> None:
+    def open_idle(self) -> None:
         self.activity.open(
             self.settings.idle.source,
             on_change=lambda: self.submit(self._sample),

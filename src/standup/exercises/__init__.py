@@ -32,7 +32,7 @@ from standup.exercises.options import (
     explain_ineligible,
     explainer,
 )
-from standup.exercises.rotation import STORE_KEY, Rotation, load_rotation
+from standup.exercises.rotation import Rotation, load_rotation
 
 __all__ = [
     "BODY_LIMIT",
@@ -45,7 +45,6 @@ __all__ = [
     "GENERAL_CUE",
     "POSITIONS",
     "SAFETY_NOTICE",
-    "STORE_KEY",
     "TITLE_LIMIT",
     "TITLE_PREFIXES",
     "CatalogueError",

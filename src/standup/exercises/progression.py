@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from standup.exercises.catalogue import Exercise
 from standup.history.stored_json import decode
 
-STORE_KEY = "progression"
 STATE_VERSION = 1
 MAX_STEPS = 10  # no progression in the catalogue is this long; a bound for stored values
 RATINGS = {"too_easy": 1, "too_hard": -1}

@@ -32,7 +32,6 @@ from standup.exercises.catalogue import Exercise
 from standup.history.stored_json import decode
 
 STATE_VERSION = 1
-STORE_KEY = "rotation"
 _SEED_BITS = 63
 
 
