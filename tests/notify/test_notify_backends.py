@@ -144,7 +144,7 @@ class FakeBus:
     shown: list[str] = field(default_factory=list)
     closed: int = 0
 
-    def server_present(self) -> bool:
+    def available(self) -> bool:
         return self.present
 
     def try_show(self, reminder: Reminder) -> bool:

@@ -154,9 +154,9 @@ def test_freedesktop_on_a_bus_without_a_server_logs(
     rig.stop_dunst()
     assert notifier.show(_reminder()) == "log"  # the bus answers ServiceUnknown
     assert "Reminder: Stand up" in caplog.text
-    assert not notifier.server_present()
+    assert not notifier.available()
     rig.start_dunst()
-    assert notifier.server_present()
+    assert notifier.available()
     assert notifier.show(_reminder()) == "freedesktop"
 
 

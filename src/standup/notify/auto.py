@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from typing import Any
 
-from .base import ActionCallback, Reminder
+from .base import ActionCallback, Backend, Reminder
 from .log import LogNotifier
 from .plyer_backend import PlyerNotifier
 
@@ -27,57 +26,55 @@ class AutoNotifier:
         on_action: ActionCallback,
         app_name: str = "standup",
         *,
-        freedesktop: Any = None,
-        plyer: PlyerNotifier | None = None,
+        freedesktop: Backend | None = None,
+        plyer: Backend | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._fd = (
             freedesktop if freedesktop is not None else _open_freedesktop(on_action, app_name)
         )
-        self._plyer = plyer if plyer is not None else PlyerNotifier(app_name)
+        self._plyer: Backend = plyer if plyer is not None else PlyerNotifier(app_name)
         self._log = LogNotifier()
-        self._current: Any = None
+        self._current: Backend | None = None
 
     @property
     def name(self) -> str:
         current = self._current
         return current.name if current is not None else "log"
 
-    def _pick(self) -> Any:
-        if self._fd is not None and self._fd.server_present():
+    def _pick(self) -> Backend:
+        if self._fd is not None and self._fd.available():
             return self._fd
-        if self._plyer.can_deliver():
+        if self._plyer.available():
             return self._plyer
         return self._log
 
-    def _switch(self, backend: Any) -> None:
+    def _switch(self, backend: Backend) -> Backend:
         if backend is not self._current:
             if self._current is not None:
                 logger.info("notifications: switching from %s to %s", self.name, backend.name)
                 self._current.close()
             self._current = backend
+        return backend
 
     def show(self, reminder: Reminder) -> str:
         with self._lock:
-            if self._current is None or self._current is not self._fd:
-                self._switch(self._pick())
+            backend = self._current
+            if backend is None or backend is not self._fd:
+                backend = self._switch(self._pick())
             tried: set[str] = set()
-            while True:
-                backend = self._current
-                if backend.name in tried:
-                    backend = self._log  # it failed once already this time; the log never does
-                    self._switch(backend)
+            # A backend that failed once already this time gives way to the log, which never
+            # fails.
+            while backend is not self._log and backend.name not in tried:
                 tried.add(backend.name)
                 try:
-                    delivered = backend is self._log or backend.try_show(reminder)
+                    if backend.try_show(reminder):
+                        return backend.name
                 except Exception:  # never let a backend's surprise reach the daemon
                     logger.warning("notifier %s failed", backend.name, exc_info=True)
-                    delivered = False
-                if backend is self._log:
-                    return self._log.show(reminder)
-                if delivered:
-                    return backend.name
-                self._switch(self._pick())
+                backend = self._switch(self._pick())
+            self._switch(self._log)
+            return self._log.show(reminder)
 
     def close(self) -> None:
         with self._lock:
@@ -91,7 +88,7 @@ class AutoNotifier:
                     backend.shutdown()
 
 
-def _open_freedesktop(on_action: ActionCallback, app_name: str) -> Any:
+def _open_freedesktop(on_action: ActionCallback, app_name: str) -> Backend | None:
     if not sys.platform.startswith("linux"):
         return None
     try:

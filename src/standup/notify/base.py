@@ -43,7 +43,10 @@ class Reminder:
 class Notifier(Protocol):
     """Shows THE reminder bubble (one at a time) and reports answers through a callback."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The backend that shows reminders now: one of `BACKENDS`, never "auto"."""
+        ...
 
     def show(self, reminder: Reminder) -> str:
         """Show or replace the bubble; return the backend that delivered it. Never raises."""
@@ -55,4 +58,17 @@ class Notifier(Protocol):
 
     def shutdown(self) -> None:
         """Release bus connections and threads."""
+        ...
+
+
+class Backend(Notifier, Protocol):
+    """A notifier `auto` can choose: it says whether it can deliver now, and it can fail
+    without falling back to the log, so that `auto` picks the next one instead."""
+
+    def available(self) -> bool:
+        """Whether a reminder shown now would reach the user. Never raises."""
+        ...
+
+    def try_show(self, reminder: Reminder) -> bool:
+        """Show or replace the bubble; False (after logging why) when it could not."""
         ...

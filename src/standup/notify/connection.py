@@ -37,7 +37,7 @@ class BusUnavailable(Exception):
     """No usable session bus: no address, a dead socket, or a refused connection."""
 
 
-class ToughRouter(DBusRouter):
+class ToughRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: DBusRouter is Any
     """jeepney's router, with a receiver thread that survives duplicate replies and says a lost
     bus in one line."""
 

@@ -138,7 +138,7 @@ class FreedesktopNotifier:
             logger.debug("notification server: %s", self._server.describe())
         return self._server
 
-    def server_present(self) -> bool:
+    def available(self) -> bool:
         """Whether a server owns org.freedesktop.Notifications or the bus would start one.
         Never raises."""
         with self._lock:

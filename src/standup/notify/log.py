@@ -31,6 +31,13 @@ class LogNotifier:
     def __init__(self, level: int = logging.WARNING) -> None:
         self.level = level
 
+    def available(self) -> bool:
+        return True
+
+    def try_show(self, reminder: Reminder) -> bool:
+        self.show(reminder)
+        return True
+
     def show(self, reminder: Reminder) -> str:
         logger.log(self.level, "%s", log_line(reminder))
         return self.name

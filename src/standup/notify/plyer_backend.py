@@ -79,7 +79,7 @@ class PlyerNotifier:
         self._path_works = path_works or linux_path_works
         self._fallback = LogNotifier()
 
-    def can_deliver(self) -> bool:
+    def available(self) -> bool:
         """True where plyer has no silent failure mode to fear, or the Linux path checks out."""
         if self._platform.startswith("linux"):
             try:
@@ -90,7 +90,7 @@ class PlyerNotifier:
         return True
 
     def try_show(self, reminder: Reminder) -> bool:
-        if not self.can_deliver():
+        if not self.available():
             logger.info("plyer has no working notification path here")
             return False
         try:

@@ -191,7 +191,7 @@ def owner_changed_rule() -> MatchRule:
 
 
 def is_owner_change(msg: Message) -> bool:
-    return owner_changed_rule().matches(msg)
+    return bool(owner_changed_rule().matches(msg))
 
 
 __all__ = ["ServerInfo", "is_owner_change", "owner_changed_rule", "query_server", "server_present"]
