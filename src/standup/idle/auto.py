@@ -16,19 +16,6 @@ from .base import CombinedSource, IdleError, IdleSource, NoneSource
 
 logger = logging.getLogger("standup.idle")
 
-IDLE_CHOICES = (
-    "auto",
-    "mutter",
-    "wayland",
-    "screensaver",
-    "logind",
-    "x11",
-    "macos",
-    "windows",
-    "none",
-)
-
-
 @dataclass(frozen=True)
 class Environment:
     """What the choice depends on, read once from the process environment."""
@@ -184,6 +171,8 @@ OPENERS: Mapping[str, Opener] = {
     "windows": _open_windows,
     "none": _open_none,
 }
+# What `idle.source` may name (the config's Literal is checked against this by a test).
+IDLE_CHOICES = ("auto", *OPENERS)
 
 
 def open_idle_source(
