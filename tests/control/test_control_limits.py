@@ -1,4 +1,5 @@
-"""Limits that keep one client from starving others: unsent output (item 3), slots (item 6)."""
+"""Limits that keep one client from starving the others: output it does not read, and the
+connection slots."""
 
 from __future__ import annotations
 
