@@ -56,6 +56,21 @@ def test_urgency_is_a_byte_hint(urgency: str, byte: int) -> None:
     assert args[6]["urgency"] == ("y", byte)
 
 
+def test_resident_and_countdown_hints_are_built_here() -> None:
+    def hints(reminder: Reminder, **options: bool) -> dict[str, object]:
+        args = notify_args(reminder, app_name="standup", replaces_id=0, with_actions=True,
+                           **options)  # fmt: skip
+        return args[6]
+
+    plain = hints(Reminder("t", "b"))
+    assert set(plain) == {"urgency", "desktop-entry"}
+    assert hints(Reminder("t", "b"), resident=True)["resident"] == ("b", True)
+    frame = hints(Reminder("t", "b", progress=140))
+    assert (frame["suppress-sound"], frame["transient"]) == (("b", True), ("b", True))
+    assert frame["value"] == ("i", 100)  # a percentage, however far past the end
+    assert "value" not in hints(Reminder("t", "b", progress=40), progress_bar=False)
+
+
 def test_actions_are_flattened_to_alternating_keys_and_labels() -> None:
     assert flatten_actions(BUTTONS) == ["done", "Done", "snooze", "Snooze 10 min", "skip", "Skip"]
     assert flatten_actions(()) == []

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from jeepney import DBusErrorResponse, Message, new_method_call
+from jeepney import DBusErrorResponse, Message
 from jeepney.bus_messages import message_bus
 from jeepney.io.common import RouterClosed
 from jeepney.io.threading import DBusRouter, Proxy
@@ -35,13 +35,7 @@ from .connection import (
     open_router,
 )
 from .log import LogNotifier
-from .message import (
-    NOTIFICATIONS,
-    new_close_notification,
-    new_notify,
-    read_signal,
-    signal_rule,
-)
+from .message import new_close_notification, new_notify, read_signal, signal_rule
 from .server import (
     EXCESS,
     ServerInfo,
@@ -67,7 +61,6 @@ _LOST = (OSError, RouterClosed, KeyError)
 # stays up and stays ours. Sent "resident", so servers that close a bubble on any action
 # (Plasma, swaync) keep it.
 _STAYS_UP = frozenset({"start", "stop"})
-_SIGNATURE = "susssasa{sv}i"
 
 __all__ = ["BusUnavailable", "FreedesktopNotifier", "open_freedesktop", "server_info"]
 
@@ -227,29 +220,16 @@ class FreedesktopNotifier:
             return False
 
     def _notify_message(self, reminder: Reminder, server: ServerInfo) -> Message:
-        msg = new_notify(
+        return new_notify(
             reminder,
             app_name=self._app_name,
             replaces_id=self._id,
             with_actions=server.actions,
             markup=server.markup,
             icon=self._icon,
+            resident=any(key in _STAYS_UP for key, _ in reminder.actions),
+            progress_bar=not server.value_hides_text,
         )
-        stays_up = any(key in _STAYS_UP for key, _ in reminder.actions)
-        if reminder.progress is None and not stays_up:
-            return msg
-        *head, hints, timeout = msg.body
-        if stays_up:
-            hints = {**hints, "resident": ("b", True)}
-        if reminder.progress is None:
-            return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
-        # A countdown frame replaces the bubble every second: no sound each time, no entry in
-        # the server's history for each second, and a bar where the server draws one beside
-        # the text.
-        hints = {**hints, "suppress-sound": ("b", True), "transient": ("b", True)}
-        if not server.value_hides_text:
-            hints["value"] = ("i", max(0, min(100, reminder.progress)))
-        return new_method_call(NOTIFICATIONS, "Notify", _SIGNATURE, (*head, hints, timeout))
 
     def show(self, reminder: Reminder) -> str:
         if self.try_show(reminder):
@@ -271,7 +251,7 @@ class FreedesktopNotifier:
             if server is not None and server.ignores_close and shown is not None:
                 # notification-daemon answers CloseNotification and leaves the bubble up; a
                 # replacement that expires at once takes it down.
-                vanish = replace(shown, timeout=_VANISH, actions=())
+                vanish = replace(shown, timeout=_VANISH, actions=(), progress=None)
                 msg = new_notify(
                     vanish,
                     app_name=self._app_name,

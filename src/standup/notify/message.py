@@ -1,7 +1,7 @@
 """Building org.freedesktop.Notifications calls and reading its signals, with no I/O.
 
-The adapter in `freedesktop.py` only sends what these functions build, so everything about the
-wire format is testable without a bus.
+The adapter in `freedesktop.py` only sends what these functions build (it chooses their options
+from what the server can do), so everything about the wire format is testable without a bus.
 """
 
 from __future__ import annotations
@@ -78,18 +78,31 @@ def notify_args(
     with_actions: bool,
     markup: bool = True,
     icon: str = "",
+    resident: bool = False,
+    progress_bar: bool = True,
 ) -> tuple[Any, ...]:
     """The Notify arguments (signature susssasa{sv}i) for `reminder`.
 
     Control characters never go out (a NUL gets the client disconnected); where the server
     parses the body as markup, the body is escaped so it shows exactly as written. The spec
-    keeps the summary plain text.
+    keeps the summary plain text. `resident`: the bubble stays up when a button is pressed.
+    `progress_bar`: a countdown frame carries its percentage as the "value" hint.
     """
     hints: dict[str, tuple[str, Any]] = {
         "urgency": ("y", URGENCY_BYTE[reminder.urgency]),
         "desktop-entry": ("s", DESKTOP_ENTRY),
         **image_hints(reminder.image),
     }
+    if resident:
+        hints["resident"] = ("b", True)
+    if reminder.progress is not None:
+        # A countdown frame replaces the bubble every second: no sound each time, no entry in
+        # the server's history for each second, and a bar where the server draws one beside
+        # the text.
+        hints["suppress-sound"] = ("b", True)
+        hints["transient"] = ("b", True)
+        if progress_bar:
+            hints["value"] = ("i", max(0, min(100, reminder.progress)))
     body = clean_text(reminder.body)
     actions = (
         flatten_actions(tuple((key, clean_line(label)) for key, label in reminder.actions))
@@ -116,6 +129,8 @@ def new_notify(
     with_actions: bool = True,
     markup: bool = True,
     icon: str = "",
+    resident: bool = False,
+    progress_bar: bool = True,
 ) -> Message:
     args = notify_args(
         reminder,
@@ -124,6 +139,8 @@ def new_notify(
         with_actions=with_actions,
         markup=markup,
         icon=icon,
+        resident=resident,
+        progress_bar=progress_bar,
     )
     return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", args)
 
