@@ -172,7 +172,7 @@ class LogindSource:
             logger.debug("logind BlockInhibited: %s", exc)
             return None
 
-    def watch(self, on_change: Callable[[], None]) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         """Unsupported for now: the daemon samples logind on its schedule."""
         return False
 

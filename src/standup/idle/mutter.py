@@ -124,7 +124,7 @@ class MutterSource:
             logger.debug("org.gnome.SessionManager InhibitedActions: %s", exc)
             return None
 
-    def watch(self, on_change: Callable[[], None], idle_after: float = 60.0) -> bool:
+    def watch(self, on_change: Callable[[], None], idle_after: float) -> bool:
         """Call `on_change` when the user has been idle `idle_after` s and when they come back.
 
         It runs on a small thread of its own (hand the daemon an event from there). False when
