@@ -12,6 +12,8 @@ from standup.cli.main import main
 from standup.config import edit as config_edit
 from standup.errors import ConfigError
 
+from hostile_toml import HOSTILE
+
 
 @pytest.mark.parametrize(
     ("typed", "parts"),
@@ -179,8 +181,6 @@ def test_a_large_config_is_edited_in_one_place_from_a_small_part(
 
 
 def test_lines_that_only_look_like_headers_do_not_fool_the_part(parsed_sizes) -> None:
-    from test_config_sections import HOSTILE
-
     text = HOSTILE + large_config(50)
     out = config_edit.set_value(text, ("a", "new"), "1")
     assert tomllib.loads(out)["a"]["new"] == 1

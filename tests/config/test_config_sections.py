@@ -9,23 +9,7 @@ import pytest
 
 from standup.config.sections import split_sections
 
-# Lines that look like headers but are not: inside strings of every kind, arrays, comments.
-HOSTILE = (
-    "# [not] a header\n"
-    "x = 1  # [nor] this\n"
-    "[a]\n"
-    'basic = """\n[in.basic]\n\\"""\n[still.basic]\n"""\n'
-    "literal = '''\n[in.literal]\n'''\n"
-    'ends = """a""""\n'
-    'ends5 = """b"""""\n'
-    "arr = [\n  [1, 2],\n[3],\n  { q = '[' },\n]\n"
-    '"key]" = "]"\n'
-    "\r\n"
-    '  [ "b" . "c]" ]  # spaced, quoted\r\n'
-    "y = 'x'\r\n"
-    "[[a.list]]\n"
-    'z = "\\"[x]\\""\n'
-)
+from hostile_toml import HOSTILE
 
 
 def test_only_real_headers_begin_sections() -> None:
