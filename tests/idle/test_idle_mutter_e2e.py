@@ -96,14 +96,16 @@ def test_watch_sleep_reports_prepare_for_sleep(rig: Rig) -> None:
     from jeepney import new_signal
 
     from standup.idle import watch_sleep
-    from standup.idle.logind import MANAGER
+    from standup.idle.logind import LOGIN1, MANAGER
 
     slept: queue.Queue[bool] = queue.Queue()
-    # The rig's session bus stands in for the system bus: logind's signal, sent by a test peer.
+    # The rig's session bus stands in for the system bus: logind's signal, sent by a test peer
+    # that owns logind's name.
     watch = watch_sleep(slept.put, bus=rig.bus_address)
     assert watch is not None
     try:
         with open_dbus_connection("SESSION") as peer:
+            peer.send_and_get_reply(message_bus.RequestName(LOGIN1), timeout=2)
             peer.send(new_signal(MANAGER, "PrepareForSleep", "b", (True,)))
             assert slept.get(timeout=5) is True
             peer.send(new_signal(MANAGER, "PrepareForSleep", "b", (False,)))
@@ -111,6 +113,29 @@ def test_watch_sleep_reports_prepare_for_sleep(rig: Rig) -> None:
     finally:
         watch.close()
     assert not [t for t in threading.enumerate() if t.name == "standup-sleep-watch"]
+
+
+def test_watch_sleep_believes_only_logind(rig: Rig) -> None:
+    from standup.idle import watch_sleep
+    from standup.idle.logind import LOGIN1, MANAGER
+
+    slept: queue.Queue[bool] = queue.Queue()
+    watch = watch_sleep(slept.put, bus=rig.bus_address)
+    assert watch is not None
+    try:
+        with (
+            open_dbus_connection("SESSION") as logind,
+            open_dbus_connection("SESSION") as forger,
+        ):
+            logind.send_and_get_reply(message_bus.RequestName(LOGIN1), timeout=2)
+            forger.send(new_signal(MANAGER, "PrepareForSleep", "b", (True,)))
+            logind.send(new_signal(MANAGER, "PrepareForSleep", "b", (False,)))
+            # Whichever reaches the bus first, only logind's signal is reported.
+            assert slept.get(timeout=5) is False
+            with pytest.raises(queue.Empty):
+                slept.get(timeout=0.2)
+    finally:
+        watch.close()
 
 
 def test_watch_sleep_without_a_system_bus_is_none() -> None:

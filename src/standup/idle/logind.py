@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
 from typing import Any, Protocol
 
 from jeepney import DBusAddress, MatchRule, Message, Properties, new_method_call
 
+from ..bus_signals import listen
 from .base import IdleError, IdleSample, summarize
 from .bus import BusClient, BusFailure
 
@@ -180,44 +178,22 @@ class LogindSource:
         self._client.close()
 
 
-_STOP = object()
-
-
 class SleepWatch:
-    """Calls `on_sleep(True)` before suspend, `on_sleep(False)` after resume, on its own thread."""
+    """Calls `on_sleep(True)` before suspend, `on_sleep(False)` after resume, on its own thread.
+
+    Only logind's own PrepareForSleep counts: any client of the bus may send one."""
 
     def __init__(self, on_sleep: Callable[[bool], None], bus: str = "SYSTEM") -> None:
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import Proxy, open_dbus_router
-
         self._on_sleep = on_sleep
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._stack = ExitStack()
-        try:
-            self._router = self._stack.enter_context(open_dbus_router(bus))
-            rule = sleep_rule()
-            self._stack.enter_context(self._router.filter(rule, queue=self._queue))
-            Proxy(message_bus, self._router, timeout=2.0).AddMatch(rule)
-        except BaseException:
-            self._stack.close()
-            raise
-        self._thread = threading.Thread(target=self._run, name="standup-sleep-watch", daemon=True)
-        self._thread.start()
+        self._listener = listen(
+            bus, [sleep_rule()], self._signal, sender=LOGIN1, name="standup-sleep-watch"
+        )
 
-    def _run(self) -> None:
-        while True:
-            msg = self._queue.get()
-            if msg is _STOP:
-                return
-            try:
-                self._on_sleep(bool(msg.body[0]))
-            except Exception:
-                logger.exception("PrepareForSleep callback failed")
+    def _signal(self, msg: Message) -> None:
+        self._on_sleep(bool(msg.body[0]))
 
     def close(self) -> None:
-        self._queue.put(_STOP)
-        self._thread.join(timeout=2.0)
-        self._stack.close()
+        self._listener.close()
 
 
 def watch_sleep(on_sleep: Callable[[bool], None], bus: str = "SYSTEM") -> SleepWatch | None:

@@ -8,16 +8,17 @@ daemon sleeps instead of polling.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
-from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 
+from ..bus_signals import listen
 from .base import IdleError, IdleSample
 from .bus import BusClient, BusFailure
+
+if TYPE_CHECKING:
+    from jeepney.io.threading import DBusRouter
 
 logger = logging.getLogger("standup.idle")
 
@@ -62,7 +63,7 @@ def new_remove_watch(watch_id: int) -> Message:
 
 def watch_fired_rule() -> MatchRule:
     # No sender: the signal comes from Mutter's unique name, which a local filter cannot match
-    # against the well-known name.
+    # against the well-known name; the listener believes only the name's owner.
     return MatchRule(
         type="signal",
         interface=IDLE_MONITOR.interface,
@@ -147,62 +148,48 @@ class MutterSource:
         self._client.close()
 
 
-_STOP = object()
-
-
 class _MutterWatch:
     """One connection (watches die with it), one persistent idle watch, one active watch armed
     after each idle firing: Mutter's user-active watches fire once, and arming one while the user
     types would wake us on every key."""
 
     def __init__(self, bus: str, on_change: Callable[[], None], idle_ms: int) -> None:
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import Proxy, open_dbus_router
-
         self._on_change = on_change
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._stack = ExitStack()
-        try:
-            self._router = self._stack.enter_context(open_dbus_router(bus))
-            rule = watch_fired_rule()
-            self._stack.enter_context(self._router.filter(rule, queue=self._queue))
-            Proxy(message_bus, self._router, timeout=2.0).AddMatch(rule)
-            self._idle_id = self._call(new_add_idle_watch(max(idle_ms, 1)))
-            self._active_id = 0
-        except BaseException:
-            self._stack.close()
-            raise
-        self._thread = threading.Thread(target=self._run, name="standup-idle-watch", daemon=True)
-        self._thread.start()
+        self._idle_id = self._active_id = 0
 
-    def _call(self, msg: Message) -> int:
-        from jeepney.wrappers import unwrap_msg
+        def add_idle_watch(router: DBusRouter) -> None:
+            self._router = router  # signals may come before listen() returns
+            self._idle_id = _call(router, new_add_idle_watch(max(idle_ms, 1)))
 
-        reply = self._router.send_and_get_reply(msg, timeout=2.0)
-        body = unwrap_msg(reply)
-        return int(body[0]) if body else 0
+        self._listener = listen(
+            bus,
+            [watch_fired_rule()],
+            self._fired,
+            sender=IDLE_MONITOR.bus_name,
+            prepare=add_idle_watch,
+            name="standup-idle-watch",
+        )
 
-    def _run(self) -> None:
-        while True:
-            msg = self._queue.get()
-            if msg is _STOP:
-                return
-            (watch_id,) = msg.body
-            if watch_id == self._idle_id:
-                try:
-                    self._active_id = self._call(new_add_user_active_watch())
-                except Exception:  # Mutter went away: the next idle firing will not come either
-                    logger.debug("re-arming the user-active watch failed", exc_info=True)
-            elif watch_id == self._active_id:
-                self._active_id = 0
-            else:
-                continue
+    def _fired(self, msg: Message) -> None:
+        (watch_id,) = msg.body
+        if watch_id == self._idle_id:
             try:
-                self._on_change()
-            except Exception:
-                logger.exception("idle watch callback failed")
+                self._active_id = _call(self._router, new_add_user_active_watch())
+            except Exception:  # Mutter went away: the next idle firing will not come either
+                logger.debug("re-arming the user-active watch failed", exc_info=True)
+        elif watch_id == self._active_id:
+            self._active_id = 0
+        else:
+            return
+        self._on_change()
 
     def close(self) -> None:
-        self._queue.put(_STOP)
-        self._thread.join(timeout=2.0)
-        self._stack.close()  # Mutter drops the connection's watches itself
+        self._listener.close()  # Mutter drops the connection's watches itself
+
+
+def _call(router: DBusRouter, msg: Message) -> int:
+    """A call that answers a watch id (or nothing: 0)."""
+    from jeepney.wrappers import unwrap_msg
+
+    body = unwrap_msg(router.send_and_get_reply(msg, timeout=2.0))
+    return int(body[0]) if body else 0

@@ -1,9 +1,9 @@
 """org.freedesktop.Notifications over the session bus, through jeepney.
 
 One long-lived connection (a `ToughRouter`: its receiver thread blocks on the socket, no timer)
-carries the calls and the signals we listen to. A second small thread, the dispatcher, reads
-those signals from a queue, closes an answered bubble and calls `on_action`; it never runs on
-the receiver thread, so `on_action` may call back into `show()` safely.
+carries the calls and the signals we listen to. The listener's thread (`standup.bus_signals`)
+takes those signals, closes an answered bubble and calls `on_action`; it never runs on the
+receiver thread, so `on_action` may call back into `show()` safely.
 
 What the server is and can do (actions, markup) is asked once per server and forgotten when
 the bus says the name changed hands; only that server's signals are believed.
@@ -12,7 +12,6 @@ the bus says the name changed hands; only that server's signals are believed.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from contextlib import ExitStack
@@ -21,10 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from jeepney import DBusErrorResponse, Message
-from jeepney.bus_messages import message_bus
 from jeepney.io.common import RouterClosed
-from jeepney.io.threading import DBusRouter, Proxy
+from jeepney.io.threading import DBusRouter
 
+from ..bus_signals import Listener, listen
 from . import identity
 from .base import ActionCallback, Reminder
 from .connection import (
@@ -47,7 +46,6 @@ from .server import (
 
 logger = logging.getLogger("standup.notify")
 
-_STOP = object()
 # After a server let a call time out, leave it alone this long (seconds): every reminder
 # would otherwise hold the worker for the whole timeout again.
 HUNG_BACKOFF = 60.0
@@ -76,10 +74,7 @@ class FreedesktopNotifier:
         self._icon = identity.icon_path()
         self._fallback = LogNotifier()
         self._lock = threading.RLock()  # guards the connection and the bubble state below
-        self._stack: ExitStack | None = None
-        self._router: DBusRouter | None = None
-        self._signals: queue.Queue[Any] = queue.Queue()
-        self._dispatcher: threading.Thread | None = None
+        self._listener: Listener | None = None  # the connection, its signals and their thread
         self._server: ServerInfo | None = None  # who showed our bubble; None: ask again
         self._id = 0  # the server's id of our bubble; 0 when none is shown
         self._keys: frozenset[str] = frozenset()
@@ -89,41 +84,38 @@ class FreedesktopNotifier:
 
     # -- connection ---------------------------------------------------------------------------
 
+    @property
+    def _router(self) -> DBusRouter | None:
+        """The connection in use; None before the first contact and after a drop."""
+        return self._listener.router if self._listener is not None else None
+
     def _ensure_router(self) -> DBusRouter:
-        if self._router is not None:
-            return self._router
+        if self._listener is not None:
+            return self._listener.router
         if self._shut:
             raise BusUnavailable("notifier is shut down")
-        stack = ExitStack()
         try:
-            router = open_router(stack)
-            # Subscribe before the first Notify, or a fast click would be missed.
-            bus = Proxy(message_bus, router, timeout=CALL_TIMEOUT)
-            for rule in (signal_rule(), owner_changed_rule()):
-                stack.enter_context(router.filter(rule, queue=self._signals))
-                bus.AddMatch(rule)
+            # Subscribe before the first Notify, or a fast click would be missed. Whose
+            # signals count is decided per bubble (`read_signal`), not per name.
+            self._listener = listen(
+                open_router,
+                (signal_rule(), owner_changed_rule()),
+                self._on_signal,
+                name="standup-notify-signals",
+                timeout=CALL_TIMEOUT,
+            )
         except BusUnavailable:
-            stack.close()
             raise
         except Exception as exc:
-            stack.close()
             raise BusUnavailable(f"cannot subscribe to notification signals: {exc}") from exc
-        self._stack, self._router = stack, router
-        if self._dispatcher is None:
-            self._dispatcher = threading.Thread(
-                target=self._dispatch, name="standup-notify-signals", daemon=True
-            )
-            self._dispatcher.start()
-        return router
+        return self._listener.router
 
     def _drop_connection(self) -> None:
-        stack, self._stack, self._router = self._stack, None, None
+        listener, self._listener = self._listener, None
         self._server = None
-        if stack is not None:
-            try:
-                stack.close()
-            except Exception:  # a connection that already broke may fail to close; it is gone
-                logger.debug("closing a broken bus connection failed", exc_info=True)
+        if listener is not None:
+            # No waiting: its thread may be waiting for our lock, in `_answer`.
+            listener.close(wait=0)
 
     def _server_info(self, router: DBusRouter) -> ServerInfo:
         if self._server is None:
@@ -268,26 +260,18 @@ class FreedesktopNotifier:
     def shutdown(self) -> None:
         with self._lock:
             self._shut = True
-            self._drop_connection()
-            dispatcher, self._dispatcher = self._dispatcher, None
-        if dispatcher is not None:
-            self._signals.put(_STOP)
-            dispatcher.join(timeout=5)
+            listener, self._listener = self._listener, None
+            self._server = None
+        if listener is not None:
+            listener.close(wait=5)  # the answers already received are reported first
 
     # -- answers ------------------------------------------------------------------------------
 
-    def _dispatch(self) -> None:
-        """Dispatcher thread: turn our bubble's signals into on_action calls."""
-        while True:
-            msg = self._signals.get()
-            if msg is _STOP:
-                return
-            key = self._answer(msg)
-            if key is not None:
-                try:
-                    self._on_action(key)
-                except Exception:
-                    logger.exception("on_action(%r) failed", key)
+    def _on_signal(self, msg: Message) -> None:
+        """Listener thread: turn our bubble's signals into on_action calls."""
+        key = self._answer(msg)
+        if key is not None:
+            self._on_action(key)
 
     def _answer(self, msg: Message) -> str | None:
         with self._lock:

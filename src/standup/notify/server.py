@@ -16,6 +16,7 @@ from jeepney import DBusErrorResponse, MatchRule, Message
 from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusRouter
 
+from .. import bus_signals
 from .connection import FIRST_CONTACT_TIMEOUT, call
 from .message import BUS_NAME, new_get_capabilities, new_get_server_information
 
@@ -179,15 +180,7 @@ def server_present(router: DBusRouter) -> bool:
 def owner_changed_rule() -> MatchRule:
     """NameOwnerChanged for org.freedesktop.Notifications: the server started, stopped or was
     replaced, so what we know of it is stale."""
-    rule = MatchRule(
-        type="signal",
-        sender="org.freedesktop.DBus",
-        interface="org.freedesktop.DBus",
-        member="NameOwnerChanged",
-        path="/org/freedesktop/DBus",
-    )
-    rule.add_arg_condition(0, BUS_NAME)
-    return rule
+    return bus_signals.owner_changed_rule(BUS_NAME)
 
 
 def is_owner_change(msg: Message) -> bool:
