@@ -16,7 +16,7 @@ import pytest
 from hypothesis import settings
 
 import sweep
-from rig import Rig, missing_binaries
+from rig import Rig, missing_binaries, rig_unavailable
 
 _SWEEP_DIR = pytest.StashKey[Path]()
 
@@ -44,12 +44,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sweep.remove_tmpdir(tmpdir)
 
 
-def _rig_unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: end-to-end tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(autouse=True)
 def _e2e_requirements(request: pytest.FixtureRequest) -> None:
     """Skip (or, in CI, fail) e2e tests when a rig binary is missing."""
@@ -57,7 +51,7 @@ def _e2e_requirements(request: pytest.FixtureRequest) -> None:
         return
     missing = missing_binaries()
     if missing:
-        _rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
+        rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +59,7 @@ def rig_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     """One private bus + Xvfb + dunst for the whole run."""
     missing = missing_binaries()
     if missing:
-        _rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
+        rig_unavailable(f"desktop rig binaries missing: {', '.join(missing)}")
     rig = Rig(tmp_path_factory.mktemp("rig"))
     rig.start()
     try:

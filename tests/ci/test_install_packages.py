@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _rig_unavailable
+from rig import rig_unavailable as _rig_unavailable
 
 SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "install-packages"
 

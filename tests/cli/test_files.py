@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _rig_unavailable
 from standup import files
 from standup.files import FileWriteError, write_atomic
+
+from rig import rig_unavailable as _rig_unavailable
 
 OTHER = 65534  # nobody
 

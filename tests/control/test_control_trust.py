@@ -24,10 +24,11 @@ from typing import Any
 
 import pytest
 
-from conftest import _rig_unavailable
 from standup.control.client import ping, request
 from standup.control.server import ControlServer
 from standup.errors import AlreadyRunning, RuntimeDirError, UntrustedPeer
+
+from rig import rig_unavailable as _rig_unavailable
 
 OTHER = 65534  # nobody: any uid not ours will do
 DEADLINE = 5.0

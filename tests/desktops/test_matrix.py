@@ -22,14 +22,13 @@ from typing import Any
 
 import pytest
 
-from conftest import _rig_unavailable
 from desktop_rigs import countdown
 from desktop_rigs.base import Bubble, RigError, ServerRig
 from standup.busy.dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
 from standup.notify.freedesktop import FreedesktopNotifier
 
-from rig import Answers, wait_until
+from rig import Answers, rig_unavailable as _rig_unavailable, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.desktop]
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, Harness, quiet_env, saved_core, state_fields, state_fields_of
 
-from conftest import _rig_unavailable
 from standup.history.store import Store
+
+from rig import rig_unavailable as _rig_unavailable
 
 CONFIG = '[schedule]\nsit = "50m"\nsnooze = "10m"\n[idle]\nsource = "none"\n'
 

@@ -1,8 +1,10 @@
 """Tests stand on support modules and fixtures, never on each other.
 
-No file under tests/ imports a test module (`test_*`) or edits sys.path: what tests share lives
-in a support module (rig, sweep, daemon_harness, faultkit, ...) or a fixture, and pytest's
-rootdir handling already makes tests/ and each test's own directory importable.
+No file under tests/ imports a test module (`test_*`) or a conftest, or edits sys.path: what
+tests share lives in a support module (rig, sweep, daemon_harness, faultkit, ...) or a fixture,
+and pytest's rootdir handling already makes tests/ and each test's own directory importable.
+A conftest is pytest's to load, and which one `import conftest` finds depends on what pytest
+loaded last, as every directory's conftest goes by that one name.
 """
 
 from __future__ import annotations
@@ -65,12 +67,13 @@ def _assigned(node: ast.AST) -> list[ast.expr]:
 
 
 def offences(source: str, test_modules: set[str]) -> list[str]:
-    """Where `source` imports one of `test_modules` or changes sys.path, one line each."""
+    """Where `source` imports one of `test_modules` or a conftest, or changes sys.path, one line
+    each."""
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
         where = f"line {getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Import | ast.ImportFrom):
-            leaned_on = [name for name in _imported(node) if name in test_modules]
+            leaned_on = [n for n in _imported(node) if n in test_modules or n == "conftest"]
             found += [f"{where}: imports {name}" for name in leaned_on]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if _is_sys_path(node.func.value) and node.func.attr in _SYS_PATH_CHANGES:
@@ -91,6 +94,9 @@ def offences(source: str, test_modules: set[str]) -> list[str]:
         "import test_daemon as daemon_tests",
         "def f():\n    from test_daemon import Harness",
         "from . import test_daemon",
+        "from conftest import _rig_unavailable",
+        "import conftest",
+        "def f():\n    from conftest import XdgDirs",
         "import sys\nsys.path.insert(0, 'tests/daemon')",
         "import sys\nsys.path.append('tests')",
         "import sys\nsys.path[:0] = ['tests']",
@@ -99,7 +105,7 @@ def offences(source: str, test_modules: set[str]) -> list[str]:
         "def f(monkeypatch):\n    monkeypatch.syspath_prepend('tests')",
     ],
 )
-def test_the_check_sees_a_test_module_import_or_a_sys_path_edit(source: str) -> None:
+def test_the_check_sees_a_test_module_or_conftest_import_or_a_sys_path_edit(source: str) -> None:
     assert offences(source, {"test_daemon"}) != []
 
 
@@ -108,6 +114,7 @@ def test_the_check_sees_a_test_module_import_or_a_sys_path_edit(source: str) -> 
     [
         "from daemon_harness import Harness",
         "from faultkit import DaemonProcess",
+        "from rig import rig_unavailable",
         "from test import support",  # the standard library's, not one of ours
         "import sys\nsite = [p for p in sys.path if 'site-packages' in p]",
         "import sys\nprint(len(sys.path))",

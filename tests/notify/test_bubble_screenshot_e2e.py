@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _rig_unavailable
 from standup.config.settings import Settings
 from standup.core import Notify
 from standup.daemon.reminders import build_reminder
@@ -29,7 +28,7 @@ from standup.exercises.pictures import picture_file
 from standup.notify.base import Reminder
 from standup.notify.freedesktop import FreedesktopNotifier, open_freedesktop
 
-from rig import Answers, Rig, wait_until
+from rig import Answers, Rig, rig_unavailable as _rig_unavailable, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from test_service import actions, fake_systemctl  # noqa: F401  (a fixture: imported to register it)
 
-from conftest import _rig_unavailable
 from standup.service import install as service
+
+from rig import rig_unavailable
 
 OTHER = 65534  # nobody: any uid not ours will do
 
@@ -90,7 +91,7 @@ def test_links_planted_at_each_name_are_never_followed(
 def other_users_home() -> Iterator[Path]:
     """A home that uid OTHER owns, with its XDG directories, as `sudo` keeping HOME leaves it."""
     if os.geteuid() != 0:
-        _rig_unavailable("needs root to act as another user")
+        rig_unavailable("needs root to act as another user")
     base = Path(tempfile.mkdtemp(prefix="st-home-", dir="/tmp"))
     base.chmod(0o711)
     home = base / "home"
@@ -146,7 +147,7 @@ def test_root_follows_no_config_link_another_user_owns(
 ) -> None:
     """The link sits in a directory of ours, yet another user made it (and may re-point it)."""
     if os.geteuid() != 0:
-        _rig_unavailable("needs root to act as another user")
+        rig_unavailable("needs root to act as another user")
     victim = tmp_path / "victims" / "victim.toml"
     victim.parent.mkdir()
     link = xdg_dirs.config_home / "standup/config.toml"
@@ -295,7 +296,7 @@ def test_uninstall_takes_nothing_through_another_users_link(
     run_main, systemctl_log, every_path, xdg_dirs, tmp_path, capsys, whose: str
 ) -> None:
     if os.geteuid() != 0:
-        _rig_unavailable("needs root to act as another user")
+        rig_unavailable("needs root to act as another user")
     stow(xdg_dirs.config_home / "fish", tmp_path / "dotfiles")
     assert run_main(["service", "install"]) == 0
     fish = every_path[5]

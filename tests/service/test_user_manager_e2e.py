@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _rig_unavailable
 from user_manager import UserManager, unavailable_reason
 
-from rig import wait_until
+from rig import rig_unavailable as _rig_unavailable, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
