@@ -8,14 +8,9 @@ the command starts.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +21,9 @@ from standup.control.client import ControlError, request
 from standup.control.server import ControlServer
 from standup.daemon.commands import COMMANDS, CommandHandler
 
+from slow_daemon import SlowDaemon
+
 DEADLINE = 5.0
-
-
-@pytest.fixture
-def sock_path() -> Iterator[Path]:
-    base = Path(tempfile.mkdtemp(prefix="sd", dir="/tmp"))
-    yield base / "run" / "control.sock"
-    shutil.rmtree(base, ignore_errors=True)
 
 
 def raw_reply(path: Path, payload: bytes) -> dict[str, Any]:
@@ -104,56 +94,6 @@ def test_a_request_whose_client_hung_up_is_not_handled(sock_path: Path) -> None:
         first.join(DEADLINE)
         assert raw_reply(sock_path, b'{"v":1,"cmd":"ping"}\n')["ok"]  # the second was read
     assert handled == [None]
-
-
-class SlowDaemon:
-    """What CommandHandler needs of the daemon, with a worker thread a test can hold up."""
-
-    def __init__(self) -> None:
-        self.ready = threading.Event()
-        self.ready.set()
-        self.hold = threading.Event()
-        self.hold.set()
-        self.fed: list[core.Event] = []
-        self.last_status: dict[str, Any] | None = None
-        self._jobs: list[Callable[[], None]] = []
-        self._cv = threading.Condition()
-        threading.Thread(target=self._work, daemon=True).start()
-
-    def _work(self) -> None:
-        while True:
-            with self._cv:
-                self._cv.wait_for(lambda: bool(self._jobs))
-                job = self._jobs.pop(0)
-            self.hold.wait()
-            job()
-
-    def call(self, fn: Callable[..., Any], *args: Any, timeout: float = 5.0) -> Any:
-        future: Future[Any] = Future()
-
-        def run() -> None:
-            try:
-                future.set_result(fn(*args))
-            except BaseException as error:
-                future.set_exception(error)
-
-        with self._cv:
-            self._jobs.append(run)
-            self._cv.notify()
-        return future.result(timeout)
-
-    def count_wakeup(self, source: str) -> None:
-        pass
-
-    def clock(self) -> datetime:
-        return datetime.now(UTC)
-
-    def feed(self, make: Callable[[Any], core.Event], source: str = "") -> list[str]:
-        self.fed.append(make(None))
-        return []
-
-    def status(self) -> dict[str, Any]:
-        return {"fed": len(self.fed)}
 
 
 def test_a_command_its_client_gave_up_on_is_not_run_by_the_worker(sock_path: Path) -> None:

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_control_deadline import SlowDaemon, sock_path  # noqa: F401 (a fixture)
 
 from standup.control.client import exchange, request
 from standup.daemon import commands
 from standup.daemon.commands import CommandHandler
 
 from rig import wait_until
+from slow_daemon import SlowDaemon
 
 REPLY_WAIT = 0.3  # the daemon's wait before "under way", shortened for the test
 
@@ -36,7 +36,7 @@ class ReloadingDaemon(SlowDaemon):
 
 
 @pytest.fixture
-def daemon(sock_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReloadingDaemon]:  # noqa: F811
+def daemon(sock_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReloadingDaemon]:
     monkeypatch.setattr(commands, "RELOAD_REPLY_WAIT", REPLY_WAIT)
     daemon = ReloadingDaemon()
     handler = CommandHandler(daemon)  # type: ignore[arg-type]
@@ -55,7 +55,7 @@ def _last_reload(path: Path) -> dict | None:
 
 def test_a_long_reload_is_answered_under_way_and_its_end_shows_in_the_status(
     daemon: ReloadingDaemon,
-    sock_path: Path,  # noqa: F811
+    sock_path: Path,
 ) -> None:
     asked = time.monotonic()
     reply = exchange("reload", path=sock_path, timeout=30)
@@ -74,7 +74,7 @@ def test_a_long_reload_is_answered_under_way_and_its_end_shows_in_the_status(
 
 def test_a_reload_that_ends_in_time_is_answered_with_its_outcome(
     daemon: ReloadingDaemon,
-    sock_path: Path,  # noqa: F811
+    sock_path: Path,
 ) -> None:
     daemon.finish.set()
     reply = request("reload", path=sock_path)
@@ -84,7 +84,7 @@ def test_a_reload_that_ends_in_time_is_answered_with_its_outcome(
 
 def test_a_reload_its_client_gave_up_on_never_starts(
     daemon: ReloadingDaemon,
-    sock_path: Path,  # noqa: F811
+    sock_path: Path,
 ) -> None:
     daemon.hold.clear()  # the worker is stuck (a notification server that does not answer)
     daemon.finish.set()
