@@ -15,6 +15,8 @@ import pytest
 
 from standup.service import install as service
 
+from systemctl_fake import actions, fake_manager
+
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "standup.service"
 
@@ -145,56 +147,6 @@ def test_dry_run_in_process(run_main, xdg_dirs, fake_systemctl, capsys) -> None:
     assert not (xdg_dirs.config_home / "systemd").exists()
 
 
-@pytest.fixture
-def fake_systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg_dirs) -> Path:
-    """A `systemctl` on PATH that appends its argv to a log; FAIL_ON=<verb> makes it fail.
-
-    It answers from fake.json beside the log (see `fake_manager`): the manager's environment
-    (by default the shell's XDG_CONFIG_HOME and a DISPLAY), `is-active` words, `show` state."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "systemctl.log"
-    fake_manager(log, env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(xdg_dirs.config_home),
-                           "DISPLAY": ":99"})  # fmt: skip
-    script = bin_dir / "systemctl"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, os, sys\n"
-        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-        f"fake = json.load(open({str(log.with_name('fake.json'))!r}))\n"
-        "if os.environ.get('FAIL_ON') in sys.argv:\n"
-        "    print('Failed to connect to bus: No medium found', file=sys.stderr)\n"
-        "    sys.exit(1)\n"
-        "verb = sys.argv[2]\n"
-        "if verb == 'show-environment':\n"
-        "    print('\\n'.join(f'{k}={v}' for k, v in fake['env'].items()))\n"
-        "if verb == 'show': print('\\n'.join(f'{k}={v}' for k, v in fake['show'].items()))\n"
-        "if verb == 'is-enabled': print('enabled')\n"
-        "if verb == 'is-active':\n"
-        "    word = fake['active'].get(sys.argv[3], 'inactive'); print(word)\n"
-        "    sys.exit(0 if word == 'active' else 3)\n"
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(service, "current_platform", lambda: "linux")
-    return log
-
-
-def actions(log: Path) -> list[str]:
-    """What the fake systemctl was told to do, without the questions it was asked."""
-    queries = ("show-environment", "show", "is-active", "is-enabled", "is-system-running")
-    return [line for line in log.read_text().splitlines() if line.split()[1] not in queries]
-
-
-def fake_manager(log: Path, **answers: object) -> None:
-    """Change what the fake systemctl answers: env=, active= (unit -> word), show=."""
-    path = log.with_name("fake.json")
-    fake = json.loads(path.read_text()) if path.exists() else {}
-    fake = {"env": {}, "active": {"graphical-session.target": "active"}, "show": {}, **fake}
-    fake.update(answers)
-    path.write_text(json.dumps(fake))
-
-
 def test_dry_run_with_a_manager(run_main, xdg_dirs, fake_systemctl, capsys) -> None:
     assert run_main(["service", "install", "--now", "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -308,7 +260,6 @@ def test_status_without_a_user_manager(
 ) -> None:
     monkeypatch.setenv("FAIL_ON", "is-enabled")
     assert run_main(["service", "status", "--json"]) == 0
-    import json
 
     info = json.loads(capsys.readouterr().out)
     assert info["manager_error"] == "Failed to connect to bus: No medium found"

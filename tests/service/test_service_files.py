@@ -16,18 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_service import actions, fake_systemctl  # noqa: F401  (a fixture: imported to register it)
 
 from standup.service import install as service
 
 from rig import rig_unavailable
+from systemctl_fake import actions
 
 OTHER = 65534  # nobody: any uid not ours will do
 
 
 @pytest.fixture
-def systemctl_log(fake_systemctl: Path) -> Path:  # noqa: F811  (the fixture, by name)
-    """The fake systemctl of test_service: what it was told is logged here."""
+def systemctl_log(fake_systemctl: Path) -> Path:
+    """The fake systemctl (tests/service/conftest.py): what it was told is logged here."""
     return fake_systemctl
 
 
