@@ -47,6 +47,10 @@ RELOAD_WAIT = 120.0
 RELOAD_POLL = 0.2  # seconds between two looks at a reload under way
 
 
+class ConnectionLost(ControlError):
+    """The connection broke before the daemon answered: it is stopping, or crashed."""
+
+
 class ReloadUnfinished(ControlError):
     """The daemon did not say how a reload ended: it may still apply the config."""
 
@@ -75,13 +79,32 @@ def exchange(
     """One request and its reply, as the protocol has them (a reload may answer "under way")."""
     if timeout is None:
         timeout = RELOAD_WAIT if cmd == "reload" else WAIT
+    # Our own give-up time goes into the request: past it, the daemon must not carry it out.
+    deadline = time.monotonic() + timeout
+    sock = _open(path, timeout, deadline)
+    try:
+        try:
+            # A daemon that refuses us may reply and hang up before reading the request; its
+            # reply is still worth reading.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(encode_request(cmd, args, deadline))
+            line, _rest = _read_line(sock, deadline)
+        except TimeoutError:
+            raise _no_answer(f"answer {cmd!r}", timeout) from None
+        except OSError as exc:
+            raise ConnectionLost(f"lost the connection to standup: {_reason(exc)}") from None
+    finally:
+        sock.close()
+    return _result(line)
+
+
+def _open(path: Path | None, timeout: float, deadline: float) -> socket.socket:
+    """A connection to the daemon's socket, its server checked to be ours."""
     path = Path(path) if path is not None else paths.control_socket()
     try:
         paths.check_socket_path(path)
     except RuntimeDirError as exc:  # no daemon can listen there: `standup run` refuses it too
         raise DaemonNotRunning(f"{NOT_RUNNING}: {exc}", hint=exc.hint) from None
-    # Our own give-up time goes into the request: past it, the daemon must not carry it out.
-    deadline = time.monotonic() + timeout
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(timeout)
@@ -94,18 +117,13 @@ def exchange(
         except OSError as exc:
             raise ControlError(f"cannot connect to {path}: {_reason(exc)}") from None
         _check_server(sock, path)
-        try:
-            # A daemon that refuses us may reply and hang up before reading the request; its
-            # reply is still worth reading.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                sock.sendall(encode_request(cmd, args, deadline))
-            line = _read_line(sock, deadline)
-        except TimeoutError:
-            raise _no_answer(f"answer {cmd!r}", timeout) from None
-        except OSError as exc:
-            raise ControlError(f"lost the connection to standup: {_reason(exc)}") from None
-    finally:
+    except BaseException:
         sock.close()
+        raise
+    return sock
+
+
+def _result(line: bytes) -> dict[str, Any]:
     try:
         reply = decode_reply(line)
     except ProtocolError as exc:
@@ -175,6 +193,65 @@ def _reload_status(path: Path | None, pid: object) -> dict[str, Any]:
             hint="it read the config as it started: `standup status` shows how that went",
         )
     return status
+
+
+class Subscription:
+    """A `status` that follows: `first` is the status now; `next()` waits for each change the
+    daemon pushes. Close it when done (or use it as a context manager)."""
+
+    def __init__(self, sock: socket.socket, first: dict[str, Any], rest: bytes) -> None:
+        self._sock = sock
+        self._buffer = bytearray(rest)
+        self.first = first
+
+    def next(self, timeout: float | None = None) -> dict[str, Any] | None:
+        """The next status; None when `timeout` seconds pass first. ConnectionResetError when
+        the daemon has gone (stopped, restarted); ControlError for a line it cannot read."""
+        while b"\n" not in self._buffer:
+            self._sock.settimeout(timeout)
+            try:
+                chunk = self._sock.recv(65536)
+            except TimeoutError:
+                return None
+            if not chunk:
+                raise ConnectionResetError(errno.ECONNRESET, "the daemon closed the feed")
+            self._buffer += chunk
+            if len(self._buffer) > _MAX_REPLY:
+                raise ControlError(f"standup sent a line longer than {_MAX_REPLY} bytes")
+        end = self._buffer.index(b"\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        return _result(line)
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def subscribe(path: Path | None = None, *, timeout: float = WAIT) -> Subscription:
+    """Follow the daemon's status (`standup status --follow`). Raises as `request` does when
+    there is no daemon or it does not answer within `timeout`."""
+    deadline = time.monotonic() + timeout
+    sock = _open(path, timeout, deadline)
+    try:
+        sock.sendall(encode_request("status", {"follow": True}, deadline))
+        line, rest = _read_line(sock, deadline)
+        first = _result(line)
+    except TimeoutError:
+        sock.close()
+        raise _no_answer("answer 'status'", timeout) from None
+    except OSError as exc:
+        sock.close()
+        raise ConnectionLost(f"lost the connection to standup: {_reason(exc)}") from None
+    except BaseException:
+        sock.close()
+        raise
+    return Subscription(sock, first, rest)
 
 
 def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:
@@ -254,7 +331,8 @@ def _connect(sock: socket.socket, path: Path, deadline: float) -> None:
             delay = min(delay * 2, 0.05)
 
 
-def _read_line(sock: socket.socket, deadline: float) -> bytes:
+def _read_line(sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
+    """The first line the server sends, and what came after it."""
     data = bytearray()
     while b"\n" not in data:
         remaining = deadline - time.monotonic()
@@ -267,7 +345,8 @@ def _read_line(sock: socket.socket, deadline: float) -> bytes:
         data += chunk
         if len(data) > _MAX_REPLY:
             raise ControlError(f"standup sent a reply larger than {_MAX_REPLY} bytes")
-    return bytes(data[: data.index(b"\n")])
+    end = data.index(b"\n")
+    return bytes(data[:end]), bytes(data[end + 1 :])
 
 
 def _reason(exc: OSError) -> str:

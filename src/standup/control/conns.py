@@ -34,6 +34,7 @@ class Conn:
 
     __slots__ = (
         "accepted",
+        "behind",
         "closing",
         "deadline",
         "events",
@@ -55,6 +56,7 @@ class Conn:
         self.closing = False
         self.shut = False
         self.held = False  # not read from: too much output is waiting for the client
+        self.behind = False  # a follower that missed feed lines while over the cap
         self.events = selectors.EVENT_READ
 
     @property

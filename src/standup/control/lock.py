@@ -1,4 +1,5 @@
-"""The single-instance lock next to the control socket: a file of ours, flocked, holding our pid.
+"""The control socket's file, and the single-instance lock next to it: a file of ours,
+flocked, holding our pid.
 
 The directory may once have been writable by others, so the lock path is opened without
 following a symlink, and used only when it is a regular file of ours with one link: a planted
@@ -7,9 +8,11 @@ link must never make us truncate and overwrite someone's file.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
+import socket
 import stat
 import time
 from collections.abc import Callable
@@ -121,3 +124,45 @@ def clear_socket_path(path: Path) -> None:
     else:
         log.warning("removing stale control socket %s left by a previous run", path)
     path.unlink(missing_ok=True)
+
+
+def bind_private(path: Path) -> tuple[socket.socket, tuple[int, int]]:
+    """A listening socket at `path`, 0600 from the start; and its (device, inode), so that
+    only this socket is ever removed (`remove_own_socket`).
+
+    It is bound under a name of its own and renamed into place once it listens: a client that
+    sees the path appear (`status --follow` watches for it) can connect at once. The caller
+    holds the lock, so the temporary name is ours alone."""
+    temporary = path.with_name(f"{path.name[:-1]}~")  # as long as `path`, which fits
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # The umask makes bind() create the socket as 0600 straight away; the directory is 0700
+    # too, but a socket should never be world-writable even for an instant.
+    old = os.umask(0o177)
+    try:
+        try:
+            listener.bind(os.fspath(temporary))
+        finally:
+            os.umask(old)
+        os.chmod(temporary, 0o600)
+        listener.listen(socket.SOMAXCONN)
+        os.rename(temporary, path)
+        st = os.stat(path)
+    except BaseException:
+        listener.close()
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    listener.setblocking(False)
+    return listener, (st.st_dev, st.st_ino)
+
+
+def remove_own_socket(path: Path, socket_id: tuple[int, int] | None) -> None:
+    """Remove the socket at `path` if it is still ours: a successor may have replaced it."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if (st.st_dev, st.st_ino) == socket_id:
+        path.unlink(missing_ok=True)

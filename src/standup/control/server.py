@@ -26,7 +26,8 @@ from standup import paths
 from standup.control import deadline as control_deadline
 from standup.control.client import peer_uid, ping
 from standup.control.conns import OUTPUT_CAP, Conn, OnceLog, longest_idle
-from standup.control.lock import claim_lock, clear_socket_path
+from standup.control.feed import Feed, nearest_deadline
+from standup.control.lock import bind_private, claim_lock, clear_socket_path, remove_own_socket
 from standup.control.protocol import (
     EXPIRED,
     FAILED,
@@ -52,7 +53,8 @@ class ControlServer:
     """Serves commands on a Unix socket from one background thread.
 
     `handler(cmd, args) -> result` runs on the server thread; it may raise RequestError to refuse
-    a request. `ping` is built in and answers {"pid": ...}.
+    a request. `ping` is built in and answers {"pid": ...}. A `followable` command asked with
+    {"follow": true} makes its connection a follower of `feed` once it is answered.
     """
 
     def __init__(
@@ -64,12 +66,15 @@ class ControlServer:
         idle_timeout: float = 5.0,
         max_clients: int = 512,
         allowed_uid: int | None = None,
+        followable: Iterable[str] = (),
     ) -> None:
         self.path = Path(path)
         self.idle_timeout = idle_timeout
         self.max_clients = max_clients
         self._handler = handler
         self._commands = frozenset(commands) | {"ping"}
+        self._followable = frozenset(followable)
+        self.feed = Feed(self._wake)
         self._allowed_uid = os.getuid() if allowed_uid is None else allowed_uid
         self._selector: selectors.BaseSelector | None = None
         self._listener: socket.socket | None = None
@@ -117,13 +122,16 @@ class ControlServer:
         thread, self._thread = self._thread, None
         if thread is not None:
             self._stopping = True
-            # The pipe is ours and nearly empty; a full one already wakes the thread.
-            with contextlib.suppress(OSError):
-                os.write(self._wake_w, b"x")
+            self._wake()
             thread.join(timeout)
             if thread.is_alive():
                 log.warning("control server thread did not stop within %gs", timeout)
         self._cleanup()
+
+    def _wake(self) -> None:
+        # The pipe is ours and nearly empty; a full one already wakes the thread.
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
 
     def __enter__(self) -> ControlServer:
         self.start()
@@ -141,20 +149,7 @@ class ControlServer:
             raise
 
     def _bind(self) -> None:
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener = listener
-        # The umask makes bind() create the socket as 0600 straight away; the directory is 0700
-        # too, but a socket should never be world-writable even for an instant.
-        old = os.umask(0o177)
-        try:
-            listener.bind(os.fspath(self.path))
-        finally:
-            os.umask(old)
-        os.chmod(self.path, 0o600)
-        st = os.stat(self.path)
-        self._socket_id = (st.st_dev, st.st_ino)
-        listener.listen(socket.SOMAXCONN)
-        listener.setblocking(False)
+        self._listener, self._socket_id = bind_private(self.path)
 
     def _cleanup(self) -> None:
         for conn in list(self._conns.values()):
@@ -165,21 +160,12 @@ class ControlServer:
         if self._listener is not None:
             self._listener.close()
             self._listener = None
-            self._remove_socket()
+            remove_own_socket(self.path, self._socket_id)
         for fd in (self._wake_r, self._wake_w):
             if fd >= 0:
                 os.close(fd)
         self._wake_r = self._wake_w = -1
         self._release_lock()
-
-    def _remove_socket(self) -> None:
-        # Only our own socket: a successor may already have replaced it.
-        try:
-            st = os.lstat(self.path)
-        except FileNotFoundError:
-            return
-        if (st.st_dev, st.st_ino) == self._socket_id:
-            self.path.unlink(missing_ok=True)
 
     def _release_lock(self) -> None:
         # The lock file stays: unlinking a lock file lets two starters lock different files.
@@ -198,13 +184,13 @@ class ControlServer:
                 log.exception("control server error; continuing")
 
     def _step(self, selector: selectors.BaseSelector) -> None:
-        timeout = None  # no clients: sleep until one connects, no periodic wake-ups
-        if self._conns:
-            nearest = min(c.deadline for c in self._conns.values())
-            timeout = max(0.0, nearest - time.monotonic())
-        for key, mask in selector.select(timeout):
+        # No clients (or only followers): sleep until something happens, no periodic wake-ups.
+        deadlines = [c.deadline for c in self._conns.values()]
+        for key, mask in selector.select(nearest_deadline(deadlines, time.monotonic())):
             if key.data is _WAKE:
                 _drain(self._wake_r)
+                for conn in self.feed.deliver():
+                    self._flush(conn)
             elif key.data is _LISTENER:
                 self._accept()
             elif key.fileobj in self._conns:
@@ -331,28 +317,32 @@ class ControlServer:
             self._expired_log.warn("control: not doing %r: %s", request.cmd, reason)
             self._reply(conn, encode_error(reason, EXPIRED))
         else:
-            self._reply(conn, self._dispatch(request, ticket))
+            reply, answered = self._dispatch(request, ticket)
+            self._reply(conn, reply)
+            if answered and request.cmd in self._followable and request.args.get("follow"):
+                self.feed.follow(conn)
         conn.served = True
-        conn.deadline = time.monotonic() + self.idle_timeout
+        conn.deadline = max(conn.deadline, time.monotonic() + self.idle_timeout)
 
-    def _dispatch(self, request: Request, ticket: control_deadline.Ticket) -> bytes:
+    def _dispatch(self, request: Request, ticket: control_deadline.Ticket) -> tuple[bytes, bool]:
+        """The reply, and whether it is a result (not an error)."""
         cmd, args = request.cmd, request.args
         if cmd == "ping":
-            return encode_result({"pid": os.getpid()})
+            return encode_result({"pid": os.getpid()}), True
         try:
             with control_deadline.handing(ticket):
                 result = self._handler(cmd, args)
             if not isinstance(result, dict):
                 raise TypeError(f"handler returned {type(result).__name__}, not a dict")
-            return encode_result(result)
+            return encode_result(result), True
         except RequestError as exc:
-            return encode_error(str(exc), exc.code)
+            return encode_error(str(exc), exc.code), False
         except control_deadline.Abandoned as exc:
             self._expired_log.warn("control: not doing %r: %s", cmd, exc)
-            return encode_error(str(exc), EXPIRED)
+            return encode_error(str(exc), EXPIRED), False
         except Exception as exc:
             log.exception("control command %r failed", cmd)
-            return encode_error(f"{cmd} failed: {exc}", FAILED)
+            return encode_error(f"{cmd} failed: {exc}", FAILED), False
 
     def _reply(self, conn: Conn, data: bytes) -> None:
         conn.outbuf += data
@@ -367,6 +357,7 @@ class ControlServer:
             # The client read enough: answer the requests we held back, then read again.
             conn.held = False
             self._handle_lines(conn)
+        self.feed.catch_up(conn)
         if not conn.outbuf and conn.closing and not conn.shut:
             # Closing now with the client's bytes unread would reset the connection, and the
             # client could lose our reply. Send EOF instead and read until the client hangs up.
@@ -385,6 +376,7 @@ class ControlServer:
     def _close(self, conn: Conn) -> None:
         if self._conns.pop(conn.sock, None) is None:
             return
+        self.feed.forget(conn)
         if self._selector is not None:
             self._selector.unregister(conn.sock)
         conn.sock.close()

@@ -212,6 +212,7 @@ class Worker:
             )
         self._reschedule_sampling()
         self.last_status = self.status()
+        self.commands.publish(self.last_status)
         self.tell_systemd()
 
     def tell_systemd(self, *fields: str) -> None:
