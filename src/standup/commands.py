@@ -83,7 +83,8 @@ COMMANDS: tuple[Command, ...] = (
         "status",
         "what standup is doing now",
         "What standup is doing now. Exit code 3 when the daemon is not running (except with "
-        "--waybar, which then prints a 'stopped' line for the bar).",
+        "--waybar, which then prints a 'stopped' line for the bar). With --follow, a line now "
+        "and one at each change, until interrupted: for status bars, with no polling.",
         args=(
             OneOf(
                 (
@@ -91,9 +92,11 @@ COMMANDS: tuple[Command, ...] = (
                     flag("--waybar", "one line for a waybar custom module"),
                 )
             ),
+            flag("--follow", "keep printing: a line each time the state or the minute changes"),
         ),
         runner=f"{_CLIENT}:cmd_status",
-        daemon=Daemon(),
+        # follow: the connection stays open and gets the status each time it changes.
+        daemon=Daemon(frozenset({"follow"})),
     ),
     Command(
         "snooze",

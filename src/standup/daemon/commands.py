@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 from standup import core
 from standup.commands import DAEMON_COMMANDS
 from standup.control import deadline as control_deadline
-from standup.control.protocol import BAD_CONFIG, EXPIRED, FAILED, RequestError
+from standup.control.protocol import BAD_CONFIG, EXPIRED, FAILED, RequestError, encode_result
 from standup.control.server import ControlServer
 from standup.errors import ConfigError
 from standup.exercises.progression import RATINGS
@@ -36,6 +36,10 @@ COMMAND_WAIT = 5.0  # seconds a command waits for the worker
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 RELOAD_REPLY_WAIT = STATUS_WAIT  # seconds a reload waits before it is answered "under way"
 COMMANDS = tuple(DAEMON_COMMANDS)  # from the command table, as the client's parser
+FOLLOWABLE = ("status",)  # `status --follow`: the connection then gets every change
+# Status keys that change without anything to show: followers count the minutes themselves
+# (from sitting_since and now), and a countdown's frames come once a second.
+_PASSING = frozenset({"now", "sitting_seconds", "wakeups", "countdown"})
 _MAX_SECONDS = 366 * 86400
 _MAX_RELOAD_MESSAGE = 2000  # characters of a reload's message kept for every status
 
@@ -112,10 +116,23 @@ class CommandHandler:
         self._daemon = daemon
         self._server: ControlServer | None = None
         self.reloads = Reloads()
+        self._last_shown: dict[str, Any] | None = None  # the status last pushed to followers
 
     def start_server(self, path: Path) -> None:
-        self._server = ControlServer(path, self.handle, COMMANDS)
+        self._server = ControlServer(path, self.handle, COMMANDS, followable=FOLLOWABLE)
         self._server.start()
+
+    def publish(self, status: dict[str, Any]) -> None:
+        """Worker thread, after each step: push the status to `status --follow` clients when
+        what it shows has changed. Nothing at all while nobody follows."""
+        server = self._server
+        if server is None or not server.feed.active:
+            return
+        status = {**status, "last_reload": self.reloads.last()}
+        shown = _shown(status)
+        if shown != self._last_shown:
+            self._last_shown = shown
+            server.feed.publish(encode_result(status))
 
     def stop_server(self) -> None:
         if self._server is not None:
@@ -162,7 +179,10 @@ class CommandHandler:
         if cmd == "status":
             # The reload as it stood before this status: one seen ended came before it.
             last_reload = self.reloads.last()
-            return {**self._status(call, last_reload), "last_reload": last_reload}
+            status = {**self._status(call, last_reload), "last_reload": last_reload}
+            if args.get("follow"):
+                self._last_shown = _shown(status)  # what the new follower sees now
+            return status
         if cmd == "reload":
             return self._reload(ticket)
         kind = _event_kind(cmd)
@@ -233,6 +253,13 @@ class CommandHandler:
             raise RequestError(text, code=FAILED) from None
         self.reloads.end(reload_id, message)
         return {"message": message, "status": self._with_reload(self._daemon.status())}
+
+
+def _shown(status: dict[str, Any]) -> dict[str, Any]:
+    """What a follower shows of a status: a change here is pushed."""
+    shown = {k: v for k, v in status.items() if k not in _PASSING}
+    shown["countdown"] = status.get("countdown") is not None  # started or ended
+    return shown
 
 
 def _event_kind(cmd: str) -> type[core.Event]:
