@@ -15,6 +15,7 @@ from standup.localtime import local_now, to_local
 
 # A status bar shows a tooltip, not a page: longer error texts are cut to this.
 _TOOLTIP_LIMIT = 300
+_STOPPED = {"text": "off", "tooltip": "the standup daemon is not running", "class": "stopped"}
 
 
 def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -29,6 +30,11 @@ def request_status() -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    if args.follow:
+        from standup.cli.follow import follow
+
+        fmt = "waybar" if args.waybar else "json" if args.json else "text"
+        return follow(follow_format(fmt), sys.stdout)
     if args.waybar:
         print(waybar_line())
         return 0
@@ -46,13 +52,32 @@ def waybar_line() -> str:
     try:
         return json.dumps(waybar(_request("status")))
     except DaemonNotRunning:
-        line = {"text": "off", "tooltip": "the standup daemon is not running", "class": "stopped"}
+        line = dict(_STOPPED)
     except StandupError as error:  # no answer in time, a refused or unreadable reply
         line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
     except Exception as error:  # a reply of an unexpected shape: the bar still gets its line
         line = {"text": "error", "tooltip": f"standup status failed: {error!r}", "class": "error"}
     line["tooltip"] = _bounded(line["tooltip"])
     return json.dumps(line)
+
+
+def follow_format(fmt: str) -> Any:
+    """The lines of `status --follow` in `fmt` (waybar, json or text): a follow.LineFormat."""
+    from standup.cli.follow import LineFormat
+
+    def error(problem: Exception) -> str:
+        text = _bounded(f"standup: {problem}")
+        if fmt == "waybar":
+            return json.dumps({"text": "error", "tooltip": text, "class": "error"})
+        return json.dumps({"state": "error", "error": text}) if fmt == "json" else text
+
+    if fmt == "waybar":
+        return LineFormat(lambda info: json.dumps(waybar(info)), json.dumps(_STOPPED), error)
+    if fmt == "json":
+        compact = {"separators": (",", ":")}
+        return LineFormat(lambda info: json.dumps(info, **compact), '{"state":"stopped"}', error)
+    stopped = "standup is not running; waiting for it to start."
+    return LineFormat(lambda info: describe_status(info).replace("\n", " "), stopped, error)
 
 
 def _bounded(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
