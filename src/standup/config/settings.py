@@ -33,6 +33,7 @@ from standup.config.errors import describe_validation_error, find_key_line
 from standup.core import DAYS, Hours, Policy, parse_window
 from standup.errors import ConfigError
 from standup.exercises import ExerciseOptions
+from standup.hooks.options import HooksOptions
 
 Duration = Annotated[
     timedelta,
@@ -123,6 +124,7 @@ class Settings(BaseSettings):
     history: HistoryOptions = HistoryOptions()
     idle: IdleOptions = IdleOptions()
     busy: BusyOptions = BusyOptions()
+    hooks: HooksOptions = HooksOptions()
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,59 @@
+"""The `[hooks]` table: for each event, the commands to run, each a list of arguments."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+# The events a hook can follow, in the order the README and the example list them.
+EVENTS = ("reminder", "answered", "away", "back", "paused", "resumed")
+
+_SHAPE = 'a list of commands, each a list of arguments, e.g. [["brightnessctl", "set", "30%"]]'
+
+
+def _commands(value: object) -> list[list[str]]:
+    """Check the shape by hand: pydantic's own words ("Input should be a valid list") do not
+    tell a user who wrote one command, or one string, what to write instead."""
+    if isinstance(value, str):
+        raise ValueError(f"write {_SHAPE} (no shell: each argument is its own string)")
+    if not isinstance(value, list):
+        raise ValueError(f"write {_SHAPE}")
+    if value and all(isinstance(item, str) for item in value):
+        one = json.dumps(value, ensure_ascii=False)
+        raise ValueError(f"this is one command: put it in a list of its own, as [{one}]")
+    commands: list[list[str]] = []
+    for number, command in enumerate(value, 1):
+        if not isinstance(command, list) or not command:
+            raise ValueError(f"command {number} is not a list of arguments: write {_SHAPE}")
+        if not all(isinstance(arg, str) for arg in command):
+            raise ValueError(f"command {number}: every argument must be a string, in quotes")
+        if not command[0].strip():
+            raise ValueError(f"command {number}: the program name is empty")
+        commands.append(list(command))
+    return commands
+
+
+Commands = Annotated[list[list[str]], BeforeValidator(_commands)]
+
+
+class HooksOptions(BaseModel):
+    """The `[hooks]` table: commands run on each event, with the event in STANDUP_* variables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reminder: Commands = []
+    answered: Commands = []
+    away: Commands = []
+    back: Commands = []
+    paused: Commands = []
+    resumed: Commands = []
+
+    def commands(self, event: str) -> list[list[str]]:
+        commands: list[list[str]] = getattr(self, event)
+        return commands
+
+    def configured(self) -> bool:
+        """Whether any event has a command: without one, hooks cost nothing."""
+        return any(self.commands(event) for event in EVENTS)
