@@ -136,6 +136,7 @@ class Daemon:
             worker.call(self._save_and_close, timeout=2.0)
         except Exception as error:  # stopping must not hang or fail on a broken part
             log.warning("could not save on stop: %s", error)
+        worker.hooks.close()  # here, not on the worker: a hung worker must not keep them
         worker.scheduler.shutdown(wait=False)
         self.stopped.set()
 

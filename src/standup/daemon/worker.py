@@ -36,6 +36,7 @@ from standup.daemon.reminders import ReminderDesk
 from standup.daemon.sdnotify import sd_notify
 from standup.daemon.snapshot import record_line, snapshot, status_line
 from standup.exercises.progression import RATINGS
+from standup.hooks.runner import HookRunner
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
@@ -82,6 +83,7 @@ class Worker:
         self.commands = CommandHandler(self)
         self.countdown = Countdown(self, **(clock_sources or {}))
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
+        self.hooks = HookRunner()  # the user's commands; no thread until one runs
         self.ready = threading.Event()  # set once the saved state is restored and running
         self._systemd_status = ""
         # The status after the last step, for commands when the worker is held up (a hung
@@ -136,6 +138,7 @@ class Worker:
             self._reschedule()  # whatever failed, the next wake-up must stay planned
 
     def _step(self, event: Event, source: str = "") -> list[str]:
+        before = self.state
         transition = core.step(self.state, event, self.policy)
         self.state = transition.state
         rejections: list[str] = []
@@ -166,6 +169,7 @@ class Worker:
                 log.info("reminder held: %s", ", ".join(effect.reasons))
         if transition.effects or records:
             self.persist(records, rotation_changed)
+        self.hooks.fire(self.settings.hooks, records, before, self.state, self.desk.exercise)
         return rejections
 
     def _tick(self) -> None:
