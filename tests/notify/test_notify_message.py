@@ -71,6 +71,33 @@ def test_resident_and_countdown_hints_are_built_here() -> None:
     assert "value" not in hints(Reminder("t", "b", progress=40), progress_bar=False)
 
 
+def test_the_sound_goes_as_a_hint_only_where_the_server_plays_it() -> None:
+    def hints(reminder: Reminder, plays_sound: bool) -> dict[str, object]:
+        args = notify_args(reminder, app_name="standup", replaces_id=0, with_actions=True,
+                           plays_sound=plays_sound)  # fmt: skip
+        return args[6]
+
+    bell = Reminder("Stand up", "Now.", sound="bell")
+    assert hints(bell, plays_sound=True)["sound-name"] == ("s", "bell")
+    assert "suppress-sound" not in hints(bell, plays_sound=True)
+    # Elsewhere the notifier plays it itself: no hint, and no suppress-sound either.
+    assert set(hints(bell, plays_sound=False)) == {"urgency", "desktop-entry"}
+    # The last frame of a hold sounds; the others are quiet on every server.
+    done = hints(Reminder("Hold", "Well held", progress=100, sound="complete"), True)
+    assert done["sound-name"] == ("s", "complete") and "suppress-sound" not in done
+    assert done["transient"] == ("b", True)
+    for plays_sound in (True, False):
+        frame = hints(Reminder("Hold", "3 s left", progress=40), plays_sound)
+        assert frame["suppress-sound"] == ("b", True) and "sound-name" not in frame
+        assert "sound-name" not in hints(Reminder("t", "b"), plays_sound)
+
+
+@pytest.mark.parametrize("name", ["", "../bell", "/usr/share/sounds/x.oga", "-i", "Bell", "a b"])
+def test_a_sound_is_a_theme_name_never_a_path_or_an_option(name: str) -> None:
+    with pytest.raises(ValueError, match="sound"):
+        Reminder("t", "b", sound=name)
+
+
 def test_actions_are_flattened_to_alternating_keys_and_labels() -> None:
     assert flatten_actions(BUTTONS) == ["done", "Done", "snooze", "Snooze 10 min", "skip", "Skip"]
     assert flatten_actions(()) == []

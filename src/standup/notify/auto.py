@@ -14,6 +14,7 @@ import threading
 from .base import ActionCallback, Backend, Reminder
 from .log import LogNotifier
 from .plyer_backend import PlyerNotifier
+from .sound import Player
 
 logger = logging.getLogger("standup.notify")
 
@@ -30,11 +31,16 @@ class AutoNotifier:
         plyer: Backend | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        player = Player()  # one for every backend: a missing player is said once
         self._fd = (
-            freedesktop if freedesktop is not None else _open_freedesktop(on_action, app_name)
+            freedesktop
+            if freedesktop is not None
+            else _open_freedesktop(on_action, app_name, player)
         )
-        self._plyer: Backend = plyer if plyer is not None else PlyerNotifier(app_name)
-        self._log = LogNotifier()
+        self._plyer: Backend = (
+            plyer if plyer is not None else PlyerNotifier(app_name, player=player)
+        )
+        self._log = LogNotifier(player=player)
         self._current: Backend | None = None
 
     @property
@@ -88,7 +94,7 @@ class AutoNotifier:
                     backend.shutdown()
 
 
-def _open_freedesktop(on_action: ActionCallback, app_name: str) -> Backend | None:
+def _open_freedesktop(on_action: ActionCallback, app_name: str, player: Player) -> Backend | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -96,7 +102,7 @@ def _open_freedesktop(on_action: ActionCallback, app_name: str) -> Backend | Non
     except ImportError:  # jeepney is a Linux-only dependency; without it there is no bus backend
         logger.info("jeepney is not installed; no freedesktop notifications")
         return None
-    return open_freedesktop(on_action, app_name)
+    return open_freedesktop(on_action, app_name, player)
 
 
 def open_auto(on_action: ActionCallback, app_name: str = "standup") -> AutoNotifier:

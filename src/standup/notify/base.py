@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,13 @@ URGENCIES: tuple[Urgency, ...] = ("low", "normal", "critical")
 # What comes back from a bubble: one of our action keys, or "dismissed".
 ActionCallback = Callable[[str], None]
 DISMISSED = "dismissed"
+
+# A sound naming spec name: lower-case words joined by dashes, never a path or an option.
+_SOUND_NAME = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+
+
+def valid_sound_name(name: str) -> bool:
+    return _SOUND_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ class Reminder:
     # A countdown frame, replaced every second: percent done, sent with hints that keep it
     # quiet (no sound, no history entry); None for an ordinary reminder.
     progress: int | None = None
+    # A sound naming spec name ("bell", "complete") to sound with the bubble; None: silent.
+    sound: str | None = None
 
     def __post_init__(self) -> None:
         if self.urgency not in URGENCIES:
@@ -38,6 +48,8 @@ class Reminder:
             # "default" is the spec's name for a click on the body, and it maps to nothing here.
             if key in ("default", DISMISSED):
                 raise ValueError(f"action key {key!r} is reserved")
+        if self.sound is not None and not valid_sound_name(self.sound):
+            raise ValueError(f"sound must be a theme sound name, not {self.sound!r}")
 
 
 class Notifier(Protocol):

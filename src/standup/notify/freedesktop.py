@@ -43,6 +43,7 @@ from .server import (
     query_server,
     server_present,
 )
+from .sound import Player
 
 logger = logging.getLogger("standup.notify")
 
@@ -68,11 +69,14 @@ class FreedesktopNotifier:
 
     name = "freedesktop"
 
-    def __init__(self, on_action: ActionCallback, app_name: str = "standup") -> None:
+    def __init__(
+        self, on_action: ActionCallback, app_name: str = "standup", player: Player | None = None
+    ) -> None:
         self._on_action = on_action
         self._app_name = app_name
         self._icon = identity.icon_path()
-        self._fallback = LogNotifier()
+        self._player = player if player is not None else Player()
+        self._fallback = LogNotifier(player=self._player)
         self._lock = threading.RLock()  # guards the connection and the bubble state below
         self._listener: Listener | None = None  # the connection, its signals and their thread
         self._server: ServerInfo | None = None  # who showed our bubble; None: ask again
@@ -176,6 +180,8 @@ class FreedesktopNotifier:
                         else frozenset()
                     )
                     self._shown = reminder
+                    if reminder.sound is not None and not server.sound:
+                        self._player.play(reminder.sound)  # the server plays no sound-name
                     return True
                 except BusUnavailable as exc:
                     logger.info("no session bus for notifications: %s", exc)
@@ -221,6 +227,7 @@ class FreedesktopNotifier:
             icon=self._icon,
             resident=any(key in _STAYS_UP for key, _ in reminder.actions),
             progress_bar=not server.value_hides_text,
+            plays_sound=server.sound,
         )
 
     def show(self, reminder: Reminder) -> str:
@@ -243,7 +250,7 @@ class FreedesktopNotifier:
             if server is not None and server.ignores_close and shown is not None:
                 # notification-daemon answers CloseNotification and leaves the bubble up; a
                 # replacement that expires at once takes it down.
-                vanish = replace(shown, timeout=_VANISH, actions=(), progress=None)
+                vanish = replace(shown, timeout=_VANISH, actions=(), progress=None, sound=None)
                 msg = new_notify(
                     vanish,
                     app_name=self._app_name,
@@ -303,9 +310,11 @@ class FreedesktopNotifier:
             return answer.key
 
 
-def open_freedesktop(on_action: ActionCallback, app_name: str = "standup") -> FreedesktopNotifier:
+def open_freedesktop(
+    on_action: ActionCallback, app_name: str = "standup", player: Player | None = None
+) -> FreedesktopNotifier:
     """A notifier on the session bus; it connects on first use and reconnects after a drop."""
-    return FreedesktopNotifier(on_action, app_name)
+    return FreedesktopNotifier(on_action, app_name, player)
 
 
 def server_info() -> dict[str, Any] | None:

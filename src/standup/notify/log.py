@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from .base import Reminder
+from .sound import Player
 from .text import clean_line
 
 logger = logging.getLogger("standup.notify")
@@ -28,8 +29,9 @@ class LogNotifier:
 
     name = "log"
 
-    def __init__(self, level: int = logging.WARNING) -> None:
+    def __init__(self, level: int = logging.WARNING, player: Player | None = None) -> None:
         self.level = level
+        self._player = player if player is not None else Player()
 
     def available(self) -> bool:
         return True
@@ -40,6 +42,9 @@ class LogNotifier:
 
     def show(self, reminder: Reminder) -> str:
         logger.log(self.level, "%s", log_line(reminder))
+        if reminder.sound is not None:
+            # With no bubble on screen, the sound may be all that reaches the user.
+            self._player.play(reminder.sound)
         return self.name
 
     def close(self) -> None:

@@ -65,6 +65,19 @@ def image_hints(image: str | None) -> dict[str, tuple[str, Any]]:
     return {"image-path": ("s", image), "image_path": ("s", image)}
 
 
+def sound_hints(reminder: Reminder, plays_sound: bool) -> dict[str, tuple[str, Any]]:
+    """The reminder's theme sound as the spec's sound-name hint, where the server plays one
+    (the "sound" capability); a countdown frame, replaced every second, asks for silence.
+
+    A bubble meant to sound never carries suppress-sound: where the server cannot play it,
+    the notifier plays it itself and the server must not add one of its own."""
+    if reminder.sound is not None:
+        return {"sound-name": ("s", reminder.sound)} if plays_sound else {}
+    if reminder.progress is not None:
+        return {"suppress-sound": ("b", True)}
+    return {}
+
+
 def flatten_actions(actions: tuple[tuple[str, str], ...]) -> list[str]:
     """(("done", "Done"), ...) -> ["done", "Done", ...], the spec's alternating key/label list."""
     return [part for pair in actions for part in pair]
@@ -80,6 +93,7 @@ def notify_args(
     icon: str = "",
     resident: bool = False,
     progress_bar: bool = True,
+    plays_sound: bool = False,
 ) -> tuple[Any, ...]:
     """The Notify arguments (signature susssasa{sv}i) for `reminder`.
 
@@ -87,6 +101,7 @@ def notify_args(
     parses the body as markup, the body is escaped so it shows exactly as written. The spec
     keeps the summary plain text. `resident`: the bubble stays up when a button is pressed.
     `progress_bar`: a countdown frame carries its percentage as the "value" hint.
+    `plays_sound`: the server plays the reminder's sound from its sound-name hint.
     """
     hints: dict[str, tuple[str, Any]] = {
         "urgency": ("y", URGENCY_BYTE[reminder.urgency]),
@@ -95,11 +110,10 @@ def notify_args(
     }
     if resident:
         hints["resident"] = ("b", True)
+    hints.update(sound_hints(reminder, plays_sound))
     if reminder.progress is not None:
-        # A countdown frame replaces the bubble every second: no sound each time, no entry in
-        # the server's history for each second, and a bar where the server draws one beside
-        # the text.
-        hints["suppress-sound"] = ("b", True)
+        # A countdown frame replaces the bubble every second: no entry in the server's history
+        # for each second, and a bar where the server draws one beside the text.
         hints["transient"] = ("b", True)
         if progress_bar:
             hints["value"] = ("i", max(0, min(100, reminder.progress)))
@@ -131,6 +145,7 @@ def new_notify(
     icon: str = "",
     resident: bool = False,
     progress_bar: bool = True,
+    plays_sound: bool = False,
 ) -> Message:
     args = notify_args(
         reminder,
@@ -141,6 +156,7 @@ def new_notify(
         icon=icon,
         resident=resident,
         progress_bar=progress_bar,
+        plays_sound=plays_sound,
     )
     return new_method_call(NOTIFICATIONS, "Notify", "susssasa{sv}i", args)
 

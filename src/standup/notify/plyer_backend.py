@@ -18,6 +18,7 @@ from typing import Any
 
 from .base import Reminder
 from .log import LogNotifier
+from .sound import Player
 from .text import clean_line, clean_text
 
 logger = logging.getLogger("standup.notify")
@@ -72,12 +73,14 @@ class PlyerNotifier:
         platform: str | None = None,
         notify: Callable[..., None] | None = None,
         path_works: Callable[[], bool] | None = None,
+        player: Player | None = None,
     ) -> None:
         self._app_name = app_name
         self._platform = platform or sys.platform
         self._notify = notify or _plyer_notify
         self._path_works = path_works or linux_path_works
-        self._fallback = LogNotifier()
+        self._player = player if player is not None else Player()
+        self._fallback = LogNotifier(player=self._player)
 
     def available(self) -> bool:
         """True where plyer has no silent failure mode to fear, or the Linux path checks out."""
@@ -103,6 +106,9 @@ class PlyerNotifier:
         except Exception as exc:  # NotImplementedError without a backend, anything from below
             logger.info("plyer could not notify: %r", exc)
             return False
+        if reminder.sound is not None:
+            # plyer passes no hints, so a server's own sound-name support cannot be used.
+            self._player.play(reminder.sound)
         return True
 
     def show(self, reminder: Reminder) -> str:
@@ -117,5 +123,5 @@ class PlyerNotifier:
         pass
 
 
-def open_plyer(app_name: str = "standup") -> PlyerNotifier:
-    return PlyerNotifier(app_name)
+def open_plyer(app_name: str = "standup", player: Player | None = None) -> PlyerNotifier:
+    return PlyerNotifier(app_name, player=player)

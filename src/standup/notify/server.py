@@ -82,6 +82,12 @@ class ServerInfo:
         return "actions" in self.capabilities
 
     @property
+    def sound(self) -> bool:
+        """Whether the server plays a notification's sound-name hint (GNOME Shell, Plasma
+        6.4+); elsewhere we play it ourselves."""
+        return "sound" in self.capabilities
+
+    @property
     def markup(self) -> bool:
         """Whether the server parses the body as markup, so our text must be escaped."""
         return "body-markup" in self.capabilities
