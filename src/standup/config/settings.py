@@ -33,7 +33,7 @@ from standup.config.errors import describe_validation_error, find_key_line
 from standup.core import DAYS, Hours, Policy, parse_window
 from standup.errors import ConfigError
 from standup.exercises import ExerciseOptions
-from standup.hooks.options import HooksOptions
+from standup.hooks.options import VARIABLES as HOOK_VARIABLES, HooksOptions
 
 Duration = Annotated[
     timedelta,
@@ -99,6 +99,7 @@ class NotificationOptions(_Section):
     backend: Literal["auto", "freedesktop", "plyer", "log"] = "auto"
     urgency: Literal["low", "normal", "critical"] = "normal"
     timeout: Timeout = timedelta(0)
+    sound: Literal["auto", "off"] = "auto"
 
 
 class HistoryOptions(_Section):
@@ -210,7 +211,9 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
 # STANDUP_* variables that are not settings: where things are and how much is logged (for
 # people), and the roots the busy probes read (moved by tests).
 USER_VARIABLES = ("STANDUP_CONFIG", "STANDUP_LOG_LEVEL", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR")
-PROCESS_VARIABLES = frozenset({*USER_VARIABLES, "STANDUP_PROC_ROOT", "STANDUP_PROC_ASOUND"})
+PROCESS_VARIABLES = frozenset(
+    {*USER_VARIABLES, "STANDUP_PROC_ROOT", "STANDUP_PROC_ASOUND", *HOOK_VARIABLES}
+)
 _VARIABLE_EXAMPLE = "e.g. STANDUP_SCHEDULE__SIT=45m"
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from standup.core import Phase, Record, State
+from standup.hooks.options import VARIABLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -98,6 +99,7 @@ def _from_record(record: Record, after: State, exercise: Exercise | None) -> Hoo
 def _event(name: str, at: datetime, **variables: str) -> HookEvent:
     """STANDUP_EVENT, STANDUP_TIME and the given ones that are known (empty ones are left out)."""
     known = {f"STANDUP_{key}": value for key, value in variables.items() if value}
+    assert VARIABLES.issuperset(known), f"undeclared hook variables: {set(known) - VARIABLES}"
     return HookEvent(name, {"STANDUP_EVENT": name, "STANDUP_TIME": at.isoformat(), **known})
 
 

@@ -7,6 +7,25 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+# Every variable a hook may get (README, "Hooks"); none of them is a setting, so standup run
+# from a hook does not take them for misspelt ones.
+VARIABLES = frozenset(
+    f"STANDUP_{name}"
+    for name in (
+        "EVENT",
+        "TIME",
+        "EXERCISE",
+        "EXERCISE_NAME",
+        "SITTING_SECONDS",
+        "SNOOZES",
+        "ANSWER",
+        "RATING",
+        "UNTIL",
+        "REASON",
+        "AWAY_SECONDS",
+    )
+)
+
 # The events a hook can follow, in the order the README and the example list them.
 EVENTS = ("reminder", "answered", "away", "back", "paused", "resumed")
 
