@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -202,6 +203,55 @@ class Bench:
         }
         return result, theirs
 
+    def bar_feeds(self, pid: int, seconds: float, polls: int) -> dict[str, Any]:
+        """What a status bar costs an hour: `status --waybar` started every 30 s (the old way)
+        against one `status --waybar --follow` left running, and what the daemon does for it."""
+        argv = [sys.executable, "-m", "standup", "status", "--waybar"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for _ in range(polls):
+            subprocess.run(argv, env=self.env, capture_output=True, timeout=30, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / polls
+        switches = (after.ru_nvcsw + after.ru_nivcsw - before.ru_nvcsw - before.ru_nivcsw) / polls
+        polling = {
+            "cpu_s_per_hour": round(cpu * 120, 3),
+            "switches_per_hour": round(switches * 120),
+            "runs_measured": polls,
+        }
+        follower = subprocess.Popen(
+            [*argv, "--follow"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        try:
+            assert follower.stdout is not None
+            follower.stdout.readline()  # connected, first line out: its start is not counted
+            daemon_before = self.status_json()["wakeups"]
+            mine, theirs = measure.read_counters(follower.pid), measure.read_counters(pid)
+            self.stay_until(time.monotonic() + seconds)
+            mine_after, theirs_after = (
+                measure.read_counters(follower.pid),
+                measure.read_counters(pid),
+            )
+            daemon_after = self.status_json()["wakeups"]
+        finally:
+            follower.kill()
+            follower.wait(timeout=10)
+        ours = measure.window_figures(mine, mine_after)
+        daemon = measure.window_figures(theirs, theirs_after)
+        wakeups = _counter_diff(daemon_before, daemon_after)
+        wakeups["control"] = wakeups.get("control", 0) - 1  # the "after" status itself
+        return {
+            "polling": polling,
+            "follow": {
+                "cpu_s_per_hour": round(ours["cpu_s_per_min"] * 60, 3),
+                "switches_per_hour": round(ours["switches_per_min"] * 60),
+                "seconds": ours["seconds"],
+            },
+            "daemon_with_follower": {
+                "switches_per_min": daemon["switches_per_min"],
+                "wakeups": {k: v for k, v in wakeups.items() if v},
+            },
+        }
+
     def reminder_latency(self, rounds: int) -> dict[str, Any]:
         """From the due time to the Notify call seen on the bus, over `rounds` reminders."""
         watch = measure.NotifyWatch(self.rig.bus_address)
@@ -275,6 +325,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         their_settled = others.memory() if others else {}
         results["idle"], their_idle = bench.idle_window(pid, args.idle_seconds, others)
         results["memory_end"] = measure.smaps_rollup(pid)
+        results["bar"] = bench.bar_feeds(pid, args.idle_seconds, args.status_runs // 5)
         if others is not None:
             results["peers"] = _peer_results(others, their_settled, their_idle)
             others.stop()

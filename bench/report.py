@@ -141,6 +141,25 @@ def render(results: dict[str, Any], passed: dict[str, bool], budgets: dict[str, 
             "",
         ),
     ]
+    if "bar" in results:
+        bar = results["bar"]
+        poll, follow = bar["polling"], bar["follow"]
+        woke = ", ".join(f"{k} {v}" for k, v in bar["daemon_with_follower"]["wakeups"].items())
+        rows += [
+            (
+                "bar, `status --waybar` every 30 s",
+                f"{poll['cpu_s_per_hour']} CPU s, {poll['switches_per_hour']} switches / h",
+                "",
+                "",
+            ),
+            (
+                "bar, one `status --waybar --follow`",
+                f"{follow['cpu_s_per_hour']} CPU s, {follow['switches_per_hour']} switches / h",
+                "",
+                "",
+            ),
+            ("daemon wake-ups with a follower", woke or "none", "", ""),
+        ]
     lines = [table(("measure", "standup", "budget", ""), rows)]
     if "peers" in results:
         settle = results["settle_minutes"]
