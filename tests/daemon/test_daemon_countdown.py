@@ -128,6 +128,42 @@ def test_stop_goes_back_to_the_plain_reminder(harness: Harness) -> None:
     assert harness.request("status")["state"] == "reminding"
 
 
+def test_the_reminder_rings_its_frames_are_silent_and_the_end_of_the_hold_sounds(
+    harness: Harness,
+) -> None:
+    start_countdown(harness)
+    for _ in range(14):
+        tick_countdown(harness, 1)
+    reminder, *frames, final = harness.notifier.shown
+    assert reminder.sound == "bell"
+    assert frames and all(frame.sound is None for frame in frames)
+    assert final.progress == 100 and final.sound == "complete"
+    assert history(harness).count(("done", "test-hold")) == 1
+
+
+def test_stop_brings_the_reminder_back_without_ringing_again(harness: Harness) -> None:
+    start_countdown(harness)
+    tick_countdown(harness, 1)
+    press(harness, "stop")
+    assert harness.notifier.shown[-1].progress is None
+    assert harness.notifier.shown[-1].sound is None
+    harness.clock.advance(minutes=5)  # unanswered: remind_again rings it again
+    harness.tick()
+    assert harness.notifier.shown[-1].sound == "bell"
+
+
+def test_with_sound_off_nothing_sounds(tmp_path: Path, xdg_dirs) -> None:
+    h = Harness(tmp_path, ONLY_HOLD.replace("[idle]", '[notifications]\nsound = "off"\n[idle]'))
+    try:
+        start_countdown(h)
+        for _ in range(14):
+            tick_countdown(h, 1)
+        assert h.notifier.shown[-1].progress == 100
+        assert [r.sound for r in h.notifier.shown] == [None] * len(h.notifier.shown)
+    finally:
+        h.stop()
+
+
 def _cli_done(h: Harness) -> None:
     h.request("done")
 

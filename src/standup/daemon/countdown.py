@@ -134,7 +134,7 @@ class Countdown:
         current = frame(self.exercise, elapsed)
         if current.text != self._shown:
             self._shown = current.text
-            via = self._daemon.desk.show_frame(current)
+            via = self._daemon.desk.show_frame(current, self._daemon.settings)
             if via != self._via:
                 # The server went away (or hung): a frame a second to the log, or a new bubble
                 # a second from another backend, helps nobody. The reminder stays pending.

@@ -16,6 +16,7 @@ from standup.exercises.countdown import Frame
 from standup.exercises.pictures import picture_file
 from standup.exercises.progression import Progression, by_id
 from standup.notify.base import ActionCallback, Notifier, Reminder
+from standup.notify.sound import HOLD_DONE_SOUND, REMINDER_SOUND
 
 log = logging.getLogger("standup")
 
@@ -34,9 +35,11 @@ def build_reminder(
     *,
     extras: tuple[str, ...] = (),
     notice: bool = False,
+    quiet: bool = False,
 ) -> Reminder:
     """The bubble for `exercise`; `extras` are the EXTRA_KEYS worth offering for it, and
-    `notice` adds the once-only safety notice to the body."""
+    `notice` adds the once-only safety notice to the body. It rings, unless `quiet` or the
+    sound is off."""
     title, body = render(exercise)
     if notice:
         body = f"{body}\n{GENERAL_CUE}\n{SAFETY_NOTICE}"
@@ -54,18 +57,25 @@ def build_reminder(
         timeout=settings.notifications.timeout,
         actions=tuple(actions),
         image=_picture(exercise),
+        sound=None if quiet else _sound(REMINDER_SOUND, settings),
     )
 
 
-def build_frame(current: Frame) -> Reminder:
-    """A countdown frame: the same bubble, low urgency, staying up until the next frame; the
-    last one has no buttons and goes by itself."""
+def build_frame(current: Frame, settings: Settings) -> Reminder:
+    """A countdown frame: the same bubble, low urgency, staying up until the next frame, and
+    silent; the last one has no buttons, goes by itself, and sounds: the hold is done, and
+    whoever held it may not be looking."""
     if current.finished:
-        return Reminder(current.title, current.text, "low", FINAL_FRAME, progress=100)
+        sound = _sound(HOLD_DONE_SOUND, settings)
+        return Reminder(current.title, current.text, "low", FINAL_FRAME, progress=100, sound=sound)
     actions = (("done", "Done"), ("stop", "Stop"))
     return Reminder(
         current.title, current.text, "low", timedelta(0), actions, progress=current.percent
     )
+
+
+def _sound(name: str, settings: Settings) -> str | None:
+    return name if settings.notifications.sound == "auto" else None
 
 
 def _picture(exercise: Exercise) -> str | None:
@@ -94,8 +104,9 @@ class ReminderDesk:
         self.shutdown()
         self.notifier = self._factory(backend, on_action)
 
-    def show(self, effect: Notify, settings: Settings) -> bool:
-        """Show the reminder; True when a new exercise was picked (the rotation moved on)."""
+    def show(self, effect: Notify, settings: Settings, *, quiet: bool = False) -> bool:
+        """Show the reminder; True when a new exercise was picked (the rotation moved on).
+        `quiet`: without its sound, for a user who is there (a stopped countdown)."""
         picked = False
         options = settings.exercises
         pool = eligible(options)
@@ -108,7 +119,7 @@ class ReminderDesk:
         self._last = effect
         extras = self._extras(self.exercise, by_id(pool))
         reminder = build_reminder(
-            self.exercise, effect, settings, extras=extras, notice=self._notice_now
+            self.exercise, effect, settings, extras=extras, notice=self._notice_now, quiet=quiet
         )
         self.delivered_by = self._show(reminder)
         if self.delivered_by != "log":  # the log backend has written the reminder already
@@ -122,13 +133,14 @@ class ReminderDesk:
         return tuple(extras)
 
     def reshow(self, settings: Settings) -> None:
-        """Show the reminder showing again as it was (after a countdown was stopped)."""
+        """Show the reminder showing again as it was (after a countdown was stopped), without
+        ringing again: it never left the screen."""
         if self._last is not None:
-            self.show(replace(self._last, new=False), settings)
+            self.show(replace(self._last, new=False), settings, quiet=True)
 
-    def show_frame(self, current: Frame) -> str:
+    def show_frame(self, current: Frame, settings: Settings) -> str:
         """Show a countdown frame; return the backend that delivered it."""
-        return self._show(build_frame(current))
+        return self._show(build_frame(current, settings))
 
     def _show(self, reminder: Reminder) -> str:
         self.keep_bubble = False
