@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rig import rig_unavailable as _rig_unavailable
+from rig import rig_unavailable
 
 SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "install-packages"
 
@@ -26,7 +26,7 @@ def _run(
     tmp_path: Path, listing: str, known: str = ""
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     if shutil.which("dpkg-query") is None:
-        _rig_unavailable("dpkg-query is missing: not a Debian system")
+        rig_unavailable("dpkg-query is missing: not a Debian system")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name, text in (("apt-cache", _APT_CACHE), ("apt-get", _APT_GET)):

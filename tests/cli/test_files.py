@@ -14,7 +14,7 @@ import pytest
 from standup import files
 from standup.files import FileWriteError, write_atomic
 
-from rig import rig_unavailable as _rig_unavailable
+from rig import rig_unavailable
 
 OTHER = 65534  # nobody
 
@@ -85,7 +85,7 @@ def test_a_file_in_the_way_of_a_directory_is_one_clear_error(tmp_path: Path) -> 
 def others_dir() -> Iterator[Path]:
     """A directory uid OTHER owns, in a place root owns."""
     if os.geteuid() != 0:
-        _rig_unavailable("needs root to act as another user")
+        rig_unavailable("needs root to act as another user")
     base = Path(tempfile.mkdtemp(prefix="st-files-", dir="/tmp"))
     theirs = base / "theirs"
     theirs.mkdir()

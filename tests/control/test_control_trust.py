@@ -28,7 +28,7 @@ from standup.control.client import ping, request
 from standup.control.server import ControlServer
 from standup.errors import AlreadyRunning, RuntimeDirError, UntrustedPeer
 
-from rig import rig_unavailable as _rig_unavailable
+from rig import rig_unavailable
 
 OTHER = 65534  # nobody: any uid not ours will do
 DEADLINE = 5.0
@@ -45,7 +45,7 @@ def sock_path() -> Iterator[Path]:
 def open_dir(sock_path: Path) -> Path:
     """The runtime directory as an older setup may have left it: writable by everyone."""
     if os.geteuid() != 0:
-        _rig_unavailable("needs root to act as another user")
+        rig_unavailable("needs root to act as another user")
     sock_path.parent.parent.chmod(0o711)  # mkdtemp's 0700 would keep the other user out
     sock_path.parent.mkdir()
     sock_path.parent.chmod(0o777)

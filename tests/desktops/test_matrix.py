@@ -28,7 +28,7 @@ from standup.busy.dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
 from standup.notify.freedesktop import FreedesktopNotifier
 
-from rig import Answers, rig_unavailable as _rig_unavailable, wait_until
+from rig import Answers, rig_unavailable, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.desktop]
 
@@ -54,7 +54,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerRig]:
     rig: ServerRig = getattr(importlib.import_module(module), cls)()
     missing = rig.missing()
     if missing:
-        _rig_unavailable(f"{rig.name}: missing {', '.join(missing)} (packages: {rig.packages})")
+        rig_unavailable(f"{rig.name}: missing {', '.join(missing)} (packages: {rig.packages})")
     try:
         rig.start()
     except RigError as exc:
@@ -303,7 +303,7 @@ def test_the_first_reminder_has_buttons_when_notify_starts_the_server(
     rig = getattr(wlroots, cls)()
     rig.activatable_only = True
     if rig.missing():
-        _rig_unavailable(f"{rig.name}: missing {', '.join(rig.missing())}")
+        rig_unavailable(f"{rig.name}: missing {', '.join(rig.missing())}")
     rig.start()
     try:
         for key, value in rig.env.items():

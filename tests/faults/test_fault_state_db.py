@@ -21,7 +21,7 @@ from faultkit import DaemonProcess, Harness, quiet_env, saved_core, state_fields
 
 from standup.history.store import Store
 
-from rig import rig_unavailable as _rig_unavailable
+from rig import rig_unavailable
 
 CONFIG = '[schedule]\nsit = "50m"\nsnooze = "10m"\n[idle]\nsource = "none"\n'
 
@@ -52,11 +52,11 @@ def replace_with_directory(db: Path) -> Callable[[], None]:
 
 def make_immutable(db: Path) -> Callable[[], None]:
     if shutil.which("chattr") is None:
-        _rig_unavailable("no chattr here (package e2fsprogs)")
+        rig_unavailable("no chattr here (package e2fsprogs)")
     targets = [db, db.with_name(db.name + "-wal"), db.parent]
     for path in targets:
         if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
-            _rig_unavailable(f"this file system cannot make {path} immutable")
+            rig_unavailable(f"this file system cannot make {path} immutable")
 
     def undo() -> None:
         for path in targets:

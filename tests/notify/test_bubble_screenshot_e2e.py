@@ -28,7 +28,7 @@ from standup.exercises.pictures import picture_file
 from standup.notify.base import Reminder
 from standup.notify.freedesktop import FreedesktopNotifier, open_freedesktop
 
-from rig import Answers, Rig, rig_unavailable as _rig_unavailable, wait_until
+from rig import Answers, Rig, rig_unavailable, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -95,7 +95,7 @@ def _handful() -> list[Exercise]:
 def bubble_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BubbleRig]:
     missing = [b for b in ("import", "tesseract", "xwininfo") if shutil.which(b) is None]
     if missing:
-        _rig_unavailable(f"screenshot tools missing: {', '.join(missing)}")
+        rig_unavailable(f"screenshot tools missing: {', '.join(missing)}")
     rig = BubbleRig(tmp_path_factory.mktemp("bubble-rig"))
     rig.start()
     try:

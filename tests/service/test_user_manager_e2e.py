@@ -19,7 +19,7 @@ import pytest
 
 from user_manager import UserManager, unavailable_reason
 
-from rig import rig_unavailable as _rig_unavailable, wait_until
+from rig import rig_unavailable, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -38,7 +38,7 @@ SESSION = "[Unit]\nBindsTo=graphical-session.target\nBefore=graphical-session.ta
 def um() -> Iterator[UserManager]:
     reason = unavailable_reason()
     if reason:
-        _rig_unavailable(reason)
+        rig_unavailable(reason)
     manager = UserManager()
     manager.start()
     try:
