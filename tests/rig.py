@@ -134,7 +134,7 @@ def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
             continue
 
 
-def _gone(pid: int) -> bool:
+def gone(pid: int) -> bool:
     """No such process, or only its zombie: a forked daemon (dbus-daemon --fork) is reaped by
     PID 1, which may take its time, and a zombie answers kill(pid, 0) like a live process."""
     try:
@@ -158,7 +158,7 @@ def _kill_pid(pid: int | None) -> None:
             return
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline:
-            if _gone(pid):
+            if gone(pid):
                 return
             time.sleep(0.01)
 

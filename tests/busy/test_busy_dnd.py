@@ -4,17 +4,15 @@ an answer of the wrong type means."""
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jeepney import HeaderFields, MessageType, new_error, new_method_return
-from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import open_dbus_connection
+from jeepney import HeaderFields, new_method_return
 
 import gvdb
 from desktop_rigs.base import PrivateBus
+from fake_bus_server import FakeBusServer
 from standup.busy.dnd import NOTIFICATIONS, DoNotDisturbProbe
 from standup.idle.bus import BusClient, BusFailure
 
@@ -211,39 +209,22 @@ def test_a_bad_dconf_file_is_not_busy_and_said_once(
     assert len([r for r in caplog.records if r.name == "standup.busy"]) == 2
 
 
-class _WrongServer:
+class _WrongServer(FakeBusServer):
     """A notification server on a private bus that answers its do-not-disturb switch with
     the signature and body given: what jeepney decodes off the wire reaches the probe."""
 
     def __init__(self, address: str, identity: tuple[str, str], member: str, reply: Any) -> None:
-        self.address, self.identity, self.member, self.reply = address, identity, member, reply
-        self.ready, self.stop = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
+        super().__init__(address, NOTIFICATIONS)
+        self.identity, self.member, self.reply = identity, member, reply
 
-    def _serve(self) -> None:
-        conn = open_dbus_connection(self.address)
-        try:
-            conn.send_and_get_reply(message_bus.RequestName(NOTIFICATIONS), timeout=5)
-            self.ready.set()
-            while not self.stop.is_set():
-                try:
-                    msg = conn.receive(timeout=0.1)
-                except TimeoutError:
-                    continue
-                if msg.header.message_type is MessageType.method_call:
-                    conn.send(self._answer(msg))
-        finally:
-            conn.close()
-
-    def _answer(self, msg: Any) -> Any:
-        member = msg.header.fields[HeaderFields.member]
+    def answer(self, member: str, msg: Any) -> Any:
         if member == "Get":
             member = f"Get {msg.body[1]}"
         if member == "GetServerInformation":
             return new_method_return(msg, "ssss", (*self.identity, "1.0", "1.2"))
         if member == self.member:
             return new_method_return(msg, *self.reply)
-        return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
+        return None
 
 
 ON_THE_WIRE = {
@@ -268,13 +249,11 @@ def test_wrong_types_on_a_real_bus(case: tuple[Any, ...], caplog: pytest.LogCapt
     server = _WrongServer(address, identity, member, reply)
     probe = DoNotDisturbProbe(BusClient(address), modes=("do-not-disturb", "x"))
     try:
-        server.thread.start()
-        assert server.ready.wait(5)
+        server.start()
         assert [probe() for _ in range(3)] == [expected] * 3
     finally:
         probe.close()
-        server.stop.set()
-        server.thread.join(timeout=5)
+        server.close()
         bus.stop()
     said = [r.getMessage() for r in caplog.records if r.name == "standup.busy"]
     assert len(said) == (0 if expected else 1), said

@@ -36,7 +36,7 @@ from jeepney.wrappers import unwrap_msg
 
 from desktop_rigs.base import Bubble, PrivateBus, RigError, ServerRig, activation_file, wait_until
 
-from rig import _kill_group
+from rig import _kill_group, gone
 
 DCONF_SERVICE = "/usr/libexec/dconf-service"
 # GNOME Shell does not own org.freedesktop.Notifications itself: this gjs service does, and
@@ -290,15 +290,6 @@ def shell_version() -> tuple[int, str]:
     return int(major), version
 
 
-def _gone(pid: int) -> bool:
-    """Exited: no such process, or a zombie (PID 1 here reaps a forked dbus-daemon ~2 s late)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (FileNotFoundError, IndexError):
-        return True
-
-
 def _stop_bus(bus: PrivateBus) -> None:
     """PrivateBus.stop(), without waiting for PID 1 to reap the zombie."""
     pid = bus.pid
@@ -307,7 +298,7 @@ def _stop_bus(bus: PrivateBus) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
             with contextlib.suppress(TimeoutError):
-                wait_until(lambda: _gone(pid), timeout=3)
+                wait_until(lambda: gone(pid), timeout=3)
                 break
         bus.pid = None
     bus.stop()

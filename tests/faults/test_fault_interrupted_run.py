@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from rig import _gone, wait_until
+from rig import gone, wait_until
 from sweep import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -72,6 +72,6 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path: Path, end: str) -> N
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.returncode != 0, output
-    left = {pid: name for pid, name in rig.items() if not _gone(pid)}
+    left = {pid: name for pid, name in rig.items() if not gone(pid)}
     assert not left, f"left running after {end}: {left}\n{output}"
     assert not Path(inner["tmpdir"]).exists(), f"{inner['tmpdir']} is still there\n{output}"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["argv_dump", "dumped", "env_dump", "gone"]
+__all__ = ["argv_dump", "dumped", "env_dump"]
 
 _ENV_DUMP = """import json, os, sys
 variables = {k: v for k, v in os.environ.items() if k.startswith("STANDUP_")}
@@ -40,16 +39,3 @@ def dumped(path: Path) -> list[Any]:
         for line in path.read_text().splitlines()
         if line.endswith("}") or line.endswith("]")
     ]
-
-
-def gone(pid: int) -> bool:
-    """No such process, or only its zombie (waiting for PID 1 to reap it)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rpartition(")")[2].split()[0] == "Z"
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        return False

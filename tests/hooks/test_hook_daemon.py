@@ -10,12 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hookkit import dumped, env_dump, gone
+from hookkit import dumped, env_dump
 
 from standup import core
 
 from daemon_harness import Harness
-from rig import wait_until
+from rig import gone, wait_until
 
 QUIET = '[schedule]\nsit = "50m"\n[idle]\nsource = "none"\n'
 EVENTS = ("reminder", "answered", "away", "back", "paused", "resumed")

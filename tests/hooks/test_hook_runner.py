@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hookkit import argv_dump, dumped, env_dump, gone
+from hookkit import argv_dump, dumped, env_dump
 
 from standup.hooks.events import HookEvent
 from standup.hooks.runner import HookRunner
 
-from rig import wait_until
+from rig import gone, wait_until
 
 REMINDER = HookEvent("reminder", {"STANDUP_EVENT": "reminder", "STANDUP_EXERCISE": "x"})
 

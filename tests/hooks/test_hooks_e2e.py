@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hookkit import dumped, env_dump, gone
+from hookkit import dumped, env_dump
 
 from standup.control import client as control
 
-from rig import wait_until
+from rig import gone, wait_until
 
 
 def standup(env: dict[str, str], *args: str) -> None:

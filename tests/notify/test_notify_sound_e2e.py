@@ -4,18 +4,16 @@ standup plays the sound itself (a fake player first on PATH)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jeepney import HeaderFields, MessageType, new_error, new_method_return
-from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import open_dbus_connection
+from jeepney import new_method_return
 
 from desktop_rigs.base import PrivateBus
+from fake_bus_server import FakeBusServer
 from sound_fakes import fake_player, recorded, theme
 from standup.notify.base import Reminder
 from standup.notify.freedesktop import FreedesktopNotifier
@@ -27,35 +25,17 @@ from rig import Rig, wait_until
 pytestmark = pytest.mark.e2e
 
 
-class FakeServer:
+class FakeServer(FakeBusServer):
     """A notification server on a private bus that advertises `capabilities` and keeps the
     hints of every Notify it gets, as jeepney decodes them off the wire."""
 
     def __init__(self, address: str, capabilities: list[str]) -> None:
-        self.address, self.capabilities = address, capabilities
+        super().__init__(address, BUS_NAME)
+        self.capabilities = capabilities
         self.hints: list[dict[str, Any]] = []
-        self.ready, self.stop = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-        assert self.ready.wait(5)
+        self.start()
 
-    def _serve(self) -> None:
-        conn = open_dbus_connection(self.address)
-        try:
-            conn.send_and_get_reply(message_bus.RequestName(BUS_NAME), timeout=5)
-            self.ready.set()
-            while not self.stop.is_set():
-                try:
-                    msg = conn.receive(timeout=0.1)
-                except TimeoutError:
-                    continue
-                if msg.header.message_type is MessageType.method_call:
-                    conn.send(self._answer(msg))
-        finally:
-            conn.close()
-
-    def _answer(self, msg: Any) -> Any:
-        member = msg.header.fields[HeaderFields.member]
+    def answer(self, member: str, msg: Any) -> Any:
         if member == "GetCapabilities":
             return new_method_return(msg, "as", (self.capabilities,))
         if member == "GetServerInformation":
@@ -65,11 +45,7 @@ class FakeServer:
             return new_method_return(msg, "u", (len(self.hints),))
         if member == "CloseNotification":
             return new_method_return(msg)
-        return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
+        return None
 
 
 @pytest.fixture
