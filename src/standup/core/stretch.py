@@ -31,6 +31,7 @@ def overtaken(state: State, answer: Answer) -> bool:
 
 def clamp_future(state: State, now: datetime) -> State:
     """Rule 4: stored past instants never lie in the future of the clock."""
+
     def clamped(value: datetime | None) -> datetime | None:
         return now if value is not None and value > now else value
 

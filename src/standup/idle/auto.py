@@ -16,6 +16,7 @@ from .base import CombinedSource, IdleError, IdleSource, NoneSource
 
 logger = logging.getLogger("standup.idle")
 
+
 @dataclass(frozen=True)
 class Environment:
     """What the choice depends on, read once from the process environment."""
