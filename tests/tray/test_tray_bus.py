@@ -152,7 +152,7 @@ def test_pausing_from_the_menu_offers_resume_and_greys_out_what_is_refused(
     name = _item_name(host)
     host.click(name, "Pause 30 min")
     wait_until(lambda: harness.request("status")["state"] == "paused")
-    wait_until(lambda: host.properties(name)["Status"] == "Passive")
+    wait_until(lambda: host.properties(name)["ToolTip"][3].startswith("Paused until"))
     labels = [e[1].get("label") for e in host.menu(name)]
     assert "Resume" in labels and "Pause 30 min" not in labels
     _, breaks = host.entry(name, "0 breaks today")

@@ -81,8 +81,10 @@ def build(
         step, kind = STEPS, "NeedsAttention"
     elif state in COUNTING:
         step, kind = step_of(_fraction(status)), "Active"
+    elif state == "paused":
+        step, kind = 0, "Active"  # hosts hide a Passive item, and with it Resume
     else:
-        step, kind = 0, "Passive"
+        step, kind = 0, "Passive"  # away or off hours: a host may hide it until it counts
     shown_left = f"{left}m" if label and left is not None else ""
     return View(
         look, step, kind, tooltip(status), shown_left, menu(status, snooze, breaks_today, refused)
