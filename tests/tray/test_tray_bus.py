@@ -4,6 +4,7 @@ registration, re-registration, properties, the menu, and clicks reaching the dae
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,21 @@ def test_the_item_leaves_the_bus_when_the_daemon_stops(
     _item_name(host)
     harness.stop()
     assert wait_until(lambda: host.items() == [])
+
+
+def test_while_sitting_the_tray_wakes_once_a_minute_on_the_stretch_grid(
+    watcher: FakeWatcher, harness: Harness, host: Host
+) -> None:
+    daemon = harness.start()
+    wait_until(lambda: daemon.scheduler.get_job(TRAY_JOB) is not None)
+    since = daemon.state.sitting_since
+    assert daemon.scheduler.get_job(TRAY_JOB).next_run_time == since + timedelta(minutes=1)
+    name = _item_name(host)
+    for minutes in (1, 2):
+        harness.clock.now = since + timedelta(minutes=minutes)  # the job comes due
+        daemon.call(daemon.tray._minute)
+        job = daemon.scheduler.get_job(TRAY_JOB)
+        assert job.next_run_time == since + timedelta(minutes=minutes + 1)  # never now again
+        assert host.properties(name)["ToolTip"][3].startswith(f"Sitting {minutes} min;")
+    host.click(name, "Pause 1 hour")
+    wait_until(lambda: daemon.scheduler.get_job(TRAY_JOB) is None)  # paused: no wake-ups

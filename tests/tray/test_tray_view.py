@@ -97,7 +97,7 @@ def test_resting_states_are_quiet(state: str, extra: dict[str, Any], words: str,
     view = build(status, label=True, snooze=SNOOZE, breaks_today=0)
     assert (view.look, view.status, view.step, view.label) == (state, kind, 0, "")
     assert view.tooltip == words
-    assert next_minute(status) is None  # nothing moves: no wake-up planned
+    assert next_minute(state, T0, T0) is None  # nothing moves: no wake-up planned
 
 
 def test_paused_offers_resume_instead_of_pauses() -> None:
@@ -116,8 +116,16 @@ def test_refused_entries_are_greyed_out_not_dropped() -> None:
     assert entries["1 break today"] is False  # a line to read
 
 
-def test_minutes_move_on_the_stretch_grid() -> None:
-    assert next_minute(_status("sitting", 32.5)) == T0 + timedelta(minutes=33)
+def test_minutes_move_on_the_stretch_grid_always_ahead() -> None:
+    since = T0 + timedelta(microseconds=889_000)  # the status cuts this to whole seconds
+    assert next_minute("sitting", since, since + timedelta(minutes=32.5)) == since + timedelta(
+        minutes=33
+    )
+    # Run at (or a hair past) the change: the next one is a minute on, never the same instant,
+    # so the job cannot run again at once.
+    at = since + timedelta(minutes=33)
+    assert next_minute("snoozed", since, at) == since + timedelta(minutes=34)
+    assert next_minute("sitting", since, at - timedelta(microseconds=1)) == at
 
 
 def test_layout_and_clicks() -> None:

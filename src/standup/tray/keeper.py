@@ -177,8 +177,11 @@ class TrayKeeper:
         no host shows the item."""
         from standup.tray.view import next_minute
 
-        scheduler = self._worker.scheduler
-        at = next_minute(status) if status is not None else None
+        worker = self._worker
+        scheduler = worker.scheduler
+        at = None
+        if status is not None:
+            at = next_minute(status["state"], worker.state.sitting_since, worker.clock())
         job = scheduler.get_job(TRAY_JOB)
         if at is None:
             if job is not None:

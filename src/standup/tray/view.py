@@ -55,12 +55,12 @@ def minutes_sat(status: dict[str, Any]) -> int | None:
     return None if seconds is None else int(seconds) // 60
 
 
-def next_minute(status: dict[str, Any]) -> datetime | None:
-    """When the minutes shown next change; None when they do not (not counting)."""
-    if status["state"] not in COUNTING or status.get("sitting_since") is None:
+def next_minute(state: str, since: datetime, now: datetime) -> datetime | None:
+    """When the minutes shown next change, strictly after `now`; None when they do not (not
+    counting). `since` is the stretch's exact start: the status's times are cut to seconds."""
+    if state not in COUNTING:
         return None
-    since = datetime.fromisoformat(status["sitting_since"])
-    sat = minutes_sat(status) or 0
+    sat = (now - since) // timedelta(minutes=1)
     return since + timedelta(minutes=sat + 1)
 
 
