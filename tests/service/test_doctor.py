@@ -146,6 +146,7 @@ def test_json(bare, run_main, capsys) -> None:
         "config",
         "session bus",
         "notifications",
+        "tray",
         "idle",
         "daemon",
         "systemd",

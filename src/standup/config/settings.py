@@ -102,6 +102,13 @@ class NotificationOptions(_Section):
     sound: Literal["auto", "off"] = "auto"
 
 
+class TrayOptions(_Section):
+    show: Literal["auto", "always", "never"] = Field(
+        "auto", description="a tray icon: where a tray host is there, always, or never"
+    )
+    label: bool = Field(True, description="the minutes left beside the icon, where hosts show it")
+
+
 class HistoryOptions(_Section):
     keep_days: int = Field(365, ge=1, le=36500)
 
@@ -121,6 +128,7 @@ class Settings(BaseSettings):
 
     schedule: ScheduleOptions = ScheduleOptions()
     notifications: NotificationOptions = NotificationOptions()
+    tray: TrayOptions = TrayOptions()
     exercises: ExerciseOptions = ExerciseOptions()
     history: HistoryOptions = HistoryOptions()
     idle: IdleOptions = IdleOptions()

@@ -76,6 +76,7 @@ class Daemon:
         # Generous: the first step may show a reminder while the desktop is still starting.
         worker.call(worker.feed, lambda now: core.Started(now, last_seen=last_seen), timeout=60)
         worker.call(self._record_start, timeout=60)
+        worker.call(worker.tray.open, timeout=60)
         worker.ready.set()
         worker.call(worker.tell_systemd, "READY=1")
         log.info(
@@ -143,6 +144,7 @@ class Daemon:
     def _save_and_close(self) -> None:
         worker = self.worker
         worker.countdown.stop()  # a countdown does not outlive the process, nor resume after it
+        worker.tray.close()
         worker.scheduler.remove_all_jobs()  # nothing planned runs after this
         # No sat_seconds here: after a short stop the stretch goes on, and after a long one
         # the restart records a natural break at the last moment this process was seen.

@@ -4,7 +4,8 @@ One worker thread (APScheduler's executor, one worker) owns the core state; ever
 (signal handlers, the control socket, the D-Bus listeners) only submits work to it. The
 scheduler holds a date job for the core's next wake-up (`wake`), one for the next presence
 sample while sampling is needed (`sample`), the countdown's next frame while one runs
-(`countdown`) and a daily `prune` of the history, and otherwise sleeps.
+(`countdown`), the tray's next minute while a tray host shows a stretch counting (`tray`)
+and a daily `prune` of the history, and otherwise sleeps.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from standup.hooks.runner import HookRunner
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
+from standup.tray.keeper import TrayKeeper
 
 log = logging.getLogger("standup")
 T = TypeVar("T")
@@ -84,6 +86,7 @@ class Worker:
         self.countdown = Countdown(self, **(clock_sources or {}))
         self.activity = ActivityMonitor(clock(), **(clock_sources or {}))
         self.hooks = HookRunner()  # the user's commands; no thread until one runs
+        self.tray = TrayKeeper(self)  # opened by the life; shows each status, changes only
         self.ready = threading.Event()  # set once the saved state is restored and running
         self._systemd_status = ""
         # The status after the last step, for commands when the worker is held up (a hung
@@ -217,6 +220,7 @@ class Worker:
         self._reschedule_sampling()
         self.last_status = self.status()
         self.commands.publish(self.last_status)
+        self.tray.update(self.last_status)
         self.tell_systemd()
 
     def tell_systemd(self, *fields: str) -> None:

@@ -14,13 +14,19 @@ RouterClosed and reconnect.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import InvalidStateError
 from contextlib import ExitStack
 from typing import Any
 
 from jeepney import Message
 from jeepney.io.common import RouterClosed
-from jeepney.io.threading import DBusRouter, ReceiveStopped, open_dbus_connection
+from jeepney.io.threading import (
+    DBusConnection,
+    DBusRouter,
+    ReceiveStopped,
+    open_dbus_connection,
+)
 from jeepney.wrappers import unwrap_msg
 
 logger = logging.getLogger("standup.notify")
@@ -61,10 +67,15 @@ class ToughRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: 
             self._replies.drop_all()
 
 
-def open_router(stack: ExitStack) -> ToughRouter:
-    """A connected router on the session bus, closed with `stack`."""
+def open_router(
+    stack: ExitStack,
+    make: Callable[[DBusConnection], ToughRouter] = ToughRouter,
+    bus: str = "SESSION",
+) -> ToughRouter:
+    """A connected router on the session bus (or the bus at address `bus`), closed with
+    `stack`; `make` builds it from the connection (a subclass that serves calls too)."""
     try:
-        conn = open_dbus_connection("SESSION")
+        conn = open_dbus_connection(bus)
     except KeyError as exc:  # jeepney's way of saying DBUS_SESSION_BUS_ADDRESS is unset
         raise BusUnavailable("DBUS_SESSION_BUS_ADDRESS is not set") from exc
     except (OSError, ValueError, RouterClosed) as exc:  # dead socket, refused, bad address
@@ -72,7 +83,7 @@ def open_router(stack: ExitStack) -> ToughRouter:
     except Exception as exc:  # jeepney's AuthenticationError and friends
         raise BusUnavailable(f"session bus refused us: {exc or type(exc).__name__}") from exc
     stack.callback(conn.close)
-    router = ToughRouter(conn)
+    router = make(conn)
     stack.callback(router.close)
     return router
 

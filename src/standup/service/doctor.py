@@ -76,13 +76,14 @@ def render(report: Report) -> str:
 def run_checks(config_path: Path | None = None, platform_name: str | None = None) -> Report:
     platform_name = platform_name or sys.platform
     checks = [_python(platform_name), _packages(platform_name)]
-    config_check, backend, idle_choice = _config(config_path)
+    config_check, backend, idle_choice, tray = _config(config_path)
     checks.append(config_check)
     linux = platform_name.startswith("linux")
     if linux:
         bus = _bus(backend)
         checks.append(bus)
         checks.append(_notifications(backend, bus.status == "ok", linux=True))
+        checks.append(_tray(tray, bus.status == "ok"))
     else:
         checks.append(_notifications(backend, False, linux=False))
     checks.append(_idle(idle_choice))
@@ -127,9 +128,9 @@ def _packages(platform_name: str) -> Check:
     return Check("packages", "ok", finding, details=versions)
 
 
-def _config(config_path: Path | None) -> tuple[Check, str | None, str]:
-    """The config check, the notification backend and idle source it chooses (None and
-    "auto" when invalid)."""
+def _config(config_path: Path | None) -> tuple[Check, str | None, str, str]:
+    """The config check, the notification backend, idle source and tray choice it makes (None,
+    "auto" and "auto" when invalid)."""
     from standup.config.settings import candidate_files, load_config
     from standup.errors import ConfigError
 
@@ -139,12 +140,55 @@ def _config(config_path: Path | None) -> tuple[Check, str | None, str]:
         loaded = load_config(config_path)
     except ConfigError as error:
         hint = "fix it (`standup config edit`), then `standup config check`"
-        return Check("config", "fail", str(error), hint, details), None, "auto"
+        return Check("config", "fail", str(error), hint, details), None, "auto", "auto"
     read = ", ".join(map(str, loaded.files)) or "no file, built-in defaults"
     backend = loaded.settings.notifications.backend
     details["backend"] = backend
     idle = loaded.settings.idle.source
-    return Check("config", "ok", f"valid ({read})", details=details), backend, idle
+    tray = loaded.settings.tray.show
+    return Check("config", "ok", f"valid ({read})", details=details), backend, idle, tray
+
+
+def _tray(show: str, bus_ok: bool) -> Check:
+    """Whether a tray host (a StatusNotifierWatcher) is on the session bus."""
+    if show == "never":
+        return Check("tray", "ok", 'switched off (tray.show = "never")')
+    missing: Status = "warn" if show == "always" else "ok"  # auto: no host is a normal desktop
+    if not bus_ok:
+        return Check("tray", missing, "no session bus: no tray icon")
+    host = _tray_host()
+    if host:
+        return Check("tray", "ok", f"a tray host is there ({host}): the icon shows")
+    hint = (
+        "a panel with a status tray shows it: Plasma, Xfce's panel, MATE, waybar's tray; "
+        "on GNOME, the AppIndicator extension"
+    )
+    return Check("tray", missing, "no tray host on the session bus: no icon", hint)
+
+
+def _tray_host() -> str | None:
+    """The unique name owning org.kde.StatusNotifierWatcher; None when nobody does."""
+    try:
+        from jeepney import DBusErrorResponse
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+        from jeepney.wrappers import unwrap_msg
+    except ImportError:
+        return None
+    try:
+        connection = open_dbus_connection(bus="SESSION", auth_timeout=2.0)
+    except Exception:  # the session bus check says why
+        return None
+    try:
+        reply = connection.send_and_get_reply(
+            message_bus.GetNameOwner("org.kde.StatusNotifierWatcher"), timeout=2.0
+        )
+        (owner,) = unwrap_msg(reply)
+        return str(owner)
+    except (DBusErrorResponse, TimeoutError, OSError):  # NameHasNoOwner: no host
+        return None
+    finally:
+        connection.close()
 
 
 def _idle(choice: str) -> Check:

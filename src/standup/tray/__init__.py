@@ -1,0 +1,1 @@
+"""The tray icon: a StatusNotifierItem with a dbusmenu, over jeepney (no GUI toolkit)."""

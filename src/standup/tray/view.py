@@ -1,0 +1,176 @@
+"""What the tray shows for a daemon status: icon, status, tooltip, label and menu.
+
+Pure: a status dict (as `standup status --json` gives it) and a few facts in, a `View` out.
+The item compares the new view with the last one and tells the host only what changed.
+
+Minutes are counted on one grid, from the start of the stretch, so the tooltip and the label
+both move at the same instant: one wake-up a minute while sitting, not two.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from standup.tray.icon import STEPS, step_of
+
+# Menu entries by their action; their ids are fixed, so a click names the same entry whatever
+# the menu looked like when it was drawn.
+DONE, SNOOZE, SKIP, NOW = "done", "snooze", "skip", "now"
+PAUSE_30, PAUSE_60, PAUSE_TOMORROW, RESUME = "pause_30", "pause_60", "pause_tomorrow", "resume"
+BREAKS = "breaks"  # today's count: a line to read, not to click
+ANSWERS = (DONE, SNOOZE, SKIP)
+ACTIONS = (*ANSWERS, NOW, PAUSE_30, PAUSE_60, PAUSE_TOMORROW, RESUME)
+IDS: dict[str, int] = {action: n for n, action in enumerate((*ACTIONS, BREAKS), start=1)}
+SEPARATOR_IDS = (20, 21, 22)
+COUNTING = ("sitting", "snoozed")  # the states whose icon and words move with the minutes
+
+
+class Entry(NamedTuple):
+    """One menu line: a clickable action, a greyed-out one, an information line, or a
+    separator (label "-")."""
+
+    id: int
+    label: str
+    enabled: bool = True
+
+    @property
+    def separator(self) -> bool:
+        return self.label == "-"
+
+
+class View(NamedTuple):
+    look: str  # one of icon.LOOKS
+    step: int  # ring steps filled, 0..STEPS
+    status: str  # the item's Status: Active, Passive or NeedsAttention
+    tooltip: str
+    label: str  # XAyatanaLabel: minutes left, or "" (switched off, or not counting)
+    menu: tuple[Entry, ...]
+
+
+def minutes_sat(status: dict[str, Any]) -> int | None:
+    """Whole minutes of the current stretch; None while none runs."""
+    seconds = status.get("sitting_seconds")
+    return None if seconds is None else int(seconds) // 60
+
+
+def next_minute(state: str, since: datetime, now: datetime) -> datetime | None:
+    """When the minutes shown next change, strictly after `now`; None when they do not (not
+    counting). `since` is the stretch's exact start: the status's times are cut to seconds."""
+    if state not in COUNTING:
+        return None
+    sat = (now - since) // timedelta(minutes=1)
+    return since + timedelta(minutes=sat + 1)
+
+
+def build(
+    status: dict[str, Any],
+    *,
+    label: bool,
+    snooze: timedelta,
+    breaks_today: int,
+    refused: frozenset[str] = frozenset(),
+) -> View:
+    """The view of `status`. `refused`: the actions the daemon would turn down right now,
+    shown greyed out; `snooze` is the configured snooze, named in its entry."""
+    state = status["state"]
+    look = state if state in ("sitting", "snoozed", "reminding", "paused", "away") else "off_hours"
+    left = _minutes_left(status)
+    if state == "reminding":
+        step, kind = STEPS, "NeedsAttention"
+    elif state in COUNTING:
+        step, kind = step_of(_fraction(status)), "Active"
+    elif state == "paused":
+        step, kind = 0, "Active"  # hosts hide a Passive item, and with it Resume
+    else:
+        step, kind = 0, "Passive"  # away or off hours: a host may hide it until it counts
+    shown_left = f"{left}m" if label and left is not None else ""
+    return View(
+        look, step, kind, tooltip(status), shown_left, menu(status, snooze, breaks_today, refused)
+    )
+
+
+def tooltip(status: dict[str, Any]) -> str:
+    """The state in words: "Sitting 32 min; next reminder at 14:50"."""
+    state = status["state"]
+    sat = minutes_sat(status)
+    if state == "reminding":
+        exercise = status.get("exercise") or {}
+        name = exercise.get("name")
+        return f"Time to stand up: {name}" if name else "Time to stand up"
+    if state in COUNTING and sat is not None:
+        when = _hhmm(status.get("next_reminder_at"))
+        word = "snoozed until" if state == "snoozed" else "next reminder at"
+        return f"Sitting {sat} min; {word} {when}" if when else f"Sitting {sat} min"
+    if state == "paused":
+        until = _hhmm(status.get("paused_until"))
+        return f"Paused until {until}" if until else "Paused"
+    if state == "away":
+        since = _hhmm(status.get("away_since"))
+        return f"Away from the desk since {since}" if since else "Away from the desk"
+    again = _hhmm(status.get("active_again_at"))
+    return f"Outside working hours until {again}" if again else "Outside working hours"
+
+
+def menu(
+    status: dict[str, Any], snooze: timedelta, breaks_today: int, refused: frozenset[str]
+) -> tuple[Entry, ...]:
+    """The menu for the state: the answers while a reminder is up, then what is always there."""
+    state = status["state"]
+    # Shown, snoozed after showing, or held while the user is busy: an answer is wanted.
+    answering = (
+        state == "reminding"
+        or bool(status.get("held_because"))
+        or (state == "snoozed" and (status.get("snoozes_used") or 0) > 0)
+    )
+
+    def entry(action: str, text: str) -> Entry:
+        return Entry(IDS[action], text, action not in refused)
+
+    entries: list[Entry] = []
+    if answering:
+        snooze_minutes = max(1, round(snooze.total_seconds() / 60))
+        entries += [
+            entry(DONE, "Done"),
+            entry(SNOOZE, f"Snooze {snooze_minutes} min"),
+            entry(SKIP, "Skip"),
+            Entry(SEPARATOR_IDS[0], "-"),
+        ]
+    entries += [entry(NOW, "Exercise now"), Entry(SEPARATOR_IDS[1], "-")]
+    if state == "paused":
+        entries.append(entry(RESUME, "Resume"))
+    else:
+        entries += [
+            entry(PAUSE_30, "Pause 30 min"),
+            entry(PAUSE_60, "Pause 1 hour"),
+            entry(PAUSE_TOMORROW, "Pause until tomorrow"),
+        ]
+    breaks = "1 break today" if breaks_today == 1 else f"{breaks_today} breaks today"
+    entries += [Entry(SEPARATOR_IDS[2], "-"), Entry(IDS[BREAKS], breaks, enabled=False)]
+    return tuple(entries)
+
+
+def _fraction(status: dict[str, Any]) -> float:
+    """How much of the wait for the next reminder has passed, 0..1."""
+    since, due = status.get("sitting_since"), status.get("next_reminder_at")
+    if since is None or due is None:
+        return 0.0
+    whole = (datetime.fromisoformat(due) - datetime.fromisoformat(since)).total_seconds()
+    sat = (minutes_sat(status) or 0) * 60
+    return 1.0 if whole <= 0 else min(1.0, sat / whole)
+
+
+def _minutes_left(status: dict[str, Any]) -> int | None:
+    """Minutes to the next reminder, on the stretch's minute grid; None when not counting."""
+    if status["state"] not in COUNTING:
+        return None
+    since, due = status.get("sitting_since"), status.get("next_reminder_at")
+    if since is None or due is None:
+        return None
+    whole = (datetime.fromisoformat(due) - datetime.fromisoformat(since)).total_seconds()
+    return max(0, math.ceil(whole / 60) - (minutes_sat(status) or 0))
+
+
+def _hhmm(value: str | None) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M") if value else ""

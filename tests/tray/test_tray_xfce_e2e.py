@@ -1,0 +1,80 @@
+"""`standup run` in xfce4-panel's status tray (Debian's xfce4-panel, systray plugin, on Xvfb):
+the item registers with the panel's own watcher, the panel reads it and draws it, follows the
+state, and has the item back after the panel restarts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from desktop_rigs.tray import XfcePanel, missing
+from standup.tray.icon import LOOKS
+
+from rig import rig_unavailable, start_standup, stop_standup, wait_until
+
+pytestmark = pytest.mark.e2e
+
+PROPS = "org.freedesktop.DBus.Properties"
+
+
+@pytest.fixture(scope="module")
+def panel() -> Iterator[XfcePanel]:
+    lacking = missing()
+    if lacking:
+        rig_unavailable(f"the xfce4-panel tray rig needs {', '.join(lacking)}")
+    host = XfcePanel()
+    host.start()
+    yield host
+    host.stop()
+
+
+def _standup(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "standup", *args], env=env, check=True,
+                   capture_output=True, timeout=30)  # fmt: skip
+
+
+def _registered(panel: XfcePanel, name: str) -> bool:
+    return any(name in item for item in panel.registered_items())
+
+
+def test_xfce4_panel_shows_the_item_and_has_it_back_after_a_restart(panel: XfcePanel) -> None:
+    env = {**os.environ, **panel.env}
+    proc = start_standup(env)
+    try:
+        name = f"org.kde.StatusNotifierItem-{proc.pid}-1"
+        wait_until(lambda: _registered(panel, name), timeout=10)
+        unique = panel.owner_of(name)
+
+        # The panel reads the item and its menu, as it does for any item.
+        wanted = {
+            ("/StatusNotifierItem", PROPS, "GetAll"),
+            ("/MenuBar", "com.canonical.dbusmenu", "GetLayout"),
+        }
+        wait_until(lambda: wanted <= set(panel.calls_to(unique)), timeout=10)
+
+        # Paused: still shown (Active, for its Resume), with two grey bars.
+        grey, red = LOOKS["paused"].fill, LOOKS["reminding"].fill
+        assert grey not in panel.screenshot_colours()
+        _standup(env, "pause", "30m")
+        wait_until(lambda: grey in panel.screenshot_colours(), timeout=10, interval=0.2)
+        _standup(env, "resume")
+        wait_until(lambda: grey not in panel.screenshot_colours(), timeout=10, interval=0.2)
+
+        # A reminder: the panel is told the icon changed, reads it again and draws it in red.
+        assert red not in panel.screenshot_colours()
+        _standup(env, "now")
+        wait_until(lambda: red in panel.screenshot_colours(), timeout=10, interval=0.2)
+
+        # The panel restarts: a new watcher, and the item registers with it again.
+        panel.stop_panel()
+        panel.start_panel()
+        wait_until(lambda: _registered(panel, name), timeout=10)
+        wait_until(lambda: red in panel.screenshot_colours(), timeout=10, interval=0.2)
+    finally:
+        code, log = stop_standup(proc)
+    assert code == 0, log
+    assert "tray item registered" in log
