@@ -10,6 +10,7 @@ wakes the worker once a minute for the minutes shown; at no other time does the 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,6 +28,9 @@ log = logging.getLogger("standup.tray")
 TRAY_JOB = "tray"
 SOURCE = "from the tray"
 BREAK_KINDS = frozenset({"done", "natural_break"})
+# Clicks waiting for the worker: a host that floods the menu gets no more than this queued,
+# so commands and reminders never wait behind it.
+MAX_WAITING = 4
 
 
 class TrayOwner(Protocol):
@@ -84,6 +88,9 @@ class TrayKeeper:
         self._options: TrayOptions | None = None  # what the item was opened with
         self._breaks: tuple[tuple[Any, ...], int] | None = None  # (asked for, count)
         self._warned = False
+        self._lock = threading.Lock()  # clicks arrive on the item's thread
+        self._waiting = 0  # clicks handed to the worker and not yet run
+        self._flood_said = False
 
     @property
     def item(self) -> TrayItem | None:
@@ -197,12 +204,24 @@ class TrayKeeper:
 
     def _clicked(self, action: str) -> None:
         worker = self._worker
+        with self._lock:
+            if self._waiting >= MAX_WAITING:
+                if not self._flood_said:
+                    self._flood_said = True
+                    log.warning("the tray host sends clicks faster than they are handled; "
+                                "dropping them while %d wait", MAX_WAITING)  # fmt: skip
+                return
+            self._waiting += 1
         worker.count_wakeup("tray")
         asked_at = worker.clock()  # clicked now, though the worker may get to it a moment later
         log.debug("clicked in the tray menu: %s", action)
         worker.submit(self._run, action, asked_at)
 
     def _run(self, action: str, asked_at: datetime) -> None:
+        with self._lock:
+            self._waiting -= 1
+            if self._waiting == 0:
+                self._flood_said = False
         rejections = self._worker.feed(lambda now: event_for(action, now, asked_at), SOURCE)
         if rejections:
             log.info("tray menu: %s", "; ".join(rejections))
