@@ -214,9 +214,12 @@ class Worker:
             if job is not None:
                 self.scheduler.remove_job(WAKE_JOB)
         elif job is None or job.next_run_time != wake:
+            # Planned from inside the running wake job, a time already past is due at once: a
+            # second instance waits for the first, where one would be skipped, for good.
             self.scheduler.add_job(
-                self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True
-            )
+                self._tick, "date", run_date=wake, id=WAKE_JOB, replace_existing=True,
+                max_instances=2,
+            )  # fmt: skip
         self._reschedule_sampling()
         self.last_status = self.status()
         self.commands.publish(self.last_status)
