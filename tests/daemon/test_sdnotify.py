@@ -80,9 +80,16 @@ def test_the_daemon_speaks_the_protocol(notify_socket: NotifySocket, xdg_dirs) -
         wait_until(lambda: notify_socket.fields().count("WATCHDOG=1") >= 3, timeout=5)
         proc.send_signal(signal.SIGHUP)
         wait_until(lambda: "RELOADING=1" in notify_socket.fields(), timeout=5)
-        after = notify_socket.fields()
-        assert "READY=1" in after[after.index("RELOADING=1") :]
+        # READY=1 follows in its own datagram once the reload is done.
+        after = wait_until(lambda: _ready_after_reloading(notify_socket.fields()), timeout=5)
+        assert after.index("READY=1") > 0
         assert stop_standup(proc)[0] == 0
         assert "STOPPING=1" in notify_socket.fields()
     finally:
         stop_standup(proc)
+
+
+def _ready_after_reloading(fields: list[str]) -> list[str] | None:
+    """The fields from RELOADING=1 on, once a READY=1 has come after it."""
+    tail = fields[fields.index("RELOADING=1") :]
+    return tail if "READY=1" in tail else None
