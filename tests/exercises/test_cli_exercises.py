@@ -82,9 +82,9 @@ def test_list_all_gives_the_reason_for_each_filtered_out_one() -> None:
     assert "FILTERED OUT" in lines[0]
     rows = {line.split()[0]: line for line in lines[1:-1]}
     assert len(rows) == len(builtin_catalogue())
-    assert rows["glute-bridge"].endswith("needs the floor")
+    assert rows["glute-bridge"].endswith("done lying or kneeling")
     assert rows["romanian-deadlift"].endswith("needs a dumbbell")
-    assert rows["swiss-ball-curl"].endswith("needs the floor; needs a Swiss ball")
+    assert rows["swiss-ball-curl"].endswith("done lying or kneeling; needs a Swiss ball")
     assert rows["two-minute-walk"].rstrip().endswith("-")
     assert rows["leg-swings"].rstrip().endswith("desk")
     assert rows["seated-hip-flexor-stretch"].endswith(
@@ -123,12 +123,12 @@ def test_list_json_is_a_stable_list_of_objects() -> None:
 def test_show_prints_the_full_text_and_status() -> None:
     text = call(["show", "romanian-deadlift"])
     assert text.splitlines()[:2] == [
-        "Romanian deadlift with a weight [romanian-deadlift]",
+        "Dumbbell Romanian deadlift [romanian-deadlift]",
         "hamstrings.strength, standing, equipment: dumbbell; not eligible: needs a dumbbell",
     ]
     deadlift = ExerciseOptions().find("romanian-deadlift")
     assert deadlift is not None
-    bubble = f"Time to stand up: Romanian deadlift with a weight\n2 x 10 reps.\n{deadlift.cue}\n"
+    bubble = f"Time to stand up: Dumbbell Romanian deadlift\n2 x 10 reps.\n{deadlift.cue}\n"
     assert bubble in text
     assert f"\nWhy: {deadlift.why}\n" in text
     assert "\nEasier: Swiss-ball curls [swiss-ball-curl]\n" in text

@@ -194,11 +194,8 @@ def test_custom_entry_with_a_built_in_id_replaces_it_in_place() -> None:
         ),
         ("couch-stretch", {"positions": ["floor"]}, "needs a sofa"),
         ("supine-hip-flexor-stretch", {"positions": ["floor"]}, "needs a bed"),
-        (
-            "supine-hamstring-stretch",
-            {"positions": ["floor"]},
-            "needs a strap (a belt or towel will do)",
-        ),
+        # Hands behind the thigh do what a strap does: it needs nothing.
+        ("supine-hamstring-stretch", {"positions": ["floor"]}, None),
         ("machine-leg-curl", {"positions": ["floor"]}, "needs a lying leg-curl machine"),
         (
             "leg-swings",
@@ -220,12 +217,12 @@ def test_explain_ineligible_says_why(
     assert explain_ineligible(exercise, ExerciseOptions.model_validate(options)) == reason
 
 
-def test_explain_ineligible_names_the_floor_and_the_equipment() -> None:
+def test_explain_ineligible_names_the_position_and_the_equipment() -> None:
     options = ExerciseOptions()
-    assert explain_ineligible(options.find("glute-bridge"), options) == "needs the floor"  # type: ignore[arg-type]
+    assert explain_ineligible(options.find("glute-bridge"), options) == "done lying or kneeling"  # type: ignore[arg-type]
     assert explain_ineligible(options.find("romanian-deadlift"), options) == "needs a dumbbell"  # type: ignore[arg-type]
     both = explain_ineligible(options.find("swiss-ball-curl"), options)  # type: ignore[arg-type]
-    assert both == "needs the floor; needs a Swiss ball"
+    assert both == "done lying or kneeling; needs a Swiss ball"
     seated = explain_ineligible(options.find("seated-hip-flexor-stretch"), options)  # type: ignore[arg-type]
     assert seated == "done seated; needs a steady chair (no wheels)"
 

@@ -66,10 +66,11 @@ FOCUS_WEIGHTS: dict[str, dict[str, float]] = {
     },
 }
 
+# "floor" is every move done off the chair lying or kneeling, on a bed or a machine too.
 _POSITION_REASON = {
     "standing": "done standing",
     "seated": "done seated",
-    "floor": "needs the floor",
+    "floor": "done lying or kneeling",
 }
 # The readable names in "needs a ..." explanations.
 EQUIPMENT_NAMES = {
