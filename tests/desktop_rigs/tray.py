@@ -1,4 +1,5 @@
-"""A real tray host: xfce4-panel's status tray (the `systray` plugin) on Xvfb, on a private bus.
+"""Real tray hosts on Xvfb, on a private bus: what the X11 panels' rigs share, and xfce4-panel's
+status tray (the `systray` plugin).
 
 xfce4-panel 4.18 hosts StatusNotifierItems in its systray plugin and provides the
 org.kde.StatusNotifierWatcher itself, a few seconds after it starts. Its settings come from
@@ -7,7 +8,12 @@ environment to what it activates), which holds a one-plugin panel: no first-run 
 other plugins' helpers.
 
 A monitor (`dbus-monitor`, allowed to eavesdrop on this bus) records every method call the
-panel makes, so a test can see the host read the item's properties and menu.
+panel makes and every reply, so a test can see the host read the item's properties and menu.
+
+The menu, as a user opens it: a right click on the icon (found on the screen by its colours),
+then the keyboard. Both panels pop up a GtkMenu, where Down from nothing selected goes to the
+first entry and skips separators and greyed-out entries; the rig counts the Downs from the menu
+the item serves, and the host sends com.canonical.dbusmenu Event "clicked" for the entry.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import message_bus
@@ -31,7 +39,11 @@ from rig import _kill_group, start_xvfb, wait_until
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
 WATCHER = "org.kde.StatusNotifierWatcher"
 PACKAGES = {"xfce4-panel": "xfce4-panel", XFCONFD: "xfconf", "Xvfb": "xvfb",
-            "dbus-monitor": "dbus-bin", "import": "imagemagick"}  # fmt: skip
+            "dbus-monitor": "dbus-bin", "import": "imagemagick", "xdotool": "xdotool"}  # fmt: skip
+
+SCREEN = (800, 200)  # the panel along the top; its menus open below it, on black
+STRIP = 40  # the panel's strip of the screen, from the top
+PARK = (SCREEN[0] - 1, SCREEN[1] - 1)  # the pointer waits here, over nothing: no tooltips
 
 PANEL_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <channel name="xfce4-panel" version="1.0">
@@ -58,19 +70,15 @@ def missing() -> list[str]:
     return [f"{b} ({p})" for b, p in PACKAGES.items() if not (shutil.which(b) or Path(b).exists())]
 
 
-class XfcePanel:
-    """xfce4-panel with its status tray, on a display and bus of its own."""
+class X11TrayHost:
+    """A panel with a tray on a display and bus of its own, and a record of the calls it makes.
+    Subclasses start and stop the panel itself."""
 
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="standup-xfce-panel-"))
-        self.config_home = self.dir / "config"
-        channel = self.config_home / "xfce4" / "xfconf" / "xfce-perchannel-xml"
-        channel.mkdir(parents=True)
-        (channel / "xfce4-panel.xml").write_text(PANEL_XML)
-        self.bus = PrivateBus(
-            services={"org.xfce.Xfconf.service": activation_file("org.xfce.Xfconf", XFCONFD)},
-            env={"XDG_CONFIG_HOME": str(self.config_home)},
-        )
+    name = "the panel"
+
+    def __init__(self, bus: PrivateBus, work_dir: Path) -> None:
+        self.dir = work_dir
+        self.bus = bus
         self.display = ""
         self._xvfb: subprocess.Popen[bytes] | None = None
         self._panel: subprocess.Popen[bytes] | None = None
@@ -79,19 +87,17 @@ class XfcePanel:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
-            "DBUS_SESSION_BUS_ADDRESS": self.bus.address,
-            "DISPLAY": self.display,
-            "XDG_CURRENT_DESKTOP": "XFCE",
-        }
+        return {"DBUS_SESSION_BUS_ADDRESS": self.bus.address, "DISPLAY": self.display}
 
     def start(self) -> None:
         try:
+            self._xvfb, self.display = start_xvfb("{}x{}x24".format(*SCREEN))
+            self.bus.env["DISPLAY"] = self.display  # for the helpers the bus activates
             self.bus.start()
-            self._xvfb, self.display = start_xvfb("800x200x24")
             with self.calls_log.open("wb") as out:
                 self._monitor = subprocess.Popen(
-                    ["dbus-monitor", "--address", self.bus.address, "type='method_call'"],
+                    ["dbus-monitor", "--address", self.bus.address, "type='method_call'",
+                     "type='method_return'", "type='signal',member='LayoutUpdated'"],
                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 )  # fmt: skip
             self.start_panel()
@@ -100,27 +106,27 @@ class XfcePanel:
             raise
 
     def start_panel(self) -> None:
-        """The panel, up once its watcher owns the name (it takes a few seconds)."""
-        env = {**os.environ, **self.env, "XDG_CONFIG_HOME": str(self.config_home)}
-        with (self.dir / "panel.log").open("ab") as log:
-            self._panel = subprocess.Popen(
-                ["xfce4-panel", "--disable-wm-check"], env=env, stdout=log, stderr=log,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
+        raise NotImplementedError
+
+    def _wait_for_watcher(self) -> None:
         try:
             wait_until(lambda: self.watcher() is not None, timeout=30, interval=0.1)
         except TimeoutError:
-            raise RigError(f"xfce4-panel offered no {WATCHER}: {self.log()}") from None
+            raise RigError(f"{self.name} offered no {WATCHER}: {self.log()}") from None
 
     def stop_panel(self) -> None:
+        self._kill_panel()
+        wait_until(lambda: self.watcher() is None, timeout=10)
+
+    def _kill_panel(self) -> None:
         _kill_group(self._panel)
         self._panel = None
-        wait_until(lambda: self.watcher() is None, timeout=10)
 
     def stop(self) -> None:
         for proc in (self._panel, self._monitor, self._xvfb):
             _kill_group(proc)
         self._panel = self._monitor = self._xvfb = None
+        _kill_bus_group(self.bus.pid)
         self.bus.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -130,7 +136,7 @@ class XfcePanel:
 
     # ---- what the host knows ------------------------------------------------------------------
 
-    def _call(self, msg: object) -> tuple[object, ...]:
+    def _call(self, msg: object) -> tuple[Any, ...]:
         conn = open_dbus_connection(self.bus.address)
         try:
             return tuple(unwrap_msg(conn.send_and_get_reply(msg, timeout=5)))
@@ -166,16 +172,175 @@ class XfcePanel:
         text = self.calls_log.read_text(errors="replace")
         return [m.groups() for m in pattern.finditer(text)]  # type: ignore[misc]
 
+    def tooltips_read(self, bus_name: str) -> list[str]:
+        """The tooltip texts the host was given when it asked the item `bus_name` (a well-known
+        name; hosts call it by that or by its unique name) for its ToolTip."""
+        unique = self.owner_of(bus_name)
+        to = "|".join(map(re.escape, (bus_name, unique)))
+        text = self.calls_log.read_text(errors="replace")
+        asked = re.findall(
+            rf"method call .* destination=(?:{to}) serial=(\d+) path=\S+; "
+            r'interface=org.freedesktop.DBus.Properties; member=Get\n\s+string "\S+"\n'
+            r'\s+string "ToolTip"\n',
+            text,
+        )
+        texts = []
+        for serial in asked:
+            reply = re.search(
+                rf"method return .* sender={re.escape(unique)} .*reply_serial={serial}\n"
+                r"((?:   .*\n)*)",
+                text,
+            )
+            strings = re.findall(r'string "(.*)"', reply.group(1)) if reply else []
+            if strings:
+                texts.append(strings[-1])  # (icon name, pixmaps, title, text)
+        return texts
+
     def owner_of(self, name: str) -> str:
         (owner,) = self._call(message_bus.GetNameOwner(name))
         return str(owner)
 
-    def screenshot_colours(self) -> set[tuple[int, int, int]]:
-        """The colours on the panel's strip of the screen."""
+    def _screen(self, height: int, top: int = 0) -> bytes:
         out = subprocess.run(
-            ["import", "-display", self.display, "-window", "root", "-crop", "800x40+0+0",
-             "-depth", "8", "rgb:-"],
+            ["import", "-display", self.display, "-window", "root", "-crop",
+             f"{SCREEN[0]}x{height}+0+{top}", "-depth", "8", "rgb:-"],
             capture_output=True, timeout=20, check=True,
         )  # fmt: skip
-        data = out.stdout
+        return out.stdout
+
+    def screenshot_colours(self) -> set[tuple[int, int, int]]:
+        """The colours on the panel's strip of the screen."""
+        data = self._screen(STRIP)
         return {tuple(data[i : i + 3]) for i in range(0, len(data) - 2, 3)}  # type: ignore[misc]
+
+    def locate(self, colour: tuple[int, int, int]) -> tuple[int, int]:
+        """The middle of what the panel's strip shows in `colour` (an icon's own colour)."""
+        data, wanted = self._screen(STRIP), bytes(colour)
+        spots = [i // 3 for i in range(0, len(data) - 2, 3) if data[i : i + 3] == wanted]
+        if not spots:
+            raise RigError(f"nothing in {colour} on {self.name}'s strip")
+        xs, ys = [s % SCREEN[0] for s in spots], [s // SCREEN[0] for s in spots]
+        return (min(xs) + max(xs)) // 2, (min(ys) + max(ys)) // 2
+
+    # ---- the item's menu, through the host -----------------------------------------------------
+
+    def menu_showing(self) -> bool:
+        """Whether a menu is drawn below the panel (the bare screen is black there)."""
+        return bool(self._screen(SCREEN[1] - STRIP, top=STRIP).strip(b"\0"))
+
+    def has_current_menu(self, bus_name: str) -> bool:
+        """Whether the host has read the item's menu since the item last said it changed: a
+        GetLayout after the latest LayoutUpdated has had its reply."""
+        unique = self.owner_of(bus_name)
+        text = self.calls_log.read_text(errors="replace")
+        changes = re.finditer(rf"signal .* sender={re.escape(unique)} .*member=LayoutUpdated", text)
+        since = max((found.start() for found in changes), default=0)
+        to = "|".join(map(re.escape, (bus_name, unique)))
+        calls = re.finditer(
+            rf"method call .* sender=(\S+) -> destination=(?:{to}) serial=(\d+) .*member=GetLayout",
+            text[since:],
+        )
+        return any(
+            re.search(
+                rf"method return .* sender={re.escape(unique)} -> destination={re.escape(host)} "
+                rf"serial=\d+ reply_serial={serial}\n",
+                text[since:],
+            )
+            for host, serial in (call.groups() for call in calls)
+        )
+
+    def choose(self, at: tuple[int, int], bus_name: str, label: str) -> None:
+        """Right-click the icon at `at`, go down to the entry `label` and press Return."""
+        downs = selectable_entries(self.bus.address, bus_name).index(label) + 1
+        wait_until(lambda: self.has_current_menu(bus_name), timeout=10, interval=0.1)
+        self._xdotool("mousemove", *map(str, at), "click", "3", "mousemove", *map(str, PARK))
+        try:
+            wait_until(self.menu_showing, timeout=10, interval=0.1)
+        except TimeoutError:
+            raise RigError(f"{self.name} opened no menu at {at}: {self.log()}") from None
+        self._xdotool("key", "--delay", "40", *["Down"] * downs, "Return")
+        wait_until(lambda: not self.menu_showing(), timeout=10, interval=0.1)
+
+    def _xdotool(self, *args: str) -> None:
+        subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": self.display},
+                       check=True, capture_output=True, timeout=10)  # fmt: skip
+
+
+def _kill_bus_group(pid: int | None) -> None:
+    """dbus-daemon --fork leads its own process group, and what it activates (xfconfd, MATE's
+    applet) stays in it: end them all."""
+    if pid is None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+            wait_until(lambda: _group_gone(pid), timeout=2, interval=0.02)
+            return
+        except ProcessLookupError:
+            return
+        except TimeoutError:
+            continue
+
+
+def _group_gone(pgid: int) -> bool:
+    """No live process left in the group (zombies wait for a PID 1 that may reap slowly)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(errors="replace").rpartition(")")[2].split()
+        except OSError:
+            continue  # gone while we looked
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return False
+    return True
+
+
+def selectable_entries(bus_address: str, bus_name: str) -> list[str]:
+    """The labels of the entries a GtkMenu lets the keyboard reach, in order: the item's top
+    menu as it serves it, without separators and greyed-out or hidden entries."""
+    address = DBusAddress("/MenuBar", bus_name=bus_name, interface="com.canonical.dbusmenu")
+    conn = open_dbus_connection(bus_address)
+    try:
+        msg = new_method_call(address, "GetLayout", "iias", (0, 1, []))
+        _, (_, _, children) = unwrap_msg(conn.send_and_get_reply(msg, timeout=5))
+    finally:
+        conn.close()
+    labels = []
+    for _, (_, props, _) in children:
+        values = {key: value for key, (_, value) in props.items()}
+        if values.get("type") != "separator" and values.get("enabled", True) and \
+                values.get("visible", True):  # fmt: skip
+            labels.append(str(values.get("label", "")))
+    return labels
+
+
+class XfcePanel(X11TrayHost):
+    """xfce4-panel with its status tray, on a display and bus of its own."""
+
+    name = "xfce4-panel"
+
+    def __init__(self) -> None:
+        work_dir = Path(tempfile.mkdtemp(prefix="standup-xfce-panel-"))
+        self.config_home = work_dir / "config"
+        channel = self.config_home / "xfce4" / "xfconf" / "xfce-perchannel-xml"
+        channel.mkdir(parents=True)
+        (channel / "xfce4-panel.xml").write_text(PANEL_XML)
+        bus = PrivateBus(
+            dir=work_dir / "bus",
+            services={"org.xfce.Xfconf.service": activation_file("org.xfce.Xfconf", XFCONFD)},
+            env={"XDG_CONFIG_HOME": str(self.config_home)},
+        )
+        super().__init__(bus, work_dir)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**super().env, "XDG_CURRENT_DESKTOP": "XFCE"}
+
+    def start_panel(self) -> None:
+        """The panel, up once its watcher owns the name (it takes a few seconds)."""
+        env = {**os.environ, **self.env, "XDG_CONFIG_HOME": str(self.config_home)}
+        with (self.dir / "panel.log").open("ab") as log:
+            self._panel = subprocess.Popen(
+                ["xfce4-panel", "--disable-wm-check"], env=env, stdout=log, stderr=log,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        self._wait_for_watcher()
