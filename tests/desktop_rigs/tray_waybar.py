@@ -12,7 +12,11 @@ entry sends the item the dbusmenu Event. Keys from wtype do not reach the menu: 
 layer surface that takes no keyboard focus.
 
 A monitor (`dbus-monitor`, allowed to eavesdrop on this bus) records every method call waybar
-makes, so a test can see it read the item's properties and menu and send the clicks.
+makes, so a test can see it read the item's properties and menu and send the clicks (as
+dbusmenu EventGroup calls, with AboutToShowGroup before the menu opens).
+
+Verified with Debian 12's waybar 0.9.17 under sway 1.7 and Debian 13's waybar 0.12 under sway
+1.10 (whose background is black, not grey: the tooltip is found by what changed on hover).
 """
 
 from __future__ import annotations
@@ -49,7 +53,6 @@ _CONFIG = {"layer": "top", "position": "top", "height": BAR_HEIGHT, "modules-rig
 _STYLE = "* { font-family: sans-serif; font-size: 12px; }\nwindow#waybar { background: #000000; }\n"
 MENU_BACKGROUND = (255, 255, 255)
 INK = 180  # a menu entry's text, sensitive or greyed out, is darker; a separator is lighter
-TOOLTIP_DARK = 40  # GTK's tooltip is near black; sway's background is (64, 64, 64)-ish
 NEAR_THE_TRAY = 480  # pixels from the right edge: where the tray's menu and tooltip show
 _POINTER_MANAGER = "zwlr_virtual_pointer_manager_v1"
 
@@ -311,6 +314,9 @@ class WaybarTray:
         if box is None:
             return []
         left, top, right, bottom = box
+        area = [shot.pixel(c, r) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+        if area.count(MENU_BACKGROUND) * 2 < len(area):
+            return []  # white text on something dark (a tooltip's), not a menu
         inked = [
             row for row in range(top + 2, bottom - 1)
             if any(max(shot.pixel(col, row)) < INK for col in range(left + 2, right - 1))
@@ -324,15 +330,31 @@ class WaybarTray:
         middle = shot.x + (left + right) // 2
         return [(middle, shot.y + (band[0] + band[-1]) // 2) for band in bands if len(band) >= 3]
 
-    def tooltip_box(self) -> tuple[int, int, int, int] | None:
-        """Where the tooltip is drawn (dark, in GTK's default theme) below the bar; None when
-        there is none."""
-        shot = self._near_the_tray(BAR_HEIGHT + 1, 120)
-        dark = [(col, row) for row in range(shot.height) for col in range(shot.width)
-                if max(shot.pixel(col, row)) < TOOLTIP_DARK]  # fmt: skip
-        if len(dark) < 200:
+    def below_bar(self) -> Shot:
+        """The strip under the bar at its right end, where waybar shows the tooltip."""
+        return self._near_the_tray(BAR_HEIGHT + 1, 120)
+
+    def calm_below_bar(self) -> Shot:
+        """The strip under the bar once it stays the same (a menu just closed is repainted)."""
+        shots = [self.below_bar()]
+
+        def settled() -> bool:
+            shots.append(self.below_bar())
+            return shots[-1] == shots[-2]
+
+        wait_until(settled, timeout=10, interval=0.1)
+        return shots[-1]
+
+    def tooltip_box(self, calm: Shot) -> tuple[int, int, int, int] | None:
+        """Where a tooltip is drawn: what changed under the bar since `calm` was taken with none
+        showing (GTK's tooltip is near black; sway 1.7's background grey, 1.10's black, so no
+        colour tells it apart). None when nothing did."""
+        shot = self.below_bar()
+        changed = [(col, row) for row in range(shot.height) for col in range(shot.width)
+                   if shot.pixel(col, row) != calm.pixel(col, row)]  # fmt: skip
+        if len(changed) < 200:  # a tooltip's border alone is more
             return None
-        cols, rows = [c for c, _ in dark], [r for _, r in dark]
+        cols, rows = [c for c, _ in changed], [r for _, r in changed]
         return shot.x + min(cols), shot.y + min(rows), shot.x + max(cols), shot.y + max(rows)
 
     def _near_the_tray(self, top: int, height: int) -> Shot:

@@ -54,15 +54,17 @@ def _choose(waybar: WaybarTray, shown: tuple[str, ...], label: str) -> None:
     assert len(entries) == len(shown), f"waybar shows {len(entries)} entries, not {shown}"
     waybar.click(*entries[shown.index(label)])
     waybar.park_pointer()
+    wait_until(lambda: not waybar.menu_entries(), timeout=10, interval=0.1)
 
 
 def _tooltip_width(waybar: WaybarTray) -> int:
     """Hover the icon until waybar shows the tooltip; its width in pixels."""
     waybar.park_pointer()
+    calm = waybar.calm_below_bar()  # no tooltip: the last one was waited away
     waybar.move(*wait_until(waybar.icon_centre, timeout=10))
-    left, _, right, _ = wait_until(waybar.tooltip_box, timeout=10, interval=0.1)
+    left, _, right, _ = wait_until(lambda: waybar.tooltip_box(calm), timeout=10, interval=0.1)
     waybar.park_pointer()
-    wait_until(lambda: waybar.tooltip_box() is None, timeout=10, interval=0.1)
+    wait_until(lambda: waybar.tooltip_box(calm) is None, timeout=10, interval=0.1)
     return int(right - left)
 
 
