@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from standup.exercises import Exercise, builtin_catalogue
-from standup.exercises.figure import VIEW, render_svg
-from standup.exercises.pictures import picture_file, pictures_dir, write_pictures
+from standup.exercises.figure import GROUND_INK, VIEW
+from standup.exercises.pictures import picture_file, pictures_dir, render_svg, write_pictures
 from standup.exercises.poses import POSES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -56,7 +56,7 @@ def _extent(svg: str) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []
     for el in root.iter():
-        if el.tag == f"{SVG}path" and el.get("stroke") != "#b9bec6":  # not the ground line
+        if el.tag == f"{SVG}path" and el.get("stroke") != GROUND_INK:  # not the ground line
             half = float(el.get("stroke-width", "0")) / 2
             nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", el.get("d", ""))]
             for x, y in zip(nums[::2], nums[1::2], strict=True):
@@ -80,6 +80,11 @@ def test_a_drawing_is_small_and_inside_its_view(exercise_id: str) -> None:
     assert left >= 0 and top >= 0 and right <= VIEW and bottom <= VIEW, (left, top, right, bottom)
     # Something stands on the ground line (at VIEW - MARGIN): the figure does not float.
     assert bottom >= VIEW - 8 - 3
+
+
+def test_all_the_drawings_together_stay_small() -> None:
+    total = sum(len(p.read_bytes()) for p in pictures_dir().glob("*.svg"))
+    assert total < 80 * 1024, total
 
 
 def test_strokes_are_thick_and_round_enough_to_read_at_64_px() -> None:

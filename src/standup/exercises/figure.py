@@ -1,12 +1,18 @@
-"""A stick figure built from joint angles, and its props, drawn as a small SVG.
+"""A stick figure built from joint angles: its joints, lines, marks, ghost and arrows.
 
 Theory of operation: the figure is seen from the side and faces right (+x). Every segment's
 direction is an angle measured from straight down, growing towards the front, so (sin, cos) is
 its unit vector in SVG coordinates (y grows downwards). The trunk leans forward by `lean`
 degrees (90: lying, head to the right; -90: lying, head to the left); each limb hangs from the
-trunk's downward line and bends at its joints by the angles of a `Leg` or an `Arm`. The pelvis
-is placed at the origin, the props are anchored to joints, and the whole drawing is then
-scaled into a fixed viewBox, so the pose descriptions never deal in pixels.
+trunk's downward line and bends at its joints by the angles of a `Leg` or an `Arm`. A pose
+seen from the front (`view="front"`) reads the same angles sideways: `lean` tips the trunk
+towards +x, a leg's hip angle spreads it outwards, `fold` bends the trunk towards the viewer.
+The pelvis is placed at the origin; `pictures` anchors the props to joints and scales the
+whole drawing into a fixed viewBox, so the pose descriptions never deal in pixels.
+
+The near limbs (the worked or stretched ones) are dark, the far ones grey, the other end of a
+movement a dashed blue ghost of only the limbs that move, or an arrow where a ghost would lie
+on another limb. Every colour keeps 3:1 contrast against the card.
 """
 
 from __future__ import annotations
@@ -20,13 +26,17 @@ Point = tuple[float, float]
 VIEW = 100.0  # the viewBox is VIEW x VIEW
 MARGIN = 8.0
 STROKE = 5.0  # thick enough to read at 64 px
-INK, FAR_INK, GHOST_INK, PROP_INK = "#2b2d31", "#9aa0a8", "#c9ced6", "#7d8591"
-MARK_INK, CARD, GROUND_INK = "#e4572e", "#f7f7f4", "#b9bec6"
+INK, FAR_INK, GHOST_INK, PROP_INK = "#2b2d31", "#737983", "#5d87b5", "#858b94"
+MARK_INK, CARD, GROUND_INK = "#d2461e", "#f7f7f4", "#8a8f96"
+INKS = (INK, FAR_INK, GHOST_INK, PROP_INK, MARK_INK, GROUND_INK)
 
-# Segment lengths, in the units of the pose (a standing figure is about 90 tall).
-TRUNK, NECK, HEAD_R = 30.0, 5.0, 6.0
-THIGH, SHANK, FOOT = 22.0, 21.0, 7.0
+# Segment lengths, in the units of the pose (a standing figure is about 90 tall; the
+# proportions are the usual ones of an adult: trunk, thigh and shank about equal).
+TRUNK, NECK, HEAD_R = 27.0, 5.0, 6.0
+THIGH, SHANK, FOOT = 22.0, 22.0, 7.0
 UPPER_ARM, FOREARM = 15.0, 14.0
+HIP_HALF, SHOULDER_HALF = 4.5, 8.0  # half widths, seen from the front
+BALL_R = 15.0  # a full-size exercise ball, about 60 cm across
 
 PropKind = Literal["desk", "wall", "chair", "step", "sofa", "bed", "ball", "weight", "strap", "mat"]
 Anchor = Literal[
@@ -34,6 +44,10 @@ Anchor = Literal[
     "far_toe", "near_hand", "far_hand",
 ]  # fmt: skip
 Mark = Literal["front_thigh", "back_thigh", "front_hip", "glute"]
+# rock: a straight double arrow across; lift: up and down; tilt: a curved double arrow;
+# circle: round a joint; ahead: one way, forwards; swing: the joint's path from the ghost's
+# place to the pose's (about the hip for the head: a hinge).
+ArrowKind = Literal["rock", "lift", "tilt", "circle", "ahead", "swing"]
 
 
 @dataclass(frozen=True)
@@ -57,16 +71,27 @@ class Arm:
 @dataclass(frozen=True)
 class Prop:
     """Something the pose uses, placed by a joint: a desk top at the hand, a step under the
-    heel, a seat under the pelvis, a wall behind the hand."""
+    heel, a seat under the pelvis. A prop `beside` the body stands behind it in the picture
+    (a desk held side-on, a chair sat on sideways), so the near limbs pass in front of it."""
 
     kind: PropKind
     at: Anchor = "pelvis"
+    beside: bool = False
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A double arrow by a joint, moved by `shift` units from its usual place."""
+
+    at: Anchor
+    kind: ArrowKind
+    shift: Point = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
 class Pose:
-    """One picture: the figure's angles, its props, the muscle to mark, and optionally a
-    ghost of the other end of a movement (the limbs drawn faint)."""
+    """One picture: the figure's angles, its props, the muscle to mark, and the other end of
+    the movement: a ghost (its moving limbs drawn dashed), an arrow, or both."""
 
     lean: float = 0.0
     near_leg: Leg = Leg()
@@ -77,11 +102,12 @@ class Pose:
     props: tuple[Prop, ...] = ()
     mark: tuple[tuple[Literal["near", "far"], Mark], ...] = ()
     ghost: Pose | None = None
-    lift: float = 0.0  # how far the lowest point sits above the ground (a body on a bed)
+    lift: float = 0.0  # how far the lowest point sits above the ground (a body on a bench)
     ghost_at: Anchor = "far_heel"  # the joint that stays put between the pose and its ghost
-    # A movement too small for a ghost: a double arrow by a joint, straight (a rock forward
-    # and back) or curved (a tilt).
-    arrow: tuple[Anchor, Literal["rock", "tilt", "circle"]] | None = None
+    arrow: Arrow | None = None  # a "swing" arrow traces the ghost, which is then not drawn
+    view: Literal["side", "front"] = "side"
+    fold: float = 0.0  # seen from the front: how far the trunk bends towards the viewer
+    roll: float = 0.0  # seen from the front: the near shoulder raised by this much
 
 
 def _unit(angle: float) -> Point:
@@ -94,6 +120,15 @@ def _step(p: Point, angle: float, length: float) -> Point:
     return p[0] + ux * length, p[1] + uy * length
 
 
+def _angle(a: Point, b: Point) -> float:
+    """The direction from a to b, in the figure's angles."""
+    return math.degrees(math.atan2(b[0] - a[0], b[1] - a[1]))
+
+
+Leg4 = tuple[Point, Point, Point, Point]  # hip, knee, heel (ankle), toe
+Arm3 = tuple[Point, Point, Point]  # shoulder, elbow, hand
+
+
 @dataclass(frozen=True)
 class Skeleton:
     """Every joint of a pose, with the pelvis at the origin."""
@@ -102,8 +137,8 @@ class Skeleton:
     shoulder: Point
     neck: Point
     head: Point
-    legs: dict[str, tuple[Point, Point, Point, Point]]  # hip, knee, heel (ankle), toe
-    arms: dict[str, tuple[Point, Point, Point]]  # shoulder, elbow, hand
+    legs: dict[str, Leg4]
+    arms: dict[str, Arm3]
 
     def anchor(self, name: Anchor) -> Point:
         if name in ("pelvis", "shoulder", "head"):
@@ -111,44 +146,85 @@ class Skeleton:
         side, part = name.split("_")
         if part == "hand":
             return self.arms[side][2]
-        index = {"knee": 1, "heel": 2, "toe": 3}[part]
-        return self.legs[side][index]
+        return self.legs[side][{"knee": 1, "heel": 2, "toe": 3}[part]]
+
+    def chains(self) -> dict[str, tuple[Point, ...]]:
+        """The lines the figure is drawn with: the trunk (with the hip and shoulder lines
+        when seen from the front), each leg and each arm."""
+        legs, arms = self.legs, self.arms
+        trunk: tuple[Point, ...] = (self.pelvis, self.shoulder, self.neck)
+        if legs["near"][0] != self.pelvis:  # seen from the front
+            trunk = (legs["far"][0], legs["near"][0], self.pelvis, self.shoulder)
+            trunk += (arms["far"][0], arms["near"][0], self.shoulder, self.neck)
+        chains = {"trunk": trunk}
+        for side in ("far", "near"):
+            chains[f"{side}_leg"] = legs[side]
+            chains[f"{side}_arm"] = arms[side]
+        return chains
+
+    def moved(self, by: Point) -> Skeleton:
+        def mv(p: Point) -> Point:
+            return p[0] + by[0], p[1] + by[1]
+
+        return Skeleton(
+            mv(self.pelvis), mv(self.shoulder), mv(self.neck), mv(self.head),
+            {s: (mv(a), mv(b), mv(c), mv(d)) for s, (a, b, c, d) in self.legs.items()},
+            {s: (mv(a), mv(b), mv(c)) for s, (a, b, c) in self.arms.items()},
+        )  # fmt: skip
 
 
 def skeleton(pose: Pose) -> Skeleton:
+    if pose.view == "front":
+        return _front_skeleton(pose)
     pelvis = (0.0, 0.0)
-    up = 180.0 - pose.lean
-    down = -pose.lean
+    up, down = 180.0 - pose.lean, -pose.lean
     shoulder = _step(pelvis, up, TRUNK)
     neck = _step(shoulder, up - pose.head_tilt, NECK)
     head = _step(neck, up - pose.head_tilt, HEAD_R)
-    legs: dict[str, tuple[Point, Point, Point, Point]] = {}
+    legs: dict[str, Leg4] = {}
     for side, leg in (("near", pose.near_leg), ("far", pose.far_leg)):
         thigh = down + leg.hip
         shank = thigh - leg.knee
         knee = _step(pelvis, thigh, THIGH)
         heel = _step(knee, shank, SHANK)
-        toe = _step(heel, shank + 90.0 - leg.ankle, FOOT)
-        legs[side] = (pelvis, knee, heel, toe)
-    arms: dict[str, tuple[Point, Point, Point]] = {}
+        legs[side] = (pelvis, knee, heel, _step(heel, shank + 90.0 - leg.ankle, FOOT))
+    arms: dict[str, Arm3] = {}
     for side, arm in (("near", pose.near_arm), ("far", pose.far_arm)):
-        upper = down + arm.shoulder
-        elbow = _step(shoulder, upper, UPPER_ARM)
-        hand = _step(elbow, upper + arm.elbow, FOREARM)
-        arms[side] = (shoulder, elbow, hand)
+        elbow = _step(shoulder, down + arm.shoulder, UPPER_ARM)
+        arms[side] = (shoulder, elbow, _step(elbow, down + arm.shoulder + arm.elbow, FOREARM))
     return Skeleton(pelvis, shoulder, neck, head, legs, arms)
 
 
-# A drawing in pose units: ("line", points, colour, width) or ("disc", centre, radius, colour).
+def _front_skeleton(pose: Pose) -> Skeleton:
+    """Seen from the front: near limbs on the right (+x); angles spread a limb outwards."""
+    pelvis = (0.0, 0.0)
+    up = 180.0 - pose.lean
+    depth = math.cos(math.radians(pose.fold))  # a trunk bent towards the viewer looks short
+    shoulder = _step(pelvis, up, TRUNK * depth)
+    neck = _step(shoulder, up, NECK * depth)
+    head = _step(neck, up, HEAD_R * depth)
+    legs: dict[str, Leg4] = {}
+    arms: dict[str, Arm3] = {}
+    for side, out in (("near", 1.0), ("far", -1.0)):
+        leg = pose.near_leg if side == "near" else pose.far_leg
+        hip = (HIP_HALF * out, 0.0)
+        knee = _step(hip, out * leg.hip, THIGH)
+        heel = _step(knee, out * (leg.hip - leg.knee), SHANK)
+        legs[side] = (hip, knee, heel, (heel[0] + out * FOOT * 0.6, heel[1]))
+        arm = pose.near_arm if side == "near" else pose.far_arm
+        joint = _step(shoulder, up - out * (90.0 - pose.roll), SHOULDER_HALF)
+        elbow = _step(joint, out * arm.shoulder, UPPER_ARM)
+        arms[side] = (joint, elbow, _step(elbow, out * (arm.shoulder + arm.elbow), FOREARM))
+    return Skeleton(pelvis, shoulder, neck, head, legs, arms)
+
+
+# A drawing in pose units: ("line", points, colour, width), ("disc", (centre,), colour,
+# radius) or ("ring", (centre,), colour, radius).
 Shape = tuple[str, tuple[Point, ...], str, float]
 
 
-def _line(points: list[Point], colour: str, width: float = STROKE) -> Shape:
+def line(points: list[Point] | tuple[Point, ...], colour: str, width: float = STROKE) -> Shape:
     return ("line", tuple(points), colour, width)
-
-
-def _disc(centre: Point, radius: float, colour: str) -> Shape:
-    return ("disc", (centre,), colour, radius)
 
 
 def _offset_along(a: Point, b: Point, start: float, end: float, side: float) -> list[Point]:
@@ -159,188 +235,97 @@ def _offset_along(a: Point, b: Point, start: float, end: float, side: float) -> 
     return [(a[0] + dx * t + nx, a[1] + dy * t + ny) for t in (start, end)]
 
 
-def _mark(sk: Skeleton, side: str, mark: Mark) -> Shape:
+def _mark(sk: Skeleton, side: str, mark: Mark, front: bool) -> Shape:
     hip, knee, _heel, _toe = sk.legs[side]
     # For a segment a->b, _offset_along's positive side is the segment's left in SVG terms:
     # the back of a thigh (hip->knee) and the front of the trunk (pelvis->shoulder).
     if mark == "glute":
-        return _line(_offset_along(sk.pelvis, sk.shoulder, -0.1, 0.2, -4.6), MARK_INK, 3.2)
+        return line(_offset_along(sk.pelvis, sk.shoulder, -0.1, 0.25, -4.8), MARK_INK, 3.4)
     lo, hi = {"front_thigh": (0.25, 0.8), "back_thigh": (0.2, 0.8), "front_hip": (0.0, 0.45)}[mark]
-    side_units = 4.6 if mark == "back_thigh" else -4.6
-    return _line(_offset_along(hip, knee, lo, hi, side_units), MARK_INK, 3.2)
+    if front:  # seen from the front, any mark sits on the thigh's outer edge
+        outward = knee[0] > hip[0]
+        return line(_offset_along(hip, knee, lo, hi, 4.8 if outward else -4.8), MARK_INK, 3.4)
+    side_units = 4.8 if mark == "back_thigh" else -4.8
+    return line(_offset_along(hip, knee, lo, hi, side_units), MARK_INK, 3.4)
 
 
-def _arrow(sk: Skeleton, at: Anchor, kind: str) -> list[Shape]:
-    x, y = sk.anchor(at)
-    if kind == "rock":
-        path = [(x - 13 + t * 26 / 6, y - 10) for t in range(7)]
+def _pivot(sk: Skeleton, ghost: Skeleton, at: Anchor) -> Point:
+    """The joint a swing turns about: the nearest one up the limb that stays put."""
+    if at in ("pelvis", "shoulder", "head"):
+        return sk.pelvis
+    side, part = at.split("_")
+    chain = sk.legs[side] if part != "hand" else sk.arms[side]
+    ghost_chain = ghost.legs[side] if part != "hand" else ghost.arms[side]
+    index = {"knee": 1, "heel": 2, "toe": 2, "hand": 2}[part]
+    for i in range(index - 1, 0, -1):
+        if math.dist(chain[i], ghost_chain[i]) < 0.5:
+            return chain[i]
+    return chain[0]
+
+
+def arrow_shapes(sk: Skeleton, arrow: Arrow, ghost: Skeleton | None, floor: float) -> list[Shape]:
+    x, y = sk.anchor(arrow.at)
+    x, y = x + arrow.shift[0], y + arrow.shift[1]
+    kind = arrow.kind
+    if kind in ("rock", "ahead"):
+        path = [(x - 12 + t * 4.0, y - 10) for t in range(7)]
+    elif kind == "lift":
+        path = [(x, y - 8 - t * 3.0) for t in range(7)]
     elif kind == "circle":
         path = [_step((x, y), a, 9.0) for a in range(200, 200 + 300, 20)]
+    elif kind == "swing" and ghost is not None:
+        pivot = _pivot(sk, ghost, arrow.at)
+        start, end = _angle(pivot, ghost.anchor(arrow.at)), _angle(pivot, (x, y))
+        turn = (end - start + 180.0) % 360.0 - 180.0
+        radius = math.dist(pivot, (x, y)) + 7.0
+        # Trimmed at both ends, and above the floor, so it stays clear of what it runs between.
+        arc = [_step(pivot, start + turn * (0.15 + 0.7 * i / 12), radius) for i in range(13)]
+        path = [p for p in arc if p[1] <= floor - 6.0]
     else:
         # An arc in front of the joint, from a little above it to a little below.
         path = [_step((x, y - 3), 90 + a, 14.0) for a in range(-55, 56, 11)]
-    shapes = [_line(path, MARK_INK, 3.0)]
+    if len(path) < 2:
+        return []
+    shapes = [line(path, MARK_INK, 3.0)]
     ends = (
-        ((path[-1], path[-2]),) if kind == "circle" else ((path[0], path[1]), (path[-1], path[-2]))
+        [(path[-1], path[-2])]
+        if kind in ("circle", "ahead")
+        else [(path[0], path[1]), (path[-1], path[-2])]
     )
     for tip, prev in ends:
-        angle = math.degrees(math.atan2(tip[0] - prev[0], tip[1] - prev[1]))
+        angle = _angle(prev, tip)
         barbs = [_step(tip, angle + 145, 4.5), tip, _step(tip, angle - 145, 4.5)]
-        shapes.append(_line(barbs, MARK_INK, 3.0))
+        shapes.append(line(barbs, MARK_INK, 3.0))
     return shapes
 
 
-def _figure(sk: Skeleton, pose: Pose, ghost: bool) -> list[Shape]:
-    near = GHOST_INK if ghost else INK
-    far = GHOST_INK if ghost else FAR_INK
-    shapes: list[Shape] = []
-    for side, colour in (("far", far), ("near", near)):
-        if side == "near":
-            shapes.append(_line([sk.pelvis, sk.shoulder, sk.neck], near))
-            shapes.append(_disc(sk.head, HEAD_R, near))
-        shapes.append(_line(list(sk.legs[side]), colour))
-        shapes.append(_line(list(sk.arms[side]), colour))
-    if not ghost:
-        shapes.extend(_mark(sk, side, mark) for side, mark in pose.mark)
-        if pose.arrow is not None:
-            shapes.extend(_arrow(sk, *pose.arrow))
-    return shapes
-
-
-def _moved(sk: Skeleton, by: Point) -> Skeleton:
-    def mv(p: Point) -> Point:
-        return p[0] + by[0], p[1] + by[1]
-
-    return Skeleton(
-        mv(sk.pelvis), mv(sk.shoulder), mv(sk.neck), mv(sk.head),
-        {s: (mv(a), mv(b), mv(c), mv(d)) for s, (a, b, c, d) in sk.legs.items()},
-        {s: (mv(a), mv(b), mv(c)) for s, (a, b, c) in sk.arms.items()},
-    )  # fmt: skip
-
-
-def _points(sk: Skeleton) -> list[Point]:
-    pts = [sk.pelvis, sk.shoulder, sk.neck]
-    pts += [(sk.head[0] + dx, sk.head[1] + dy) for dx, dy in ((-HEAD_R, -HEAD_R), (HEAD_R, HEAD_R))]
-    pts += [p for leg in sk.legs.values() for p in leg]
-    pts += [p for arm in sk.arms.values() for p in arm]
-    return pts
-
-
-def _prop(prop: Prop, sk: Skeleton, ground: float) -> list[Shape]:
-    x, y = sk.anchor(prop.at)
-    facing = 1.0 if sk.head[0] >= sk.pelvis[0] else -1.0
-    gap = STROKE / 2 + 1.5  # the prop's surface sits just clear of the limb's stroke
-    ink, w = PROP_INK, 3.6
-    if prop.kind == "desk":
-        top = y + gap
-        return [
-            _line([(x - 4, top), (x + 26, top)], ink, w),
-            _line([(x - 1, top), (x - 1, ground)], ink, w),
-            _line([(x + 23, top), (x + 23, ground)], ink, w),
-        ]
-    if prop.kind == "wall":
-        # In front of a hand, behind a heel or the back.
-        wx = x + gap if prop.at.endswith("hand") else x - gap
-        return [_line([(wx, ground), (wx, min(y, ground - 40) - 24)], ink, w)]
-    if prop.kind == "chair" and prop.at.endswith("hand"):
-        # Held by its back: the back rises to the hand, the seat reaches away from the figure.
-        bx, seat = x + gap * facing, ground - 19
-        return [
-            _line([(bx, y), (bx, ground)], ink, w),
-            _line([(bx, seat), (bx + 17 * facing, seat), (bx + 17 * facing, ground)], ink, w),
-        ]
-    if prop.kind == "chair":
-        seat, back = y + gap, x - 9 * facing
-        return [
-            _line([(back, seat - 24), (back, ground)], ink, w),
-            _line([(back, seat), (x + 10 * facing, seat), (x + 10 * facing, ground)], ink, w),
-        ]
-    if prop.kind == "step":
-        top = y + gap
-        return [_line([(x - 9, ground), (x - 9, top), (x + 9, top), (x + 9, ground)], ink, w)]
-    if prop.kind == "sofa":
-        front, seat = x - gap, ground - 17
-        return [
-            _line([(front, ground), (front, seat), (front - 24, seat)], ink, w),
-            _line([(front - 24, ground), (front - 24, seat - 16), (front - 30, seat - 16)], ink, w),
-        ]
-    if prop.kind == "bed":
-        # The bed runs from just past the hip towards the head, so a leg can hang off its end.
-        top, edge, far_end = y + gap, x - 2 * facing, x + 46 * facing
-        return [_line([(edge, ground), (edge, top), (far_end, top), (far_end, ground)], ink, w)]
-    if prop.kind == "ball":
-        return [("ring", ((x, y + 10.5),), ink, 8.0)]
-    if prop.kind == "weight":
-        return [_line([(x - 4, y + 1), (x + 4, y + 1)], ink, 6.5)]
-    if prop.kind == "strap":
-        hand, toe = sk.arms["near"][2], sk.legs["near"][3]
-        return [_line([hand, toe], ink, 2.2)]
-    # mat: a cushion under a knee or the back
-    return [_line([(x - 7, y + gap), (x + 7, y + gap)], ink, 4.5)]
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
-
-
-def render_svg(pose: Pose, title: str = "") -> str:
-    """The pose as a standalone SVG on a light card, so it reads on dark and light themes."""
-    sk = skeleton(pose)
-    figures = [_figure(sk, pose, ghost=False)]
-    points = _points(sk)
-    if pose.ghost is not None:
-        gk = skeleton(pose.ghost)
-        ax, ay = sk.anchor(pose.ghost_at)
-        bx, by = gk.anchor(pose.ghost_at)
-        gk = _moved(gk, (ax - bx, ay - by))
-        figures.insert(0, _figure(gk, pose.ghost, ghost=True))
-        points += _points(gk)
-    ground = max(p[1] for p in points) + STROKE / 2 + pose.lift
-    shapes = [s for prop in pose.props for s in _prop(prop, sk, ground)]
-    for shape in shapes:
-        points += list(shape[1])
-        if shape[0] == "ring":
-            (cx, cy), r = shape[1][0], shape[3]
-            points += [(cx - r, cy - r), (cx + r, cy + r)]
-    lo_x, hi_x = min(p[0] for p in points), max(p[0] for p in points)
-    lo_y = min(p[1] for p in points)
-    span = max(hi_x - lo_x, ground - lo_y, 1.0)
-    scale = (VIEW - 2 * MARGIN) / span
-    # Centred across, standing on a ground line near the bottom.
-    off_x = (VIEW - (hi_x - lo_x) * scale) / 2 - lo_x * scale
-    off_y = VIEW - MARGIN - ground * scale
-
-    def pt(p: Point) -> str:
-        return f"{_fmt(p[0] * scale + off_x)},{_fmt(p[1] * scale + off_y)}"
-
-    # Lines keep their width whatever the scale (a thin line is what fails at 64 px); only a
-    # long lying figure, drawn smaller, gets slightly thinner ones so its joints stay apart.
-    width = STROKE * max(0.8, min(1.0, scale))
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_fmt(VIEW)} {_fmt(VIEW)}"'
-        f' width="256" height="256">',
+def figure_shapes(sk: Skeleton, pose: Pose) -> list[Shape]:
+    """The far limbs, then the near ones on a halo of card, so a near limb reads as in front."""
+    chains = sk.chains()
+    dark_far = pose.view == "front"  # seen from the front, the arms are level with the body
+    shapes = [
+        line(chains[name], INK if dark_far and name == "far_arm" else FAR_INK)
+        for name in ("far_leg", "far_arm")
     ]
-    if title:
-        out.append(f"<title>{title}</title>")
-    out.append(f'<rect width="{_fmt(VIEW)}" height="{_fmt(VIEW)}" rx="12" fill="{CARD}"/>')
-    out.append(
-        f'<g fill="none" stroke-linecap="round" stroke-linejoin="round">'
-        f'<path d="M{_fmt(MARGIN / 2)},{_fmt(VIEW - MARGIN)}H{_fmt(VIEW - MARGIN / 2)}"'
-        f' stroke="{GROUND_INK}" stroke-width="2.5"/>'
-    )
-    for kind, pts, colour, size in shapes + [s for f in figures for s in f]:
-        if kind == "line":
-            d = "M" + " ".join(pt(p) for p in pts)
-            w = size * width / STROKE
-            out.append(f'<path d="{d}" stroke="{colour}" stroke-width="{_fmt(w)}"/>')
-        else:
-            (cx, cy) = pt(pts[0]).split(",")
-            r = _fmt(size * scale)
-            paint = (
-                f'fill="{colour}"'
-                if kind == "disc"
-                else (f'stroke="{colour}" stroke-width="{_fmt(3.6 * width / STROKE)}"')
-            )
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" {paint}/>')
-    out.append("</g></svg>")
-    return "\n".join(out) + "\n"
+    near = [chains["trunk"], chains["near_leg"], chains["near_arm"]]
+    shapes += [line(c, CARD, STROKE + 3.0) for c in near] + [
+        ("disc", (sk.head,), CARD, HEAD_R + 1.5)
+    ]
+    shapes += [line(c, INK) for c in near] + [("disc", (sk.head,), INK, HEAD_R)]
+    shapes += [_mark(sk, side, mark, pose.view == "front") for side, mark in pose.mark]
+    return shapes
+
+
+def ghost_lines(sk: Skeleton, ghost: Skeleton) -> list[tuple[Point, ...]]:
+    """The ghost's lines that are not where the pose's are: the limbs that move."""
+    body, other = sk.chains(), ghost.chains()
+    return [
+        other[name]
+        for name in body
+        if any(math.dist(a, b) > 0.5 for a, b in zip(body[name], other[name], strict=True))
+    ]
+
+
+def outline(sk: Skeleton) -> list[Point]:
+    pts = [p for chain in sk.chains().values() for p in chain]
+    return pts + [(sk.head[0] + d, sk.head[1] + d) for d in (-HEAD_R, HEAD_R)]
