@@ -128,7 +128,8 @@ def test_show_prints_the_full_text_and_status() -> None:
     ]
     deadlift = ExerciseOptions().find("romanian-deadlift")
     assert deadlift is not None
-    bubble = f"Time to stand up: Dumbbell Romanian deadlift\n2 x 10 reps.\n{deadlift.cue}\n"
+    first = deadlift.steps[0]
+    bubble = f"Dumbbell Romanian deadlift\n{first}\n2 x 10 reps.\n{deadlift.cue}\n"
     assert bubble in text
     assert f"\nWhy: {deadlift.why}\n" in text
     assert "\nEasier: Swiss-ball curls [swiss-ball-curl]\n" in text
@@ -180,7 +181,7 @@ def test_next_tells_what_the_stored_rotation_picks_next() -> None:
     text = call(["next"], options, stored)
     coming = pick(rotation, options)
     assert text.startswith(f"Next: {coming.name} [{coming.id}]\n")
-    assert f"Time to stand up: {coming.name}\n{coming.dose}.\n{coming.cue}\n" in text
+    assert f"{coming.name}\n{coming.steps[0]}\n{coming.dose}.\n{coming.cue}" in text
     assert SAFETY_NOTICE not in text  # said by `show`, not by every preview
     data = json.loads(call(["next", "--json"], options, stored))
     assert data["id"] == coming.id

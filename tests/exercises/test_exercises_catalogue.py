@@ -11,11 +11,13 @@ import pytest
 from standup.exercises import (
     BODY_LIMIT,
     BODY_LINES,
-    TITLE_LIMIT,
+    NAME_LIMIT,
+    TITLE_WIDTH,
     CatalogueError,
     Exercise,
     body_lines,
     builtin_catalogue,
+    lead_lines,
     parse_catalogue,
     render,
 )
@@ -72,38 +74,53 @@ def test_shipped_catalogue_has_six_hip_flexor_stretches_some_desk_friendly() -> 
     assert {"standing", "seated"} <= {e.position for e in stretches}
 
 
-def test_render_puts_the_dose_first_then_the_cue_then_the_steps_as_one_paragraph() -> None:
+def test_render_leads_with_the_first_step_then_the_dose_the_cue_and_the_other_steps() -> None:
     title, body = render(Exercise.model_validate(VALID))
-    assert title == "Time to stand up: Wall sit"
+    assert title == "Wall sit"
     assert body.splitlines() == [
+        "Slide down a wall until the knees are bent.",
         "3 x 20 s.",
         "Knees over the ankles.",
-        "Slide down a wall until the knees are bent. Hold, then stand.",
+        "Hold, then stand.",
     ]
-    assert body_lines(body) == 4  # the steps wrap to two lines at 40 columns
+    assert body_lines(body) == 5  # the first step wraps to two lines at 40 columns
 
 
 def test_render_keeps_a_full_stop_that_is_already_there() -> None:
     done = Exercise.model_validate({**VALID, "dose": "3 x 20 s.", "steps": ["Sit, then stand!"]})
     assert render(done)[1].splitlines() == [
+        "Sit, then stand!",
         "3 x 20 s.",
         "Knees over the ankles.",
-        "Sit, then stand!",
     ]
 
 
-@pytest.mark.parametrize(
-    ("position", "prefix"),
-    [
-        ("standing", "Time to stand up: "),
-        ("seated", "Walk first, then: "),
-        ("floor", "Off the chair: "),
-    ],
-)
-def test_the_title_fits_the_position(position: str, prefix: str) -> None:
+@pytest.mark.parametrize("position", ["standing", "seated", "floor"])
+def test_the_title_is_the_move_alone_whatever_the_position(position: str) -> None:
     title, _ = render(Exercise.model_validate({**VALID, "position": position}))
-    assert title == f"{prefix}Wall sit"
-    assert len(f"{prefix}{'x' * 42}") <= TITLE_LIMIT
+    assert title == "Wall sit"
+
+
+def test_a_custom_name_may_be_longer_than_a_shipped_one() -> None:
+    """A config written for 0.1 or 0.2 still loads: its names were held to 42 characters."""
+    custom = Exercise.model_validate({**VALID, "name": "x" * NAME_LIMIT})
+    assert render(custom)[0] == "x" * 42
+    entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {**VALID, "name": "x" * 27}.items())
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(f"[[exercise]]\n{entry}\n")
+    assert "'wall-sit' is 27 characters; at most 26 fit on one line" in str(info.value)
+    assert TITLE_WIDTH == 26
+
+
+def test_a_shipped_entry_whose_lead_overflows_a_small_bubble_is_refused() -> None:
+    lead = {**VALID, "steps": ["Slide down a wall, knees bent."]}
+    lead["cue"] = "Knees over the ankles, back flat."
+    assert body_lines(render(Exercise.model_validate(lead))[1]) <= BODY_LINES
+    assert lead_lines(Exercise.model_validate(lead)) == 5
+    entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in lead.items())
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(f"[[exercise]]\n{entry}\n")
+    assert "'wall-sit' wrap to 5 lines at 26 columns; at most 4 fit" in str(info.value)
 
 
 LONG_STEPS = [
@@ -113,7 +130,8 @@ LONG_STEPS = [
 
 
 def test_a_shipped_entry_over_four_lines_at_forty_columns_is_refused_with_the_count() -> None:
-    entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {**VALID, "steps": LONG_STEPS}.items())
+    long = {**VALID, "steps": LONG_STEPS, "cue": "Knees out."}
+    entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in long.items())
     with pytest.raises(CatalogueError) as info:
         parse_catalogue(f"[[exercise]]\n{entry}\n")
     assert "'wall-sit' wraps to 5 lines at 40 columns; at most 4 fit" in str(info.value)

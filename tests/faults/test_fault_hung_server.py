@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, quiet_env
 
+from standup.exercises import builtin_catalogue
+
 from rig import Rig, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def reminder_lines(d: DaemonProcess) -> list[str]:
+    """The log backend's lines for reminders, "Reminder: <the move> — <body>"."""
+    names = [f"Reminder: {e.name} — " for e in builtin_catalogue()]
+    return [line for line in d.log_lines("Reminder: ") if any(n in line for n in names)]
 
 
 def _dunst_pid(rig: Rig) -> int:
@@ -47,7 +55,7 @@ def test_a_hung_server_holds_up_neither_status_nor_later_reminders(
         assert slowest < 1.6, f"status waited {slowest:.1f} s behind the hung server"
         # One timeout, then the server is left alone: the re-shows went to the log at once.
         assert len(d.log_lines("did not answer")) == 1
-        wait_until(lambda: len(d.log_lines("Reminder: Time to stand up")) >= 2, timeout=10)
+        wait_until(lambda: len(reminder_lines(d)) >= 2, timeout=10)
     finally:
         os.kill(pid, signal.SIGCONT)
         d.stop()

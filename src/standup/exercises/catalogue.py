@@ -49,21 +49,20 @@ POSITIONS: tuple[str, ...] = get_args(Position)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 CATEGORIES: tuple[str, ...] = tuple(f"{t}.{k}" for t in TARGETS for k in KINDS)
 
-# The title says what to do first: only a standing move may promise "stand up"; a seated one
-# starts with a walk, a floor one with leaving the chair.
-TITLE_PREFIXES: dict[str, str] = {
-    "standing": "Time to stand up: ",
-    "seated": "Walk first, then: ",
-    "floor": "Off the chair: ",
-}
-TITLE_LIMIT = 60
-NAME_LIMIT = TITLE_LIMIT - max(len(prefix) for prefix in TITLE_PREFIXES.values())
-# A small bubble (mako's default is 300 x 100 px) shows about four lines of forty columns
-# before it cuts, so the body is held to that: dose, then the cue, then the steps.
+# The title is the move, and nothing else: beside a 64 px picture mako's default bubble (300 x
+# 100 px) has room for 26 columns, and a title that wraps takes a line from the body. A custom
+# entry may keep a longer name (NAME_LIMIT, the limit of 0.1).
+TITLE_WIDTH = 26
+NAME_LIMIT = 42
+# A bigger bubble (dunst's default, about four lines of forty columns) shows the whole body:
+# the first instruction, the dose, the cue, then the remaining steps.
 BODY_WIDTH = 40
 BODY_LINES = 4
+# The small bubble shows four body lines of TITLE_WIDTH columns: the lead (the instruction that
+# makes the move, the dose and the cue) must fit there whole.
+LEAD_LINES = 4
 # A custom entry may run longer (a big bubble shows it whole): the limit of 0.1, so a config
-# written for it still loads. The built-in catalogue keeps to BODY_LINES.
+# written for it still loads. The built-in catalogue keeps to BODY_LINES and LEAD_LINES.
 BODY_LIMIT = 240
 DOSE_LIMIT = 40
 MAX_STEPS = 3
@@ -206,11 +205,17 @@ def _sentence(text: str) -> str:
 
 
 def render(exercise: Exercise) -> tuple[str, str]:
-    """The notification (title, body). The body is the dose as one full-stopped line, then the
-    move's own cue, then the steps as one paragraph: what a cut-off bubble keeps comes first."""
-    title = f"{TITLE_PREFIXES[exercise.position]}{exercise.name}"
-    steps = " ".join(_sentence(step) for step in exercise.steps)
-    return title, "\n".join([_sentence(exercise.dose), _sentence(exercise.cue), steps])
+    """The notification (title, body). The title is the move's name; the body leads with what to
+    do (the first step), then the dose, then the move's own cue, then the other steps: what a
+    cut-off bubble keeps comes first."""
+    lines = [_sentence(exercise.steps[0]), _sentence(exercise.dose), _sentence(exercise.cue)]
+    rest = " ".join(_sentence(step) for step in exercise.steps[1:])
+    return exercise.name, "\n".join([*lines, rest] if rest else lines)
+
+
+def lead_lines(exercise: Exercise, width: int = TITLE_WIDTH) -> int:
+    """How many lines the lead of the body (instruction, dose, cue) takes at `width` columns."""
+    return body_lines("\n".join(render(exercise)[1].splitlines()[:3]), width)
 
 
 def body_lines(body: str, width: int = BODY_WIDTH) -> int:
@@ -248,12 +253,9 @@ def parse_catalogue(
         ]
         raise CatalogueError(f"{source}: " + "; ".join(lines)) from exc
     for entry in entries if strict else ():
-        lines = body_lines(render(entry)[1])
-        if lines > BODY_LINES:
-            raise CatalogueError(
-                f"{source}: the notification text for {entry.id!r} wraps to {lines} lines at "
-                f"{BODY_WIDTH} columns; at most {BODY_LINES} fit: shorten the dose, cue or steps"
-            )
+        problem = _small_bubble_problem(entry)
+        if problem:
+            raise CatalogueError(f"{source}: {problem}")
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
@@ -265,6 +267,28 @@ def parse_catalogue(
     if problem:
         raise CatalogueError(f"{source}: {problem}")
     return tuple(entries)
+
+
+def _small_bubble_problem(entry: Exercise) -> str | None:
+    """Why `entry` would be cut in a small bubble, or None: the shipped catalogue's rule."""
+    if len(entry.name) > TITLE_WIDTH:
+        return (
+            f"the name of {entry.id!r} is {len(entry.name)} characters; at most {TITLE_WIDTH} "
+            "fit on one line beside the picture"
+        )
+    lines = body_lines(render(entry)[1])
+    if lines > BODY_LINES:
+        return (
+            f"the notification text for {entry.id!r} wraps to {lines} lines at {BODY_WIDTH} "
+            f"columns; at most {BODY_LINES} fit: shorten the dose, cue or steps"
+        )
+    lead = lead_lines(entry)
+    if lead > LEAD_LINES:
+        return (
+            f"the first step, dose and cue of {entry.id!r} wrap to {lead} lines at {TITLE_WIDTH} "
+            f"columns; at most {LEAD_LINES} fit in a small bubble: shorten them"
+        )
+    return None
 
 
 _BACK_LINK = {"easier": "harder", "harder": "easier"}
