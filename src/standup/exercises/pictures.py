@@ -127,7 +127,8 @@ def _prop(prop: Prop, sk: Skeleton, ground: float) -> list[Shape]:
         top = y + gap
         return [line([(x - 9, ground), (x - 9, top), (x + 9, top), (x + 9, ground)], ink, w)]
     if prop.kind == "sofa":
-        front, seat = x - gap, ground - 17
+        # The shin stands up its front, the foot on its seat.
+        front, seat = x - gap, y + gap
         return [
             line([(front, ground), (front, seat), (front - 24, seat)], ink, w),
             line([(front - 24, ground), (front - 24, seat - 16), (front - 30, seat - 16)], ink, w),
@@ -146,7 +147,7 @@ def _prop(prop: Prop, sk: Skeleton, ground: float) -> list[Shape]:
         ]
     if prop.kind == "strap":
         hand, toe = sk.arms["near"][2], sk.legs["near"][3]
-        return [line([hand, toe], ink, 3.0)]
+        return [line([hand, toe], ink, w)]
     # mat: a cushion under a knee or the back
     return [line([(x - 7, y + gap), (x + 7, y + gap)], ink, 4.5)]
 

@@ -84,11 +84,11 @@ POSES: dict[str, Pose] = {
     ),
     "couch-stretch": Pose(
         lean=-6,
-        near_leg=Leg(hip=-31, knee=155, ankle=80),
+        near_leg=Leg(hip=-31, knee=155, ankle=0),
         far_leg=Leg(hip=74, knee=78),
         near_arm=HANG,
         far_arm=Arm(shoulder=30, elbow=60),
-        props=(Prop("sofa", at="near_knee"), Prop("mat", at="near_knee")),
+        props=(Prop("sofa", at="near_heel"), Prop("mat", at="near_knee")),
         mark=(("near", "front_thigh"),),
     ),
     "supine-hip-flexor-stretch": Pose(
@@ -299,7 +299,7 @@ POSES: dict[str, Pose] = {
         far_leg=Leg(hip=-18, knee=112),
         near_arm=Arm(shoulder=-12, elbow=0),
         far_arm=Arm(shoulder=-12, elbow=0),
-        arrow=Arrow("pelvis", "rock", shift=(4, 18)),
+        arrow=Arrow("pelvis", "rock", shift=(4, 22)),
         mark=(("near", "back_thigh"),),
     ),
     "swiss-ball-curl": Pose(
