@@ -137,3 +137,7 @@ class XDisplay:
             _dead_displays.discard(ptr)
         if not dead:  # closing a broken connection would only raise the I/O error again
             self.lib.XCloseDisplay(ptr)
+            # A server that died unnoticed fails the close: forget the pointer all the same, or
+            # the next display malloc puts at that address would be taken as dead.
+            with _dead_lock:
+                _dead_displays.discard(ptr)
