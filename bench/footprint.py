@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ import report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+import tray_host  # noqa: E402  (imports the tray rig from the tests directory)
 
 from standup.control import client as control  # noqa: E402
 
@@ -54,7 +57,10 @@ BUDGETS = {
     "status_median_ms": 50.0,
     "commands_median_ms": 150.0,
     "latency_median_ms": 50.0,
+    "tray_pss_extra_mb": 3.0,
+    "tray_wakeups_per_min": 1.0,
 }
+TRAY_SETTLE = 60  # seconds beside the tray host before its window: the host has read the item
 
 # Commands that need no daemon, timed from start to exit as a user runs them. doctor exits 1
 # when a check fails (on the rig there is no unit installed): that is its answer, not a crash.
@@ -76,7 +82,10 @@ class Bench:
 
     # ---- the daemon -------------------------------------------------------------------------
 
-    def start_daemon(self, name: str, config_text: str) -> int:
+    def start_daemon(
+        self, name: str, config_text: str, desktop: dict[str, str] | None = None
+    ) -> int:
+        """`standup run` on the rig, or on another desktop's bus and display (`desktop`)."""
         home = self.base / name
         for sub in ("config", "state", "etc-xdg"):
             (home / sub).mkdir(parents=True, exist_ok=True)
@@ -84,6 +93,7 @@ class Bench:
         config.write_text(config_text)
         env = {k: v for k, v in os.environ.items() if not k.startswith("STANDUP_")}
         env.update(self.rig.env)
+        env.update(desktop or {})
         env.update(
             XDG_CONFIG_HOME=str(home / "config"),
             XDG_STATE_HOME=str(home / "state"),
@@ -131,10 +141,10 @@ class Bench:
         )
         return json.loads(result.stdout)
 
-    def stay_until(self, deadline: float) -> None:
+    def stay_until(self, deadline: float, move: Callable[[], None] | None = None) -> None:
         """Wait until the monotonic deadline, moving the mouse now and then like a user."""
         while (left := deadline - time.monotonic()) > 0:
-            self.rig.move_mouse()
+            (move or self.rig.move_mouse)()
             time.sleep(min(MOUSE_EVERY, left))
 
     # ---- the measurements ------------------------------------------------------------------
@@ -330,6 +340,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["peers"] = _peer_results(others, their_settled, their_idle)
             others.stop()
         bench.stop_daemon()
+        results["tray"] = tray_host.measure_tray(bench, IDLE_CONFIG, TRAY_SETTLE, args.idle_seconds)
         results["latency"] = bench.reminder_latency(args.latency_rounds)
     finally:
         if others is not None:
@@ -372,6 +383,20 @@ def check_budgets(results: dict[str, Any]) -> dict[str, bool]:
         "status_median_ms": max(status_medians) <= BUDGETS["status_median_ms"],
         "commands_median_ms": max(command_medians) <= BUDGETS["commands_median_ms"],
         "latency_median_ms": results["latency"]["median_ms"] < BUDGETS["latency_median_ms"],
+        **_tray_budgets(results),
+    }
+
+
+def _tray_budgets(results: dict[str, Any]) -> dict[str, bool]:
+    """The icon costs at most 3 MB of PSS over the same daemon with no host, and at most one
+    wake-up a minute while a stretch counts (none where no host was measured)."""
+    shown = results.get("tray", {})
+    if "memory_end" not in shown:
+        return {}
+    extra_mb = (shown["memory_end"]["pss_kb"] - results["memory_end"]["pss_kb"]) / 1024
+    return {
+        "tray_pss_extra_mb": extra_mb <= BUDGETS["tray_pss_extra_mb"],
+        "tray_wakeups_per_min": shown["tray_wakeups_per_min"] <= BUDGETS["tray_wakeups_per_min"],
     }
 
 

@@ -160,6 +160,7 @@ def render(results: dict[str, Any], passed: dict[str, bool], budgets: dict[str, 
             ),
             ("daemon wake-ups with a follower", woke or "none", "", ""),
         ]
+    rows += _tray_rows(results, passed)
     lines = [table(("measure", "standup", "budget", ""), rows)]
     if "peers" in results:
         settle = results["settle_minutes"]
@@ -171,3 +172,35 @@ def render(results: dict[str, Any], passed: dict[str, bool], budgets: dict[str, 
             f"{plumbing['pss_kb'] / 1024:.1f} MB)"
         )
     return "\n".join(lines)
+
+
+def _tray_rows(results: dict[str, Any], passed: dict[str, bool]) -> list[tuple[str, ...]]:
+    """The daemon beside a tray host, against the same daemon with none."""
+    shown = results.get("tray")
+    if not shown:
+        return []
+    if "skipped" in shown:
+        return [("with a tray host", f"not measured: {shown['skipped']}", "", "")]
+    host, idle = shown["host"], shown["idle"]
+    extra = (shown["memory_end"]["pss_kb"] - results["memory_end"]["pss_kb"]) / 1024
+    woke = ", ".join(f"{k} {v}" for k, v in shown["wakeups"].items()) or "none"
+    return [
+        (
+            f"PSS with the icon in {host}",
+            f"{shown['memory_end']['pss_kb'] / 1024:.1f} MB ({extra:+.1f} MB)",
+            "<= +3 MB",
+            "ok" if passed["tray_pss_extra_mb"] else "OVER",
+        ),
+        (
+            f"tray wake-ups / min, sitting ({idle['seconds']:.0f} s)",
+            f"{shown['tray_wakeups_per_min']} (all: {woke})",
+            "<= 1",
+            "ok" if passed["tray_wakeups_per_min"] else "OVER",
+        ),
+        (
+            "context switches / min with the icon",
+            f"{idle['switches_per_min']:.1f} ({idle['threads']} threads)",
+            "",
+            "",
+        ),
+    ]
