@@ -247,6 +247,42 @@ def test_a_pushing_source_is_sampled_while_idle_is_inhibited(harness: Harness, m
     assert daemon.scheduler.get_job("sample") is not None  # so the end of it is noticed
 
 
+def test_an_absence_a_pushing_source_never_told_is_found_at_the_reminder(
+    harness: Harness, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Alarms that never fire: at the due time one sample finds the user gone, says so once,
+    and sampling takes over; no reminder goes to an empty desk."""
+    pushing = PushingIdle()
+    monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (pushing, "pushes"))
+    daemon = harness.start()
+    harness.clock.advance(minutes=50)
+    pushing.sample_value = IdleSample(idle_seconds=20 * 60)  # left 20 min ago; nothing pushed
+    harness.tick()
+    assert harness.notifier.shown == []
+    assert harness.request("status")["state"] == "away"
+    assert not daemon.activity.pushes
+    assert daemon.scheduler.get_job("sample") is not None
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "idle source mutter did not tell that the user left 0:15:00 ago: sampling instead"
+    ]
+
+
+def test_a_pushing_source_that_pushed_is_trusted_at_the_reminder(
+    harness: Harness, monkeypatch
+) -> None:
+    """At the desk, or idle for less than the natural break plus a minute's slack: the
+    reminder goes out and the source keeps pushing."""
+    pushing = PushingIdle()
+    monkeypatch.setattr(daemon_activity, "open_idle_source", lambda choice: (pushing, "pushes"))
+    daemon = harness.start()
+    harness.clock.advance(minutes=50)
+    pushing.sample_value = IdleSample(idle_seconds=5 * 60 + 30)  # a push may be in flight
+    harness.tick()
+    assert len(harness.notifier.shown) == 1
+    assert daemon.activity.pushes
+
+
 def test_busy_probes_are_made_again_when_the_do_not_disturb_modes_change(monkeypatch) -> None:
     """The DND probe is given its modes when it is made: a config naming others gets new ones."""
     from datetime import UTC, datetime

@@ -21,6 +21,9 @@ log = logging.getLogger("standup")
 # Sample at most this often, and at least three times per natural break, so a break is seen
 # within a third of its length.
 MAX_SAMPLE_INTERVAL = timedelta(seconds=60)
+# An absence this much past the natural break that no push told of: the pushes are lost (one
+# in flight arrives within a second).
+PUSH_SLACK = MAX_SAMPLE_INTERVAL
 
 
 def sample_interval(policy: core.Policy) -> timedelta:
@@ -127,6 +130,23 @@ class ActivityMonitor:
             self.open(self._choice, self._on_change, self._idle_after)
         except Exception as error:
             log.debug("reopening the idle source failed: %s", error)
+
+    def missed_push(self, now: datetime) -> core.Activity | None:
+        """At a reminder's due time, one sample to check a pushing source: an absence longer
+        than the natural break that was never pushed (alarms that never fire, a compositor that
+        forgets) is said once and sampling takes over; the reading is returned to act on."""
+        if not self.pushes:
+            return None
+        reading = self.sample(now)
+        if reading is None or reading.idle < self._idle_after + PUSH_SLACK:
+            return None
+        log.warning(
+            "idle source %s did not tell that the user left %s ago: sampling instead",
+            self.source_name,
+            reading.idle - self._idle_after,
+        )
+        self.pushes = False
+        return reading
 
     def busy(self, options: BusyOptions) -> tuple[str, ...]:
         """Why the user should not be interrupted now; () when nothing says so."""

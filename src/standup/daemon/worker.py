@@ -46,8 +46,7 @@ from standup.tray.keeper import TrayKeeper
 log = logging.getLogger("standup")
 T = TypeVar("T")
 Clock = Callable[[], datetime]
-WAKE_JOB = "wake"
-SAMPLE_JOB = "sample"
+WAKE_JOB, SAMPLE_JOB = "wake", "sample"
 
 # APScheduler 3 defaults drop a date job that came due while the machine slept
 # (misfire_grace_time=1 is checked on the wall clock): never drop, run once.
@@ -55,8 +54,7 @@ JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1
 
 
 class Worker:
-    """The core on its worker thread: events in, effects carried out. `life.Daemon` holds one
-    and gives it its start, stop and restore."""
+    """The core on its worker thread: events in, effects carried out (`life.Daemon` holds it)."""
 
     def __init__(
         self,
@@ -180,11 +178,13 @@ class Worker:
         self.feed(self.tick_event)
 
     def tick_event(self, now: datetime) -> Event:
-        # Ask whether the user is busy only when a reminder would otherwise go out.
+        # Ask whether the user is busy (or left unseen) only when a reminder would go out.
         busy: tuple[str, ...] = ()
         if self.state.phase in (Phase.SITTING, Phase.REMINDING):
             wake = core.next_wakeup(self.state, self.policy, now)
             if wake is not None and wake <= now:
+                if missed := self.activity.missed_push(now):
+                    return missed
                 busy = self.activity.busy(self.settings.busy)
         return core.Tick(now, busy=busy)
 
