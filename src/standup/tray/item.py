@@ -112,13 +112,13 @@ class TrayItem:
         signals: list[Message] = []
         if old is None or (old.look, old.step) != (view.look, view.step):
             signals.append(protocol.item_signal("NewIcon"))
+            signals.append(protocol.item_signal("NewAttentionIcon"))
         if old is None or old.tooltip != view.tooltip:
             signals.append(protocol.item_signal("NewToolTip"))
         if old is None or old.status != view.status:
             signals.append(protocol.item_signal("NewStatus", "s", (view.status,)))
         if old is None or old.label != view.label:
-            guide = protocol.LABEL_GUIDE if view.label else ""
-            signals.append(protocol.item_signal("XAyatanaNewLabel", "ss", (view.label, guide)))
+            signals.append(_new_label(view))
         if old is not None and old.menu != view.menu:
             signals.append(protocol.layout_updated(revision))
         for signal in signals:
@@ -192,6 +192,10 @@ class TrayItem:
             return
         self.registered = True
         log.info("tray item registered with %s", self.watcher)
+        view = self._view
+        if view is not None and view.label:
+            # GNOME's extension (59) takes the label only from this signal, not from GetAll.
+            self._send(_new_label(view))
         self._on_host(True)
 
     def _send(self, msg: Message) -> None:
@@ -202,3 +206,8 @@ class TrayItem:
             router.send(msg)
         except Exception as error:
             log.debug("could not send a tray signal: %s", error)
+
+
+def _new_label(view: View) -> Message:
+    guide = protocol.LABEL_GUIDE if view.label else ""
+    return protocol.item_signal("XAyatanaNewLabel", "ss", (view.label, guide))

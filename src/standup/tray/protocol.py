@@ -36,6 +36,9 @@ class Answer(NamedTuple):
 
 def item_properties(view: View) -> dict[str, tuple[str, Any]]:
     """Every property of the item, as variants."""
+    # The attention icon is the icon itself: a host that shows it while a reminder is up
+    # (GNOME's extension) draws the red ring rather than a placeholder.
+    icon = list(pixmaps(view.look, view.step))
     return {
         "Category": ("s", "ApplicationStatus"),
         "Id": ("s", ITEM_ID),
@@ -43,11 +46,11 @@ def item_properties(view: View) -> dict[str, tuple[str, Any]]:
         "Status": ("s", view.status),
         "WindowId": ("i", 0),
         "IconName": ("s", ""),
-        "IconPixmap": ("a(iiay)", list(pixmaps(view.look, view.step))),
+        "IconPixmap": ("a(iiay)", icon),
         "OverlayIconName": ("s", ""),
         "OverlayIconPixmap": ("a(iiay)", []),
         "AttentionIconName": ("s", ""),
-        "AttentionIconPixmap": ("a(iiay)", []),
+        "AttentionIconPixmap": ("a(iiay)", icon),
         "AttentionMovieName": ("s", ""),
         "IconThemePath": ("s", ""),
         "ToolTip": ("(sa(iiay)ss)", ("", [], TITLE, view.tooltip)),
@@ -56,6 +59,9 @@ def item_properties(view: View) -> dict[str, tuple[str, Any]]:
         "XAyatanaLabel": ("s", view.label),
         "XAyatanaLabelGuide": ("s", LABEL_GUIDE if view.label else ""),
         "XAyatanaOrderingIndex": ("u", 0),
+        # What a screen reader says of the icon (GNOME names the item by it; it has no tooltip).
+        "IconAccessibleDesc": ("s", view.tooltip),
+        "AttentionAccessibleDesc": ("s", view.tooltip),
     }
 
 
@@ -241,6 +247,7 @@ _ITEM_PROPS = {
     "AttentionIconName": "s", "AttentionIconPixmap": "a(iiay)", "AttentionMovieName": "s",
     "IconThemePath": "s", "ToolTip": "(sa(iiay)ss)", "ItemIsMenu": "b", "Menu": "o",
     "XAyatanaLabel": "s", "XAyatanaLabelGuide": "s", "XAyatanaOrderingIndex": "u",
+    "IconAccessibleDesc": "s", "AttentionAccessibleDesc": "s",
 }  # fmt: skip
 _ITEM_CALLS: Members = (
     ("ContextMenu", _XY), ("Activate", _XY), ("SecondaryActivate", _XY),
