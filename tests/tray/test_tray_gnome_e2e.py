@@ -15,7 +15,7 @@ import pytest
 
 from desktop_rigs.tray_gnome import GnomeTopBar, missing
 from standup.tray.icon import LOOKS
-from standup.tray.view import DONE, IDS, NOW, PAUSE_30, RESUME, tooltip
+from standup.tray.view import DONE, IDS, NOW, PAUSE_30, RESUME, spoken, tooltip
 
 from rig import rig_unavailable, start_standup, stop_standup, wait_until
 
@@ -104,9 +104,11 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
             ("/MenuBar", "com.canonical.dbusmenu", "GetLayout"),
         }
         wait_until(lambda: wanted <= set(bar.calls_to(unique)), timeout=15)
-        # The shell names the icon (for a screen reader) by the tooltip's words: it shows no
-        # tooltip itself.
-        wait_until(lambda: _shown(bar)["accessibleName"] == tooltip(_status(env)), timeout=15)
+        # The shell names the icon (for a screen reader) by the tooltip's words, less the
+        # minutes: it shows no tooltip itself.
+        wait_until(
+            lambda: _shown(bar)["accessibleName"] == spoken(tooltip(_status(env))), timeout=15
+        )
         # The bar builds its menu from the layout it fetched (asynchronously, once read).
         wanted_entries = ["Exercise now", "Pause 30 min", "Pause 1 hour", "Pause until tomorrow"]
         wait_until(lambda: _menu_labels(bar)[:4] == wanted_entries, timeout=15, interval=0.05)

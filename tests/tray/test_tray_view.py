@@ -42,6 +42,8 @@ def test_sitting() -> None:
     assert (view.look, view.status) == ("sitting", "Active")
     assert view.step == 5  # 32 of 50 minutes: five eighths
     assert view.tooltip == "Sitting 32 min; next reminder at 14:50"
+    # The accessible description leaves out the minutes: hosts re-read it with the icon only.
+    assert view.spoken == "standup: next reminder at 14:50"
     assert view.label == "18m"
     assert _labels(_status("sitting", 32)) == [
         "Exercise now", "-", "Pause 30 min", "Pause 1 hour", "Pause until tomorrow",
@@ -96,7 +98,7 @@ def test_resting_states_are_quiet(state: str, extra: dict[str, Any], words: str,
     status = _status(state, **extra)
     view = build(status, label=True, snooze=SNOOZE, breaks_today=0)
     assert (view.look, view.status, view.step, view.label) == (state, kind, 0, "")
-    assert view.tooltip == words
+    assert view.tooltip == view.spoken == words
     assert next_minute(state, T0, T0) is None  # nothing moves: no wake-up planned
 
 

@@ -110,7 +110,7 @@ class TrayItem:
         if old == view:
             return
         signals: list[Message] = []
-        if old is None or (old.look, old.step) != (view.look, view.step):
+        if old is None or (old.look, old.step, old.spoken) != (view.look, view.step, view.spoken):
             signals.append(protocol.item_signal("NewIcon"))
             signals.append(protocol.item_signal("NewAttentionIcon"))
         if old is None or old.tooltip != view.tooltip:

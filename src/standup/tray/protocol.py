@@ -60,8 +60,8 @@ def item_properties(view: View) -> dict[str, tuple[str, Any]]:
         "XAyatanaLabelGuide": ("s", LABEL_GUIDE if view.label else ""),
         "XAyatanaOrderingIndex": ("u", 0),
         # What a screen reader says of the icon (GNOME names the item by it; it has no tooltip).
-        "IconAccessibleDesc": ("s", view.tooltip),
-        "AttentionAccessibleDesc": ("s", view.tooltip),
+        "IconAccessibleDesc": ("s", view.spoken),
+        "AttentionAccessibleDesc": ("s", view.spoken),
     }
 
 

@@ -47,6 +47,7 @@ class View(NamedTuple):
     tooltip: str
     label: str  # XAyatanaLabel: minutes left, or "" (switched off, or not counting)
     menu: tuple[Entry, ...]
+    spoken: str = ""  # the icon's accessible description: the tooltip without the minutes
 
 
 def minutes_sat(status: dict[str, Any]) -> int | None:
@@ -86,9 +87,16 @@ def build(
     else:
         step, kind = 0, "Passive"  # away or off hours: a host may hide it until it counts
     shown_left = f"{left}m" if label and left is not None else ""
-    return View(
-        look, step, kind, tooltip(status), shown_left, menu(status, snooze, breaks_today, refused)
-    )
+    words = tooltip(status)
+    entries = menu(status, snooze, breaks_today, refused)
+    return View(look, step, kind, words, shown_left, entries, spoken(words))
+
+
+def spoken(words: str) -> str:
+    """The tooltip as the icon's accessible description: without "Sitting N min; ", which
+    moves every minute (a host re-reads the description only with the icon)."""
+    _sat, sep, rest = words.partition("; ")
+    return f"standup: {rest}" if sep else words
 
 
 def tooltip(status: dict[str, Any]) -> str:
