@@ -16,7 +16,7 @@ from pathlib import Path
 
 from standup import paths
 from standup.errors import StandupError
-from standup.service import installed
+from standup.service import installed, packaged
 from standup.service.identity import identity_files, identity_paths
 from standup.service.systemd import (
     ManagerFacts,
@@ -111,18 +111,19 @@ def unit_path(facts: ManagerFacts | None = None) -> Path:
 def _systemd_install(
     now: bool, python: str | None, facts: ManagerFacts | None, shell_files: ExtraFiles
 ) -> Plan:
-    exec_start = exec_line(run_argv("linux", python))
     commands = [systemctl("daemon-reload"), systemctl("enable", UNIT_NAME)]
     if now:
         # restart, not start: a running daemon must pick up the unit just written.
         commands.append(systemctl("restart", UNIT_NAME))
     path = unit_path(facts)
+    if packaged.in_use():  # the package's unit is there: enable it, write none of our own
+        return Plan("linux", commands=commands, **packaged.plan_fields(path, shell_files, now))
     advice = install_notes(path, unit_path(), facts, os.environ) if facts else []
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
-    now_line = exec_line([*run_argv("linux", python)[:-1], "now"])
-    extra = (*identity_files(now_line), *shell_files)
-    return Plan("linux", path, render_unit(exec_start), commands, advice, extra=extra)
+    extra = (*identity_files(exec_line([*run_argv("linux", python)[:-1], "now"])), *shell_files)
+    unit = render_unit(exec_line(run_argv("linux", python)))
+    return Plan("linux", path, unit, commands, advice, extra=extra)
 
 
 def _systemd_uninstall(facts: ManagerFacts | None, shell_files: ExtraFiles) -> Plan:
@@ -382,7 +383,7 @@ def status(platform: str | None = None, runner: Runner | None = None) -> Service
     if platform == "win32":
         return ServiceStatus(platform, None, False, None, None, None, daemon)
     facts = gather(runner)
-    path = unit_path(facts)
+    path = packaged.unit_in_effect(unit_path(facts))
     enabled, error = systemctl_query("is-enabled", UNIT_NAME, runner=runner)
     active, active_error = systemctl_query("is-active", UNIT_NAME, runner=runner)
     failure = failure_reason(unit_state(runner)) if active in ("failed", "activating") else None
