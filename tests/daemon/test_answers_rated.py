@@ -1,4 +1,4 @@
-"""Too easy / too hard move the next picks, kept in the store; the safety notice comes once."""
+"""Too easy / too hard move the next picks, kept in the store."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from standup.control.client import ControlError
-from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE
 from standup.history.store import Store
 
 from daemon_harness import Harness
@@ -145,24 +144,6 @@ def test_too_hard_from_the_bubble_moves_the_pick_easier(harness: Harness) -> Non
     assert status["state"] == "sitting"
     expected = {} if shown == "easy" else {shown: -1}
     assert daemon.call(lambda: daemon.desk.progression.steps) == expected
-
-
-def test_the_safety_notice_comes_with_the_first_reminder_only_across_a_restart(
-    harness: Harness,
-) -> None:
-    harness.start()
-    remind(harness)
-    first = harness.notifier.shown[-1]
-    assert SAFETY_NOTICE in first.body and GENERAL_CUE in first.body
-    harness.clock.advance(minutes=5)
-    harness.tick()  # the same reminder shown again still carries it
-    assert SAFETY_NOTICE in harness.notifier.shown[-1].body
-    harness.request("done")
-    harness.stop()
-    harness.start()
-    remind(harness)
-    later = harness.notifier.shown[-1]
-    assert SAFETY_NOTICE not in later.body and GENERAL_CUE not in later.body
 
 
 def test_the_reminder_carries_the_exercise_picture(tmp_path: Path, xdg_dirs) -> None:

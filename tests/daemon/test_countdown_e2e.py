@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from notice_seen import mark_notice_seen
 from standup.history.store import Store
 
 from rig import (
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def env(rig: Rig, xdg_dirs) -> dict[str, str]:
+    mark_notice_seen()  # the first reminder is the only bubble
     config = xdg_dirs.config_home / "standup" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(QUICK_HOLD_CONFIG)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from notice_seen import mark_notice_seen
 from standup.exercises import builtin_catalogue
 
 from rig import (
@@ -32,6 +33,7 @@ def status(env: dict[str, str]) -> dict:
 
 @pytest.fixture
 def daemon_env(rig: Rig, xdg_dirs) -> dict[str, str]:
+    mark_notice_seen()  # the first reminder is the only bubble
     return standup_env(
         rig,
         xdg_dirs.runtime_dir,

@@ -16,6 +16,7 @@ from standup.exercises import (
     CATEGORIES,
     FOCUS_WEIGHTS,
     GENERAL_CUE,
+    GLOSSARY,
     LEAD_LINES,
     SAFETY_NOTICE,
     TITLE_WIDTH,
@@ -257,6 +258,30 @@ def test_the_texts_the_second_review_asked_to_fix_are_fixed() -> None:
 def test_the_cue_adds_something_the_steps_do_not_say(exercise: Exercise) -> None:
     cue = " ".join(_words(exercise.cue))
     assert not any(cue in " ".join(_words(step)) for step in exercise.steps)
+
+
+# The place each muscle the pictures mark (`mark=` in poses.py) is felt, in the words of "feel".
+MARKED_PLACES = {
+    "front_hip": "front of the hip",
+    "front_thigh": "front of the thigh",
+    "back_thigh": "back of the thigh",
+    "glute": "buttock",
+}
+
+
+@pytest.mark.parametrize("exercise", CATALOGUE, ids=lambda e: e.id)
+def test_feel_it_here_names_the_place_the_picture_marks(exercise: Exercise) -> None:
+    from standup.exercises.poses import POSES
+
+    assert exercise.feel.endswith(".") and len(exercise.feel) <= 70
+    for _side, muscle in POSES[exercise.id].mark:
+        assert MARKED_PLACES[muscle] in exercise.feel.lower(), (muscle, exercise.feel)
+
+
+def test_hinge_and_tuck_are_explained_in_the_readme() -> None:
+    readme = " ".join(README.read_text().split())
+    for text in GLOSSARY.values():
+        assert text in readme
 
 
 def test_the_readme_gives_the_same_safety_notice_and_general_cue() -> None:

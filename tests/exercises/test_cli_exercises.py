@@ -16,6 +16,7 @@ from standup.commands import BY_NAME
 from standup.errors import StandupError, UsageError
 from standup.exercises import (
     GENERAL_CUE,
+    GLOSSARY,
     SAFETY_NOTICE,
     ExerciseOptions,
     Rotation,
@@ -36,7 +37,9 @@ FIELDS = {
     "steps",
     "cue",
     "why",
+    "feel",
     "sides",
+    "side",
     "hold",
     "easier",
     "harder",
@@ -137,6 +140,18 @@ def test_show_prints_the_full_text_and_status() -> None:
     assert text.endswith(f"\n{GENERAL_CUE}\n{SAFETY_NOTICE}\n")
 
 
+def test_show_says_where_to_feel_it_and_explains_tuck_where_it_is_learned() -> None:
+    tilts = ExerciseOptions().find("standing-pelvic-tilts")
+    assert tilts is not None
+    text = call(["show", "standing-pelvic-tilts"])
+    assert f"\nFeel it here: {tilts.feel}\n" in text
+    assert f"\n{GLOSSARY['tuck']}\n" in text
+    assert GLOSSARY["hinge"] not in text  # only the words this entry uses
+    assert f"\n{GLOSSARY['hinge']}\n" in call(["show", "good-morning-hinge"])
+    data = json.loads(call(["show", "standing-pelvic-tilts", "--json"]))
+    assert data["feel"] == tilts.feel
+
+
 def test_show_names_both_neighbours_on_the_progression() -> None:
     text = call(["show", "glute-bridge"])
     assert "\nEasier: Standing leg curls [standing-leg-curl]\n" in text
@@ -157,7 +172,8 @@ def test_show_json_and_custom_entries() -> None:
     }
     options = ExerciseOptions.model_validate({"custom": [custom]})
     data = json.loads(call(["show", "wall-sit", "--json"], options))
-    defaults = {"why": "", "sides": 1, "hold": None, "easier": None, "harder": None, "image": None}
+    defaults = {"why": "", "feel": "", "sides": 1, "side": "", "hold": None}
+    defaults |= {"easier": None, "harder": None, "image": None}
     assert data == {**defaults, **custom, "category": "hamstrings.strength", "custom": True} | {
         "eligible": True,
         "reason": None,

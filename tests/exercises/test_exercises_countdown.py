@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import pytest
 
-from standup.exercises import Exercise
+from standup.exercises import Exercise, builtin_catalogue
 from standup.exercises.countdown import (
     SWITCH_SECONDS,
     frame,
@@ -46,6 +49,51 @@ def test_a_two_sided_hold_counts_each_side_with_a_change_over() -> None:
     assert end.finished and end.percent == 100
     assert "well held" in end.text
     assert frame(ex, 500).finished
+
+
+def test_a_hold_that_says_what_a_side_means_names_the_leg_first() -> None:
+    ex = exercise(side="leg back")
+    assert frame(ex, 0).text == "Left leg back: 20 s"
+    assert frame(ex, 8).text == "Left leg back: 12 s"
+    assert frame(ex, 20).text == f"Switch sides: right leg back in {SWITCH_SECONDS} s"
+    assert frame(ex, 20 + SWITCH_SECONDS).text == "Right leg back: 20 s"
+    assert terminal_line(frame(ex, 1), 10).endswith(" Left leg back: 19 s")
+    assert "well held" in frame(ex, 43).text
+
+
+def test_the_terminal_copy_without_a_side_counts_as_before() -> None:
+    @dataclass(frozen=True)
+    class Shown:  # what `standup now --guide` builds from the daemon's answer
+        id: str = "x"
+        name: str = "X"
+        hold: int | None = 20
+        sides: int = 2
+
+    assert frame(Shown(), 8).text == "12 s left, left side"
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"side": "Leg back"}, "start it lower-case"),
+        ({"side": "x" * 21}, "keep it under 20"),
+        ({"side": "leg back", "sides": 1, "dose": "20 s"}, "names a side ('leg back') but has"),
+    ],
+)
+def test_a_bad_side_is_refused(fields: dict[str, object], text: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(text)):
+        exercise(**fields)
+
+
+def test_every_shipped_two_sided_hold_says_what_a_side_means() -> None:
+    two_sided = [e for e in builtin_catalogue() if e.sides == 2]
+    assert two_sided and all(e.side for e in two_sided)
+    # The side is worded as the first step words it: "leg back" over "a long stride back".
+    for e in two_sided:
+        words = set(re.findall(r"[a-z]+", " ".join(e.steps).lower()))
+        assert set(e.side.split()) - {"the", "held", "hanging", "up", "down", "out"} <= words | {
+            "leg"
+        }, (e.id, e.side)
 
 
 def test_a_one_sided_hold_names_no_side_and_has_no_change_over() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, quiet_env
 
+from notice_seen import mark_notice_seen
 from standup.exercises import builtin_catalogue
 
 from rig import Rig, wait_until
@@ -31,6 +32,7 @@ def _dunst_pid(rig: Rig) -> int:
 def test_a_hung_server_holds_up_neither_status_nor_later_reminders(
     rig: Rig, xdg_dirs, tmp_path: Path
 ) -> None:
+    mark_notice_seen()  # one bubble, one timeout: the notice would add its own
     env = quiet_env(
         {**quiet_env(), **rig.env, "XDG_RUNTIME_DIR": str(xdg_dirs.runtime_dir)},
         notifications__backend="auto",

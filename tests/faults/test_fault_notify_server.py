@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from faultkit import DaemonProcess, quiet_env
 
+from notice_seen import mark_notice_seen
 from standup.exercises import builtin_catalogue
 
 from rig import Rig, wait_until
@@ -29,6 +30,7 @@ def logged(d: DaemonProcess) -> list[str]:
 
 @pytest.fixture
 def daemon(rig: Rig, xdg_dirs, tmp_path: Path):
+    mark_notice_seen()  # the first reminder is the only bubble
     started: list[DaemonProcess] = []
 
     def start(**settings: str) -> DaemonProcess:

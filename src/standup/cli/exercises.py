@@ -104,17 +104,17 @@ def run(
             open_picture(row.exercise)
     elif command == "next":
         back = show_row(options, snoozed) if snoozed and options.find(snoozed) else None
-        row = back or next_row(options, rotation_json, progression)
+        coming = back or next_row(options, rotation_json, progression)
         if as_json:
-            _print_json(row.to_dict() if row else None, out)
-        elif row is None:
+            _print_json(coming.to_dict() if coming else None, out)
+        elif coming is None:
             count = len(_lib().eligible(options))
             out.write(
                 "No reminder has been given yet: the first one is picked at random from "
                 f"{count} eligible exercises.\n"
             )
         else:
-            _print_exercise(row, out, heading="Next: ")
+            _print_exercise(coming, out, heading="Next: ")
             if back is not None:
                 out.write("\n(the snoozed reminder comes back with this exercise)\n")
     else:
@@ -225,6 +225,10 @@ def _print_exercise(
         return
     if e.why:
         out.write(f"\nWhy: {e.why}\n")
+    if e.feel:
+        out.write(f"Feel it here: {e.feel}\n")
+    for line in lib.glossary(e):
+        out.write(f"{line}\n")
     for label, other_id in (("Easier", e.easier), ("Harder", e.harder)):
         other = options.find(other_id) if other_id else None
         if other is not None:

@@ -11,7 +11,7 @@ from standup.config.durations import describe
 from standup.config.settings import Settings
 from standup.core import Notify
 from standup.exercises import Exercise, Rotation, eligible, render
-from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE
+from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE, WHY_STAND_UP
 from standup.exercises.countdown import Frame
 from standup.exercises.pictures import picture_file
 from standup.exercises.progression import Progression, by_id
@@ -26,6 +26,15 @@ EXTRA_KEYS = ("start", "too_easy", "too_hard")
 COUNTDOWN_KEYS = ("done", "stop")
 # The last frame of a countdown stays up this long, then goes by itself.
 FINAL_FRAME = timedelta(seconds=5)
+NOTICE_TITLE = "Before you start"
+
+
+def build_notice() -> Reminder:
+    """The safety notice, a bubble of its own before the very first reminder: the safety
+    sentence first (it fits mako's small bubble whole), then the general cue and why standup
+    asks you to stand. No buttons, no sound; it stays until closed."""
+    body = "\n".join([SAFETY_NOTICE, GENERAL_CUE, WHY_STAND_UP])
+    return Reminder(title=NOTICE_TITLE, body=body, timeout=timedelta(0))
 
 
 def build_reminder(
@@ -34,15 +43,11 @@ def build_reminder(
     settings: Settings,
     *,
     extras: tuple[str, ...] = (),
-    notice: bool = False,
     quiet: bool = False,
 ) -> Reminder:
-    """The bubble for `exercise`; `extras` are the EXTRA_KEYS worth offering for it, and
-    `notice` adds the once-only safety notice to the body. It rings, unless `quiet` or the
-    sound is off."""
+    """The bubble for `exercise`; `extras` are the EXTRA_KEYS worth offering for it. It rings,
+    unless `quiet` or the sound is off."""
     title, body = render(exercise)
-    if notice:
-        body = f"{body}\n{GENERAL_CUE}\n{SAFETY_NOTICE}"
     actions = [("done", "Done")]
     if effect.can_snooze:
         actions.append(("snooze", f"Snooze {describe(settings.schedule.snooze)}"))
@@ -90,18 +95,22 @@ class ReminderDesk:
     def __init__(self, notifier_factory: Callable[[str, ActionCallback], Notifier]) -> None:
         self._factory = notifier_factory
         self.notifier: Notifier | None = None
+        # The safety notice's own notifier, so the reminder never replaces it; only until it
+        # has gone out.
+        self._notice_notifier: Notifier | None = None
         self.exercise: Exercise | None = None  # what the reminder suggests
         self.base: Exercise | None = None  # what the rotation picked, before any progression
         self.rotation = Rotation()
         self.progression = Progression()
         self.delivered_by = "none"  # the backend that delivered the last reminder
         self.notice_shown = False  # the safety notice went out once, ever (kept in the store)
-        self._notice_now = False  # the current reminder is the one that carries it
         self._last: Notify | None = None  # the effect of the reminder showing, to re-show it
         self.keep_bubble = False  # leave the bubble up on the next withdraw (a final frame)
 
     def open(self, backend: str, on_action: ActionCallback) -> None:
         self.shutdown()
+        if not self.notice_shown:
+            self._notice_notifier = self._factory(backend, _no_answer)
         self.notifier = self._factory(backend, on_action)
 
     def show(self, effect: Notify, settings: Settings, *, quiet: bool = False) -> bool:
@@ -114,17 +123,24 @@ class ReminderDesk:
             self.base = self.rotation.next(pool, options.category_weights())
             self.exercise = self.progression.substitute(self.base, by_id(pool))
             picked = True
-            self._notice_now = not self.notice_shown
-            self.notice_shown = True
+            self._show_notice()
         self._last = effect
         extras = self._extras(self.exercise, by_id(pool))
-        reminder = build_reminder(
-            self.exercise, effect, settings, extras=extras, notice=self._notice_now, quiet=quiet
-        )
+        reminder = build_reminder(self.exercise, effect, settings, extras=extras, quiet=quiet)
         self.delivered_by = self._show(reminder)
         if self.delivered_by != "log":  # the log backend has written the reminder already
             log.info("reminder: %s (via %s)", self.exercise.name, self.delivered_by)
         return picked
+
+    def _show_notice(self) -> None:
+        """The safety notice, once ever, just before the first reminder (which then stacks
+        beside it rather than replacing it). Marked shown here; the store keeps the mark
+        with the rotation that this reminder moves on."""
+        if self.notice_shown or self._notice_notifier is None:
+            return
+        self.notice_shown = True
+        shown_by = self._notice_notifier.show(build_notice())
+        log.info("safety notice shown (via %s)", shown_by)
 
     def _extras(self, exercise: Exercise, pool: dict[str, Exercise]) -> tuple[str, ...]:
         extras = ["start"] if exercise.hold is not None else []
@@ -168,11 +184,19 @@ class ReminderDesk:
         if self.exercise.hold is not None:
             info["hold_seconds"] = self.exercise.hold
             info["sides"] = self.exercise.sides
+            if self.exercise.side:
+                info["side"] = self.exercise.side  # "leg back": what the countdown names
         if self.base is not None and self.base.id != self.exercise.id:
             info["instead_of"] = self.base.id  # a progression stands in for the rotation's pick
         return info
 
     def shutdown(self) -> None:
-        if self.notifier is not None:
-            self.notifier.shutdown()
-            self.notifier = None
+        # Shutting a notifier down leaves its bubble up: the notice stays until closed.
+        for notifier in (self._notice_notifier, self.notifier):
+            if notifier is not None:
+                notifier.shutdown()
+        self.notifier = self._notice_notifier = None
+
+
+def _no_answer(key: str) -> None:
+    """The notice has no buttons: closing it answers nothing."""

@@ -66,14 +66,30 @@ LEAD_LINES = 4
 BODY_LIMIT = 240
 DOSE_LIMIT = 40
 MAX_STEPS = 3
+SIDE_LIMIT = 20
 MAX_HOLD = 120
 
-# Shown once (the first reminder), in `exercises show` and in the README; never in every bubble.
-GENERAL_CUE = "Move only as far as is comfortable, and ease off at any pain."
+# Words the steps use that a user may not know, explained where they learn them (`exercises
+# show` of an entry that uses them, and the README).
+GLOSSARY = {
+    "hinge": (
+        "Hinge: bend at the hips, not the waist: push the hips back and tip the trunk forward "
+        "with the back long, knees soft."
+    ),
+    "tuck": (
+        "Tuck the pelvis: tip it under, as if to flatten the lower back, buttocks firm; the "
+        "front of the hip opens."
+    ),
+}
+
+# Said once, in a notice of its own before the very first reminder, in `exercises show` and in
+# the README; never in every bubble. The safety sentence comes first and fits four lines of 26
+# columns, so even mako's small default bubble shows it whole.
 SAFETY_NOTICE = (
-    "Ask a clinician before you start after recent surgery, during pregnancy, or if you have "
-    "sharp pain or pain that spreads down a leg."
+    "Ask a clinician first after surgery, in pregnancy, or with sharp pain or pain down a leg."
 )
+GENERAL_CUE = "Move only as far as is comfortable, and ease off at any pain."
+WHY_STAND_UP = "Each reminder is a break from sitting: stand up, do the move it shows, then Done."
 
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -99,8 +115,14 @@ class Exercise(BaseModel):
     cue: str
     # What it does and why it helps, in one line for `exercises show`; optional for custom ones.
     why: str = ""
+    # Where the move is felt ("Back of the thigh of the front leg."), the place the picture
+    # marks; for `exercises show`, optional for custom ones.
+    feel: str = ""
     # One side or both: a two-sided hold is timed once per side.
     sides: Literal[1, 2] = 1
+    # What a side means for a two-sided move, after "Left"/"Right": "leg back" makes the
+    # countdown say "Left leg back: 12 s". Optional: without it, "12 s left, left side".
+    side: str = ""
     # Seconds to hold (per side) for a timed hold; None for moves counted in reps.
     hold: int | None = None
     # Neighbours on a progression: the id of an easier and of a harder variant, if any.
@@ -167,6 +189,15 @@ class Exercise(BaseModel):
             raise _invalid("must not be empty: give a short safety cue")
         return value
 
+    @field_validator("side")
+    @classmethod
+    def _check_side(cls, value: str) -> str:
+        if len(value) > SIDE_LIMIT:
+            raise _invalid(f"is {len(value)} characters; keep it under {SIDE_LIMIT}")
+        if value[:1].isupper():
+            raise _invalid(f"{value!r} follows 'Left' or 'Right': start it lower-case")
+        return value
+
     @field_validator("hold")
     @classmethod
     def _check_hold(cls, value: int | None) -> int | None:
@@ -193,6 +224,8 @@ class Exercise(BaseModel):
                 f"the notification text for {self.id!r} is {len(body)} characters; at most "
                 f"{BODY_LIMIT} fit: shorten the dose, cue or steps"
             )
+        if self.side and self.sides != 2:
+            raise _invalid(f"{self.id!r} names a side ({self.side!r}) but has sides = 1")
         if self.easier is not None and self.easier == self.harder:
             raise _invalid(f"{self.id!r} names {self.easier!r} as both easier and harder")
         if self.id in (self.easier, self.harder):
@@ -216,6 +249,12 @@ def render(exercise: Exercise) -> tuple[str, str]:
 def lead_lines(exercise: Exercise, width: int = TITLE_WIDTH) -> int:
     """How many lines the lead of the body (instruction, dose, cue) takes at `width` columns."""
     return body_lines("\n".join(render(exercise)[1].splitlines()[:3]), width)
+
+
+def glossary(exercise: Exercise) -> list[str]:
+    """The GLOSSARY lines for the words this entry's name and steps use, in GLOSSARY's order."""
+    words = set(re.findall(r"[a-z]+", " ".join([exercise.name, *exercise.steps]).lower()))
+    return [text for word, text in GLOSSARY.items() if word in words]
 
 
 def body_lines(body: str, width: int = BODY_WIDTH) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 SWITCH_SECONDS = 3  # to change legs between the two sides of a hold
-_SIDES = ("left side", "right side")
+_SIDES = ("left", "right")
 
 
 class Timed(Protocol):
@@ -58,12 +58,21 @@ def frame(exercise: Timed, elapsed: float) -> Frame:
         return Frame(title, "Done, well held. Recorded as done.", 100, finished=True)
     percent = min(99, int(100 * elapsed / total))
     side, within = divmod(elapsed, hold + SWITCH_SECONDS)
+    # What a side means ("leg back"), where the exercise says; the terminal's copy of the
+    # daemon's answer may not carry it.
+    meaning = getattr(exercise, "side", "") or ""
     if within >= hold:  # between the sides (never after the last one: that is the end)
         wait = math.ceil(hold + SWITCH_SECONDS - within)
-        return Frame(title, f"Switch sides: the {_SIDES[1]} starts in {wait} s", percent)
+        if meaning:
+            return Frame(title, f"Switch sides: {_SIDES[1]} {meaning} in {wait} s", percent)
+        return Frame(title, f"Switch sides: the {_SIDES[1]} side starts in {wait} s", percent)
     left = math.ceil(hold - within)
-    where = f", {_SIDES[int(side)]}" if exercise.sides == 2 else ""
-    return Frame(title, f"{left} s left{where}", percent)
+    if exercise.sides != 2:
+        return Frame(title, f"{left} s left", percent)
+    which = _SIDES[int(side)]
+    if meaning:  # the side first, in the words of the steps: "Left leg back: 12 s"
+        return Frame(title, f"{which.capitalize()} {meaning}: {left} s", percent)
+    return Frame(title, f"{left} s left, {which} side", percent)
 
 
 def progress_bar(percent: int, width: int = 20) -> str:
