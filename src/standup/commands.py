@@ -62,11 +62,15 @@ class Command(NamedTuple):
     daemon: Daemon | None = None
     subcommands: tuple[Command, ...] = ()
     subcommand_required: bool = True
+    group: str = ""  # a top-level command's section of `standup --help` (a key of GROUPS)
 
     @property
     def about(self) -> str:
         return self.description or f"{self.help[0].upper()}{self.help[1:]}."
 
+
+# The sections `standup --help` (and a bare `standup`) list the top-level commands in.
+GROUPS = {"daily": "commands for every day", "setup": "commands for setting up"}
 
 _CLIENT = "standup.cli.client"
 _SIMPLE = f"{_CLIENT}:cmd_simple"
@@ -78,6 +82,7 @@ COMMANDS: tuple[Command, ...] = (
         "Run the daemon in the foreground until SIGTERM or Ctrl-C; SIGHUP re-reads the config. "
         "`standup service install` sets it up as a systemd user service.",
         runner="standup.cli.main:cmd_run",
+        group="setup",
     ),
     Command(
         "status",
@@ -97,6 +102,7 @@ COMMANDS: tuple[Command, ...] = (
         runner=f"{_CLIENT}:cmd_status",
         # follow: the connection stays open and gets the status each time it changes.
         daemon=Daemon(frozenset({"follow"})),
+        group="daily",
     ),
     Command(
         "snooze",
@@ -105,6 +111,7 @@ COMMANDS: tuple[Command, ...] = (
         args=(arg("duration", nargs="?", help='e.g. "10m", "1h"'),),
         runner=f"{_CLIENT}:cmd_snooze",
         daemon=Daemon(frozenset({"duration"}), "Snooze"),
+        group="daily",
     ),
     Command(
         "pause",
@@ -121,12 +128,14 @@ COMMANDS: tuple[Command, ...] = (
         ),
         runner=f"{_CLIENT}:cmd_pause",
         daemon=Daemon(frozenset({"duration", "until"}), "Pause"),
+        group="daily",
     ),
     Command(
         "resume",
         "end a pause; a new sitting stretch starts now",
         runner=_SIMPLE,
         daemon=Daemon(event="Resume"),
+        group="daily",
     ),
     Command(
         "done",
@@ -156,12 +165,14 @@ COMMANDS: tuple[Command, ...] = (
         ),
         runner=_SIMPLE,
         daemon=Daemon(frozenset({"rating"}), "Done"),
+        group="daily",
     ),
     Command(
         "skip",
         "skip this reminder: start a new stretch",
         runner=_SIMPLE,
         daemon=Daemon(event="Skip"),
+        group="daily",
     ),
     Command(
         "now",
@@ -176,8 +187,15 @@ COMMANDS: tuple[Command, ...] = (
         ),
         runner=_SIMPLE,
         daemon=Daemon(event="RemindNow"),
+        group="daily",
     ),
-    Command("reload", "re-read the config file", runner=_SIMPLE, daemon=Daemon()),
+    Command(
+        "reload",
+        "re-read the config file",
+        runner=_SIMPLE,
+        daemon=Daemon(),
+        group="setup",
+    ),
     Command(
         "exercises",
         "list, show or preview the exercises",
@@ -211,6 +229,7 @@ COMMANDS: tuple[Command, ...] = (
                 args=(JSON,),
             ),
         ),
+        group="daily",
     ),
     Command(
         "stats",
@@ -222,6 +241,7 @@ COMMANDS: tuple[Command, ...] = (
             OneOf((JSON, flag("--csv", "print CSV, one row a day"))),
         ),
         runner=f"{_CLIENT}:cmd_stats",
+        group="daily",
     ),
     Command(
         "config",
@@ -279,6 +299,7 @@ COMMANDS: tuple[Command, ...] = (
                 "as config.toml.rejected; your file changes only when the edit is valid.",
             ),
         ),
+        group="setup",
     ),
     Command(
         "service",
@@ -314,6 +335,7 @@ COMMANDS: tuple[Command, ...] = (
                 runner="standup.cli.service:cmd_status",
             ),
         ),
+        group="setup",
     ),
     Command(
         "doctor",
@@ -323,6 +345,7 @@ COMMANDS: tuple[Command, ...] = (
         "remind you.",
         args=(JSON,),
         runner="standup.cli.service:cmd_doctor",
+        group="setup",
     ),
     Command(
         "completion",
@@ -331,6 +354,7 @@ COMMANDS: tuple[Command, ...] = (
         "shell looks; to load it by hand: `source <(standup completion bash)`.",
         args=(arg("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish"),),
         runner="standup.cli.completion:cmd_completion",
+        group="setup",
     ),
 )
 

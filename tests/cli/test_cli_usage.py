@@ -54,6 +54,16 @@ def test_bare_standup_without_a_daemon_lists_the_commands(xdg_dirs) -> None:
     assert {"status", "done", "snooze", "config", "exercises", "doctor"} <= set(listed)
 
 
+def test_bare_standup_groups_the_commands_and_says_how_to_change_the_interval(
+    run_main, xdg_dirs, capsys
+) -> None:
+    assert run_main([]) == 0
+    out = capsys.readouterr().out
+    daily, setup = out.index("Commands for every day:"), out.index("Commands for setting up:")
+    assert daily < out.index("  snooze ") < setup < out.index("  config ")
+    assert "standup config set schedule.sit 40m" in " ".join(out.split())
+
+
 def test_bare_standup_with_a_daemon_prints_the_status(xdg_dirs) -> None:
     env = os.environ.copy()
     env["STANDUP_NOTIFICATIONS__BACKEND"] = "log"

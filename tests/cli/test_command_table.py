@@ -11,7 +11,7 @@ import pytest
 
 from standup import core
 from standup.cli.main import build_parser
-from standup.commands import COMMANDS, DAEMON_COMMANDS, Arg, Command, OneOf
+from standup.commands import COMMANDS, DAEMON_COMMANDS, GROUPS, Arg, Command, OneOf
 from standup.daemon import commands as daemon_commands
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -98,3 +98,50 @@ def test_the_readme_lists_every_command_of_the_table_and_no_other() -> None:
         for option in re.findall(r"--[\w-]+", usage):
             known = options_of(command).union(*(options_of(c) for c in command.subcommands))
             assert option in known, (command.name, option)
+
+
+def test_every_top_level_command_has_a_group_and_no_subcommand_has_one() -> None:
+    for command in COMMANDS:
+        assert command.group in GROUPS, command.name
+        for child, _runner in walk(command.subcommands):
+            assert child.group == "", (command.name, child.name)
+
+
+def sections(text: str) -> dict[str, list[str]]:
+    """The help's sections ("title:" lines) with the first word of each entry under them."""
+    found: dict[str, list[str]] = {}
+    title = ""
+    for line in text.splitlines():
+        if line and not line.startswith(" ") and line.endswith(":"):
+            title = line[:-1]
+            found[title] = []
+        elif title and line.startswith("  ") and not line.startswith("   "):
+            found[title].append(line.split()[0])
+    return found
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["--config", "x.toml", "--help"]])
+def test_help_lists_every_command_once_under_its_group(argv, capsys) -> None:
+    from standup.cli.main import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    listed = sections(capsys.readouterr().out)
+    for group, title in GROUPS.items():
+        assert listed[title] == [c.name for c in COMMANDS if c.group == group]
+    shown = [name for title in GROUPS.values() for name in listed[title]]
+    assert sorted(shown) == sorted(c.name for c in COMMANDS)
+    assert "--version" in listed["options"]
+
+
+def test_help_says_how_to_change_the_default_interval(capsys) -> None:
+    from standup.cli.main import EPILOG, main
+    from standup.config.durations import describe
+    from standup.config.settings import ScheduleOptions
+
+    assert f"after {describe(ScheduleOptions().sit)} of sitting" in EPILOG
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the epilog
+    assert "standup config set schedule.sit 40m" in out and "standup config path" in out
