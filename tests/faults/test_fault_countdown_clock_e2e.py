@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from faultkit import build_clock_shim
 
+from notice_seen import mark_notice_seen
 from standup.history.store import Store
 
 from rig import (
@@ -47,6 +48,7 @@ def test_a_clock_step_mid_hold_neither_freezes_nor_finishes_the_countdown(
     shim: Path,
     shift: int,
 ) -> None:
+    mark_notice_seen()  # the first reminder is the only bubble
     config = xdg_dirs.config_home / "standup" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(QUICK_HOLD_CONFIG.replace("hold = 5\n", f"hold = {HOLD}\n"))
