@@ -80,6 +80,15 @@ def test_sigterm_exits_0_within_a_second(daemon) -> None:
     assert time.monotonic() - began < 1.0
 
 
+def test_the_first_log_line_says_how_to_change_the_interval(daemon, xdg_dirs) -> None:
+    code, err = daemon().stop()
+    assert code == 0
+    first = err.splitlines()[0]
+    assert "a reminder after 50 min of sitting" in first
+    assert "`standup config set schedule.sit 40m`" in first
+    assert str(xdg_dirs.config_home / "standup" / "config.toml") in first
+
+
 def test_sigint_exits_0(daemon) -> None:
     d = daemon()
     d.proc.send_signal(signal.SIGINT)

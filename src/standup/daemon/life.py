@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from standup import core, paths
+from standup import __version__, core, paths
 from standup.config.durations import describe
 from standup.daemon.clock import ClockSetWatch, MonotonicWatchdog, open_clock_watch
 from standup.daemon.persist import Key
@@ -65,6 +65,14 @@ class Daemon:
 
     def start(self, control_socket: Path | None = None) -> None:
         worker = self.worker
+        # The first line a new user reads: what the interval is, and how to change it.
+        log.info(
+            "standup %s starting: a reminder after %s of sitting; to change it, "
+            "`standup config set schedule.sit 40m` or edit %s",
+            __version__,
+            describe(worker.settings.schedule.sit),
+            paths.config_files(worker.config.explicit)[1],
+        )
         worker.commands.start_server(control_socket or paths.control_socket())
         last_seen = self._restore()
         worker.open_notifier()
