@@ -103,9 +103,13 @@ class Daemon:
             self._watchdog_pinger = MonotonicWatchdog(interval, self._ping_from_worker)
             self._watchdog_pinger.start()
 
-    def _ping_from_worker(self, timeout: float) -> None:
-        with contextlib.suppress(Exception):  # a worker that does not answer gets no ping
+    def _ping_from_worker(self, timeout: float) -> bool:
+        """Ping through the worker; False when it did not answer (then no ping is sent)."""
+        try:
             self.worker.call(self._watchdog, timeout=timeout)
+        except Exception:  # a hung or broken worker must not stop the watchdog's thread
+            return False
+        return True
 
     def reload_quietly(self, why: str) -> None:
         """A reload nobody waits for (file change, SIGHUP): errors are reported, not raised."""
