@@ -5,12 +5,13 @@ from __future__ import annotations
 import abc
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rig import RigError, _kill_pid, wait_until
+from rig import RigError, wait_until
 
 __all__ = ["Bubble", "PrivateBus", "RigError", "ServerRig", "wait_until"]
 
@@ -113,6 +114,7 @@ class PrivateBus:
     Installing several notification servers puts several activation files for
     org.freedesktop.Notifications on the system; a stock session bus would start whichever it
     finds first. This bus activates only what `services` names: {file name: file text}.
+    stop() ends the bus with everything it activated, and removes `dir`.
     """
 
     dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="standup-bus-")))
@@ -148,8 +150,38 @@ class PrivateBus:
         return self.address
 
     def stop(self) -> None:
-        _kill_pid(self.pid)
+        _kill_bus_group(self.pid)
         self.pid = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _kill_bus_group(pid: int | None) -> None:
+    """dbus-daemon --fork leads its own process group, and what it activates (xfconfd, MATE's
+    applet, dconf-service, ...) stays in it: end them all."""
+    if pid is None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+            wait_until(lambda: _group_gone(pid), timeout=2, interval=0.02)
+            return
+        except ProcessLookupError:
+            return
+        except TimeoutError:
+            continue
+
+
+def _group_gone(pgid: int) -> bool:
+    """No live process left in the group (zombies wait for a PID 1 that may reap slowly, and
+    killpg(pgid, 0) still finds them)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(errors="replace").rpartition(")")[2].split()
+        except OSError:
+            continue  # gone while we looked
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return False
+    return True
 
 
 def activation_file(bus_name: str, exec_line: str) -> str:
