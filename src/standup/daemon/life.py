@@ -65,7 +65,9 @@ class Daemon:
 
     def start(self, control_socket: Path | None = None) -> None:
         worker = self.worker
-        # The first line a new user reads: what the interval is, and how to change it.
+        worker.commands.start_server(control_socket or paths.control_socket())
+        # The first line a new user reads (once this is the one daemon running): what the
+        # interval is, and how to change it.
         log.info(
             "standup %s starting: a reminder after %s of sitting; to change it, "
             "`standup config set schedule.sit 40m` or edit %s",
@@ -73,7 +75,6 @@ class Daemon:
             describe(worker.settings.schedule.sit),
             paths.config_files(worker.config.explicit)[1],
         )
-        worker.commands.start_server(control_socket or paths.control_socket())
         last_seen = self._restore()
         worker.open_notifier()
         self._watch_config()
