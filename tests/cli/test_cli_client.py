@@ -272,3 +272,50 @@ def test_a_daemon_restarted_mid_reload_is_said(slow_reload, capsys) -> None:
     slow_reload([None], pid=os.getpid() + 1)
     assert main(["reload"]) == 1
     assert "restarted before its reload was done" in capsys.readouterr().err
+
+
+# ---- the status line of a snoozed or postponed reminder -------------------------------------
+
+
+def _line_after(*events: Any) -> str:
+    """The status line `standup status` prints after these core events, one second after the
+    last (the daemon's own snapshot, local time taken as UTC)."""
+    from standup.core import Policy, initial, step
+    from standup.daemon.snapshot import snapshot
+
+    policy, state = Policy(), initial(NOW)
+    for event in events:
+        state = step(state, event, policy).state
+    later = events[-1].now + timedelta(seconds=1)
+    info = snapshot(state, policy, later, exercise=None, config_files=[], notifier="log")
+    return cli_client.describe_status(info)
+
+
+def test_a_reminder_postponed_before_it_came_is_not_called_snoozed(monkeypatch) -> None:
+    from standup.core import Snooze
+
+    monkeypatch.setattr(cli_client, "to_local", lambda moment: moment.astimezone(UTC))
+    due = NOW + timedelta(minutes=50)
+    first = Snooze(due - timedelta(seconds=60), timedelta(seconds=5))
+    line = _line_after(first)
+    assert line.startswith("Sitting for 49 min; next reminder postponed to 10:50")
+    assert "Snoozed" not in line and "0 of" not in line
+    # Each `snooze 5s` shows it moved: to the second when the reminder is close.
+    assert line.endswith("(in 1 min 4 s).")
+    again = Snooze(first.now + timedelta(seconds=1), timedelta(seconds=5))
+    assert _line_after(first, again).endswith("(in 1 min 8 s).")
+
+
+def test_a_snoozed_reminder_says_the_snoozes_used_and_when_it_is_back(monkeypatch) -> None:
+    from standup.core import Snooze, Tick
+
+    monkeypatch.setattr(cli_client, "to_local", lambda moment: moment.astimezone(UTC))
+    due = NOW + timedelta(minutes=50)
+    snoozed = Snooze(due + timedelta(seconds=10), timedelta(minutes=10))
+    line = _line_after(Tick(due), snoozed)
+    assert line.startswith("Snoozed (1 of 3 snoozes used); sitting for 50 min; back at 11:00")
+    # Snoozing it again counts from now: 2 min, not 2 min more than the 10 already due.
+    again = Snooze(snoozed.now + timedelta(seconds=20), timedelta(minutes=2))
+    line = _line_after(Tick(due), snoozed, again)
+    assert line.startswith("Snoozed (2 of 3 snoozes used)") and "back at 10:52" in line
+    assert line.endswith("(in 1 min 59 s).")

@@ -99,6 +99,16 @@ def test_snooze_postpones_by_the_configured_or_given_duration() -> None:
     assert next_wakeup(custom.state, POLICY) == at(76)
 
 
+def test_snoozing_a_snoozed_reminder_counts_from_now_not_from_when_it_was_due() -> None:
+    snoozed = step(reminding_state(), Snooze(at(51)), POLICY).state  # back at 61
+    sooner = step(snoozed, Snooze(at(53), timedelta(minutes=2)), POLICY).state
+    assert sooner.snoozed_until == at(55) and sooner.snoozes == 2
+    later = step(snoozed, Snooze(at(53), timedelta(minutes=30)), POLICY).state
+    assert later.snoozed_until == at(83) and later.snoozes == 2
+    held = step(snoozed, Tick(at(61), busy=("a call",)), POLICY).state
+    assert step(held, Snooze(at(62), timedelta(minutes=2)), POLICY).state.snoozed_until == at(64)
+
+
 def test_snoozes_run_out_then_the_reminder_turns_critical_without_snooze() -> None:
     state = initial(T0)
     now = 50.0

@@ -182,8 +182,16 @@ def _human(seconds: float) -> str:
     return describe(timedelta(seconds=round(seconds / 60) * 60 if seconds >= 60 else seconds))
 
 
+# Below this, "in" counts seconds too: a snooze of seconds must show that it moved anything.
+_TO_THE_SECOND = 120
+
+
 def _until(when: datetime, now: datetime) -> str:
-    return _human((when - now).total_seconds())
+    """How long until `when`: to the second under two minutes ("1 min 5 s"), else as _human."""
+    seconds = (when - now).total_seconds()
+    if 0 < seconds < _TO_THE_SECOND:
+        return describe(timedelta(seconds=round(seconds)))
+    return _human(seconds)
 
 
 def describe_status(info: dict[str, Any]) -> str:
@@ -224,12 +232,13 @@ def _describe_state(info: dict[str, Any]) -> str:
     if nxt is None:
         return f"Sitting for {sat}."
     when = f"{nxt:%H:%M}" if nxt - now < timedelta(hours=20) else f"{nxt:%a %H:%M}"
-    lead = f"Sitting for {sat}"
-    if state == "snoozed":
-        lead = (
-            f"Snoozed ({info.get('snoozes_used', 0)} of {_snoozes_total(info)}); sitting for {sat}"
-        )
-    return f"{lead}; next reminder at {when} (in {_until(nxt, now)})."
+    if state != "snoozed":
+        return f"Sitting for {sat}; next reminder at {when} (in {_until(nxt, now)})."
+    used = int(info.get("snoozes_used", 0))
+    if used == 0:  # moved on before it came: no snooze used, so none is counted
+        return f"Sitting for {sat}; next reminder postponed to {when} (in {_until(nxt, now)})."
+    snoozes = f"{used} of {_snoozes_total(info)} snoozes used"
+    return f"Snoozed ({snoozes}); sitting for {sat}; back at {when} (in {_until(nxt, now)})."
 
 
 def _snoozes_total(info: dict[str, Any]) -> int:

@@ -157,18 +157,19 @@ def _shift(state: State, delta: timedelta, *, pause_too: bool) -> State:
 
 
 def snooze(state: State, event: Event, policy: Policy) -> Transition:
-    """Showing, snoozed or held: move it on (SITTING, one snooze used). Not yet come: move
-    the coming one on, using no snooze (else it could come with none left)."""
+    """Showing, snoozed or held: back `duration` from now (SITTING, one snooze used), however
+    far off it was due. Not yet come: the coming one moves on by `duration`, using no snooze
+    (else it could come with none left)."""
     assert isinstance(event, Snooze)
     duration = event.duration if event.duration is not None else policy.snooze
     if answerable(state) and snoozes_left(state, policy) == 0:
         return Transition(state, (Reject(f"no snoozes left ({policy.max_snoozes} in a row)"),))
     if duration <= timedelta(0):
         return Transition(state, (Reject("a snooze must be longer than zero"),))
-    if state.phase is Phase.REMINDING or state.held_at is not None:
-        until = event.now + duration  # due now: now + duration
+    if answerable(state):
+        until = event.now + duration  # "snooze 2m": in two minutes, not two more minutes
     else:
-        until = max(due_at(state, policy), event.now) + duration  # not shown: postpone it
+        until = max(due_at(state, policy), event.now) + duration  # not come: postpone it
     if until - event.now > MAX_POSTPONE:
         return Transition(state, (_TOO_FAR,))
     if not answerable(state):
