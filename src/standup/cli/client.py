@@ -74,8 +74,10 @@ def follow_format(fmt: str) -> Any:
     if fmt == "waybar":
         return LineFormat(lambda info: json.dumps(waybar(info)), json.dumps(_STOPPED), error)
     if fmt == "json":
-        compact = {"separators": (",", ":")}
-        return LineFormat(lambda info: json.dumps(info, **compact), '{"state":"stopped"}', error)
+        compact = (",", ":")
+        return LineFormat(
+            lambda info: json.dumps(info, separators=compact), '{"state":"stopped"}', error
+        )
     stopped = "standup is not running; waiting for it to start."
     return LineFormat(lambda info: describe_status(info).replace("\n", " "), stopped, error)
 
