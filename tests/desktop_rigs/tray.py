@@ -7,8 +7,8 @@ xfconfd, D-Bus activated on the private bus with our XDG_CONFIG_HOME (the bus pa
 environment to what it activates), which holds a one-plugin panel: no first-run migration, no
 other plugins' helpers.
 
-A monitor (`dbus-monitor`, allowed to eavesdrop on this bus) records every method call the
-panel makes and every reply, so a test can see the host read the item's properties and menu.
+The rig records every method call the panel makes and every reply (desktop_rigs.tray_bus), so
+a test can see the host read the item's properties and menu.
 
 The menu, as a user opens it: a right click on the icon (found on the screen by its colours),
 then the keyboard. Both panels pop up a GtkMenu, where Down from nothing selected goes to the
@@ -19,25 +19,21 @@ the item serves, and the host sends com.canonical.dbusmenu Event "clicked" for t
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from jeepney import DBusAddress, new_method_call
-from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
-from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+from jeepney.wrappers import unwrap_msg
 
 from desktop_rigs.base import PrivateBus, RigError, activation_file
+from desktop_rigs.tray_bus import TrayBus
 
 from rig import _kill_group, start_xvfb, wait_until
 
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
-WATCHER = "org.kde.StatusNotifierWatcher"
 PACKAGES = {"xfce4-panel": "xfce4-panel", XFCONFD: "xfconf", "Xvfb": "xvfb",
             "dbus-monitor": "dbus-bin", "import": "imagemagick", "xdotool": "xdotool"}  # fmt: skip
 
@@ -70,8 +66,9 @@ def missing() -> list[str]:
     return [f"{b} ({p})" for b, p in PACKAGES.items() if not (shutil.which(b) or Path(b).exists())]
 
 
-class X11TrayHost:
-    """A panel with a tray on a display and bus of its own, and a record of the calls it makes.
+class X11TrayHost(TrayBus):
+    """A panel with a tray on a display and bus of its own, and a record of the calls it makes
+    (and the replies and menu changes, for tooltips_read and has_current_menu).
     Subclasses start and stop the panel itself."""
 
     name = "the panel"
@@ -82,8 +79,11 @@ class X11TrayHost:
         self.display = ""
         self._xvfb: subprocess.Popen[bytes] | None = None
         self._panel: subprocess.Popen[bytes] | None = None
-        self._monitor: subprocess.Popen[bytes] | None = None
         self.calls_log = self.dir / "calls.log"
+
+    @property
+    def bus_address(self) -> str:
+        return self.bus.address
 
     @property
     def env(self) -> dict[str, str]:
@@ -94,12 +94,7 @@ class X11TrayHost:
             self._xvfb, self.display = start_xvfb("{}x{}x24".format(*SCREEN))
             self.bus.env["DISPLAY"] = self.display  # for the helpers the bus activates
             self.bus.start()
-            with self.calls_log.open("wb") as out:
-                self._monitor = subprocess.Popen(
-                    ["dbus-monitor", "--address", self.bus.address, "type='method_call'",
-                     "type='method_return'", "type='signal',member='LayoutUpdated'"],
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                )  # fmt: skip
+            self.record_calls("type='method_return'", "type='signal',member='LayoutUpdated'")
             self.start_panel()
         except BaseException:
             self.stop()
@@ -108,97 +103,37 @@ class X11TrayHost:
     def start_panel(self) -> None:
         raise NotImplementedError
 
-    def _wait_for_watcher(self) -> None:
-        try:
-            wait_until(lambda: self.watcher() is not None, timeout=30, interval=0.1)
-        except TimeoutError:
-            raise RigError(f"{self.name} offered no {WATCHER}: {self.log()}") from None
+    def _run_panel(self, argv: list[str], env: dict[str, str]) -> None:
+        """The panel in a session of its own, writing to panel.log; up once its watcher owns
+        the name (it takes a few seconds)."""
+        with (self.dir / "panel.log").open("ab") as log:
+            self._panel = subprocess.Popen(
+                argv, env={**os.environ, **env}, stdout=log, stderr=log,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        self.wait_for_watcher(self.name, self.log)
 
     def stop_panel(self) -> None:
         self._kill_panel()
-        wait_until(lambda: self.watcher() is None, timeout=10)
+        self.wait_watcher_gone()
 
     def _kill_panel(self) -> None:
         _kill_group(self._panel)
         self._panel = None
 
     def stop(self) -> None:
-        for proc in (self._panel, self._monitor, self._xvfb):
-            _kill_group(proc)
-        self._panel = self._monitor = self._xvfb = None
-        _kill_bus_group(self.bus.pid)
-        self.bus.stop()
+        self._kill_panel()
+        self.stop_recording()
+        _kill_group(self._xvfb)
+        self._xvfb = None
+        self.bus.stop()  # with what it activated (xfconfd, MATE's applet)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self) -> str:
         path = self.dir / "panel.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
-    # ---- what the host knows ------------------------------------------------------------------
-
-    def _call(self, msg: object) -> tuple[Any, ...]:
-        conn = open_dbus_connection(self.bus.address)
-        try:
-            return tuple(unwrap_msg(conn.send_and_get_reply(msg, timeout=5)))
-        finally:
-            conn.close()
-
-    def watcher(self) -> str | None:
-        """The unique name of the watcher, None while there is none."""
-        try:
-            (owner,) = self._call(message_bus.GetNameOwner(WATCHER))
-        except DBusErrorResponse:
-            return None
-        return str(owner)
-
-    def registered_items(self) -> list[str]:
-        """RegisteredStatusNotifierItems, as the panel's watcher lists them."""
-        address = DBusAddress(
-            "/StatusNotifierWatcher", bus_name=WATCHER, interface="org.freedesktop.DBus.Properties"
-        )
-        msg = new_method_call(address, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
-        try:
-            ((_, items),) = self._call(msg)
-        except DBusErrorResponse:
-            return []
-        return [str(item) for item in items]
-
-    def calls_to(self, unique_name: str) -> list[tuple[str, str, str]]:
-        """(path, interface, member) of each method call sent to `unique_name`."""
-        pattern = re.compile(
-            rf"method call .*destination={re.escape(unique_name)} serial=\d+ "
-            r"path=(\S+); interface=(\S+); member=(\S+)"
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [m.groups() for m in pattern.finditer(text)]  # type: ignore[misc]
-
-    def tooltips_read(self, bus_name: str) -> list[str]:
-        """The tooltip texts the host was given when it asked the item `bus_name` (a well-known
-        name; hosts call it by that or by its unique name) for its ToolTip."""
-        unique = self.owner_of(bus_name)
-        to = "|".join(map(re.escape, (bus_name, unique)))
-        text = self.calls_log.read_text(errors="replace")
-        asked = re.findall(
-            rf"method call .* destination=(?:{to}) serial=(\d+) path=\S+; "
-            r'interface=org.freedesktop.DBus.Properties; member=Get\n\s+string "\S+"\n'
-            r'\s+string "ToolTip"\n',
-            text,
-        )
-        texts = []
-        for serial in asked:
-            reply = re.search(
-                rf"method return .* sender={re.escape(unique)} .*reply_serial={serial}\n"
-                r"((?:   .*\n)*)",
-                text,
-            )
-            strings = re.findall(r'string "(.*)"', reply.group(1)) if reply else []
-            if strings:
-                texts.append(strings[-1])  # (icon name, pixmaps, title, text)
-        return texts
-
-    def owner_of(self, name: str) -> str:
-        (owner,) = self._call(message_bus.GetNameOwner(name))
-        return str(owner)
+    # ---- what the host shows ---------------------------------------------------------------------
 
     def _screen(self, height: int, top: int = 0) -> bytes:
         out = subprocess.run(
@@ -222,32 +157,11 @@ class X11TrayHost:
         xs, ys = [s % SCREEN[0] for s in spots], [s // SCREEN[0] for s in spots]
         return (min(xs) + max(xs)) // 2, (min(ys) + max(ys)) // 2
 
-    # ---- the item's menu, through the host -----------------------------------------------------
+    # ---- the item's menu, through the host -------------------------------------------------------
 
     def menu_showing(self) -> bool:
         """Whether a menu is drawn below the panel (the bare screen is black there)."""
         return bool(self._screen(SCREEN[1] - STRIP, top=STRIP).strip(b"\0"))
-
-    def has_current_menu(self, bus_name: str) -> bool:
-        """Whether the host has read the item's menu since the item last said it changed: a
-        GetLayout after the latest LayoutUpdated has had its reply."""
-        unique = self.owner_of(bus_name)
-        text = self.calls_log.read_text(errors="replace")
-        changes = re.finditer(rf"signal .* sender={re.escape(unique)} .*member=LayoutUpdated", text)
-        since = max((found.start() for found in changes), default=0)
-        to = "|".join(map(re.escape, (bus_name, unique)))
-        calls = re.finditer(
-            rf"method call .* sender=(\S+) -> destination=(?:{to}) serial=(\d+) .*member=GetLayout",
-            text[since:],
-        )
-        return any(
-            re.search(
-                rf"method return .* sender={re.escape(unique)} -> destination={re.escape(host)} "
-                rf"serial=\d+ reply_serial={serial}\n",
-                text[since:],
-            )
-            for host, serial in (call.groups() for call in calls)
-        )
 
     def choose(self, at: tuple[int, int], bus_name: str, label: str) -> None:
         """Right-click the icon at `at`, go down to the entry `label` and press Return."""
@@ -264,34 +178,6 @@ class X11TrayHost:
     def _xdotool(self, *args: str) -> None:
         subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": self.display},
                        check=True, capture_output=True, timeout=10)  # fmt: skip
-
-
-def _kill_bus_group(pid: int | None) -> None:
-    """dbus-daemon --fork leads its own process group, and what it activates (xfconfd, MATE's
-    applet) stays in it: end them all."""
-    if pid is None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-            wait_until(lambda: _group_gone(pid), timeout=2, interval=0.02)
-            return
-        except ProcessLookupError:
-            return
-        except TimeoutError:
-            continue
-
-
-def _group_gone(pgid: int) -> bool:
-    """No live process left in the group (zombies wait for a PID 1 that may reap slowly)."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(errors="replace").rpartition(")")[2].split()
-        except OSError:
-            continue  # gone while we looked
-        if fields[2] == str(pgid) and fields[0] != "Z":
-            return False
-    return True
 
 
 def selectable_entries(bus_address: str, bus_name: str) -> list[str]:
@@ -336,11 +222,5 @@ class XfcePanel(X11TrayHost):
         return {**super().env, "XDG_CURRENT_DESKTOP": "XFCE"}
 
     def start_panel(self) -> None:
-        """The panel, up once its watcher owns the name (it takes a few seconds)."""
-        env = {**os.environ, **self.env, "XDG_CONFIG_HOME": str(self.config_home)}
-        with (self.dir / "panel.log").open("ab") as log:
-            self._panel = subprocess.Popen(
-                ["xfce4-panel", "--disable-wm-check"], env=env, stdout=log, stderr=log,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        self._wait_for_watcher()
+        env = {**self.env, "XDG_CONFIG_HOME": str(self.config_home)}
+        self._run_panel(["xfce4-panel", "--disable-wm-check"], env)

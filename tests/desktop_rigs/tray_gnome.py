@@ -11,32 +11,28 @@ What the host knows is read through Eval from its own objects: the indicator but
 Main.panel.statusArea, its label, its menu's items and the item properties its proxy has read.
 What it draws is read from a screenshot of the indicator's icon (org.gnome.Shell.Screenshot,
 allowed in unsafe mode). Menu entries are clicked with a virtual pointer inside the shell, so
-the shell's own event handling opens the menu and activates the entry. A dbus-monitor records
-the method calls the shell makes, so a test can see it read the item and send its clicks.
+the shell's own event handling opens the menu and activates the entry. The rig records the
+method calls the shell makes (desktop_rigs.tray_bus), so a test can see it read the item and
+send its clicks.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
 
 from jeepney import DBusAddress, new_method_call
-from jeepney.bus_messages import message_bus
 
 from desktop_rigs.base import RigError, wait_until
 from desktop_rigs.gnome import EXTENSION_UUID, GnomeShellRig
-
-from rig import _kill_group
+from desktop_rigs.tray_bus import TrayBus
 
 EXTENSIONS = Path("/usr/share/gnome-shell/extensions")
 SCHEMA = "org.gnome.shell.extensions.appindicator"  # the extension's own settings
-WATCHER = "org.kde.StatusNotifierWatcher"
 PACKAGES = {"dbus-monitor": "dbus-bin"}
 
 Colour = tuple[int, int, int]
@@ -126,24 +122,22 @@ def missing() -> list[str]:
     return lacking
 
 
-class GnomeTopBar(GnomeShellRig):
+class GnomeTopBar(GnomeShellRig, TrayBus):
     """GNOME Shell with the AppIndicator extension: a tray host to read and click through."""
 
     def __init__(self) -> None:
         super().__init__()
         self.uuid = extension_uuid() or ""
         self.calls_log = self.dir / "calls.log"
-        self._monitor: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bus_address(self) -> str:
+        return self.session_bus.address if self.session_bus else ""
 
     def start(self) -> None:
         super().start()
         try:
-            assert self.session_bus is not None
-            with self.calls_log.open("wb") as out:
-                self._monitor = subprocess.Popen(
-                    ["dbus-monitor", "--address", self.session_bus.address, "type='method_call'"],
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                )  # fmt: skip
+            self.record_calls()
             # The icon as served: fully opaque (the default is 240/255) and at 22 pixels, one
             # of the sizes the item sends, so the bar draws it unscaled, in its own colours.
             self._run("gsettings", "set", SCHEMA, "icon-opacity", "255")
@@ -154,8 +148,7 @@ class GnomeTopBar(GnomeShellRig):
             raise
 
     def stop(self) -> None:
-        _kill_group(self._monitor)
-        self._monitor = None
+        self.stop_recording()
         super().stop()
 
     def _extensions(self, *uuids: str) -> None:
@@ -164,73 +157,16 @@ class GnomeTopBar(GnomeShellRig):
     def start_host(self) -> None:
         """The extension on: the watcher is there once it owns the name."""
         self._extensions(EXTENSION_UUID, self.uuid)
-        try:
-            wait_until(lambda: self.watcher() is not None, timeout=30, interval=0.05)
-        except TimeoutError:
-            raise RigError(
-                f"the AppIndicator extension offered no {WATCHER}: {self.log()}"
-            ) from None
+        self.wait_for_watcher("the AppIndicator extension", self.log)
 
     def stop_host(self) -> None:
         """The extension off: its watcher and every indicator it drew go away."""
         self._extensions(EXTENSION_UUID)
-        wait_until(lambda: self.watcher() is None, timeout=10, interval=0.05)
+        self.wait_watcher_gone()
         # Its indicators go with it; one still there would be found instead of the new one.
         wait_until(lambda: self._eval(_JS_HEADER + _JS_INDICATORS) == 0, timeout=10, interval=0.05)
 
-    # ---- what the host knows ------------------------------------------------------------------
-
-    def owner_of(self, name: str) -> str | None:
-        try:
-            (owner,) = self._call(message_bus.GetNameOwner(name))
-        except RigError:
-            return None
-        return str(owner)
-
-    def watcher(self) -> str | None:
-        """The unique name of the watcher, None while there is none."""
-        return self.owner_of(WATCHER)
-
-    def registered_items(self) -> list[str]:
-        """RegisteredStatusNotifierItems, as the extension's watcher lists them."""
-        address = DBusAddress(
-            "/StatusNotifierWatcher", bus_name=WATCHER, interface="org.freedesktop.DBus.Properties"
-        )
-        msg = new_method_call(address, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
-        try:
-            ((_, items),) = self._call(msg)
-        except RigError:
-            return []
-        return [str(item) for item in items]
-
-    def item_property(self, bus_name: str, name: str) -> Any:
-        """A property of the StatusNotifierItem at `bus_name`, read over the bus."""
-        address = DBusAddress(
-            "/StatusNotifierItem", bus_name=bus_name, interface="org.freedesktop.DBus.Properties"
-        )
-        ((_, value),) = self._call(
-            new_method_call(address, "Get", "ss", ("org.kde.StatusNotifierItem", name))
-        )
-        return value
-
-    def calls_to(self, unique_name: str) -> list[tuple[str, str, str]]:
-        """(path, interface, member) of each method call sent to `unique_name`."""
-        pattern = re.compile(
-            rf"method call .*destination={re.escape(unique_name)} serial=\d+ "
-            r"path=(\S+); interface=(\S+); member=(\S+)"
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [m.groups() for m in pattern.finditer(text)]  # type: ignore[misc]
-
-    def menu_events(self, unique_name: str) -> list[tuple[int, str]]:
-        """(menu item id, event) of each com.canonical.dbusmenu Event sent to `unique_name`."""
-        pattern = re.compile(
-            rf"method call .*destination={re.escape(unique_name)} serial=\d+ "
-            r"path=\S+; interface=com\.canonical\.dbusmenu; member=Event\n"
-            r"\s+int32 (\d+)\n\s+string \"([^\"]*)\""
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [(int(m[1]), m[2]) for m in pattern.finditer(text)]
+    # ---- what the host shows ---------------------------------------------------------------------
 
     def shown(self, item_id: str) -> dict[str, Any] | None:
         """What the top bar shows of the item with Id `item_id`: visible, label, accessibleName,
@@ -243,7 +179,7 @@ class GnomeTopBar(GnomeShellRig):
         """The extension's indicators as the bar holds them, and the shell's log, for a failure."""
         return f"indicators: {self._eval(_JS_HEADER + _JS_DESCRIBE)}\nlog: {self.log()[-1500:]}"
 
-    # ---- what the host draws, and a user's clicks -------------------------------------------
+    # ---- what the host draws, and a user's clicks ------------------------------------------------
 
     def icon_colours(self, item_id: str) -> set[Colour]:
         """The colours on screen where the top bar draws the item's icon."""

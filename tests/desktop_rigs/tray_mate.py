@@ -14,10 +14,8 @@ of an item that has one and hides its icon. Our gtk-3.0/settings.ini says the sa
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from jeepney.bus_messages import message_bus
 from desktop_rigs.base import PrivateBus, activation_file
 from desktop_rigs.tray import X11TrayHost
 
-from rig import _kill_pid, wait_until
+from rig import _kill_pid
 
 FACTORY = "org.mate.panel.applet.NotificationAreaAppletFactory"
 SYSTEM_SERVICE = Path("/usr/share/dbus-1/services") / f"{FACTORY}.service"
@@ -108,20 +106,18 @@ class MatePanel(X11TrayHost):
         return {**super().env, "XDG_CURRENT_DESKTOP": "MATE"}
 
     def start_panel(self) -> None:
-        """The panel, up once its applet's watcher owns the name."""
-        env = {**os.environ, **self.env, **self._settings_env()}
-        with (self.dir / "panel.log").open("ab") as log:
-            self._panel = subprocess.Popen(
-                ["mate-panel", "--replace"], env=env, stdout=log, stderr=log,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        self._wait_for_watcher()
+        """The panel; its applet, which the bus starts, serves the watcher."""
+        self._run_panel(["mate-panel", "--replace"], {**self.env, **self._settings_env()})
 
     def stop_panel(self) -> None:
         """The panel and its applet (the host: it serves the watcher), as when the session
         restarts them; the bus starts the applet again for the next panel."""
         applet = self.watcher()
-        pid = int(self._call(message_bus.GetConnectionUnixProcessID(applet))[0]) if applet else None
+        pid = (
+            int(self._bus_call(message_bus.GetConnectionUnixProcessID(applet))[0])
+            if applet
+            else None
+        )
         self._kill_panel()
         _kill_pid(pid)
-        wait_until(lambda: self.watcher() is None, timeout=10)
+        self.wait_watcher_gone()

@@ -12,14 +12,13 @@ applet fetch the menu (AboutToShow, GetLayout) and pop up a QMenu. Qt leaves pop
 application's children, so the rig finds the menu from the `showing` state change Qt sends for
 it, which Qt sends only once a listener has registered for it with the AT-SPI registry.
 
-A monitor (`dbus-monitor`, allowed to eavesdrop on the private bus) records every method call,
-so a test can see the host read the item and send the menu's Event(id, "clicked").
+The rig records every method call on the private bus (desktop_rigs.tray_bus), so a test can
+see the host read the item and send the menu's Event(id, "clicked").
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import shutil
 import subprocess
 from collections import deque
@@ -27,16 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, message_bus, new_method_call
-from jeepney.io.blocking import Proxy, open_dbus_connection
+from jeepney import HeaderFields, MatchRule, message_bus
+from jeepney.io.blocking import Proxy
 from jeepney.low_level import Message
-from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+from jeepney.wrappers import DBusErrorResponse
 
 from .base import RigError, wait_until
 from .plasma import _A11Y_LAUNCHER, _KAMD, PlasmaRig
+from .tray_bus import TrayBus
 from rig import _kill_group
 
-WATCHER = "org.kde.StatusNotifierWatcher"
 _KDED = {5: "kded5", 6: "kded6"}
 _ROOT = "/org/a11y/atspi/accessible/root"
 _ACCESSIBLE = "org.a11y.atspi.Accessible"
@@ -74,7 +73,7 @@ class MenuEntry:
     extents: tuple[int, int, int, int]  # x, y, width, height on the screen
 
 
-class PlasmaTray(PlasmaRig):
+class PlasmaTray(PlasmaRig, TrayBus):
     """plasmashell's panel with the System Tray, kded's watcher, and a recorder of the calls."""
 
     name = "plasma-tray"
@@ -83,19 +82,14 @@ class PlasmaTray(PlasmaRig):
         super().__init__()
         self.calls_log = self.dir / "calls.log"
         self._kded: subprocess.Popen[bytes] | None = None
-        self._monitor: subprocess.Popen[bytes] | None = None
         self._shown: deque[Message] = deque(maxlen=1000)
 
     # -- life cycle -------------------------------------------------------------------------
 
     def _start_shell(self) -> None:
-        # The bus is up: first the monitor and the watcher, so the shell finds its watcher.
-        if self._monitor is None:
-            with self.calls_log.open("wb") as out:
-                self._monitor = subprocess.Popen(
-                    ["dbus-monitor", "--address", self.address, "type='method_call'"],
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                )  # fmt: skip
+        # The bus is up: first the recorder and the watcher, so the shell finds its watcher.
+        if self._recorder is None:
+            self.record_calls()
         self._start_kded()
         super()._start_shell()
 
@@ -108,10 +102,7 @@ class PlasmaTray(PlasmaRig):
                 [kded], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True,
             )  # fmt: skip
-        try:
-            wait_until(lambda: self.watcher() is not None, timeout=30, interval=0.05)
-        except TimeoutError:
-            raise RigError(f"{kded} offered no {WATCHER}: {self._kded_log()}") from None
+        self.wait_for_watcher(kded, self._kded_log)
 
     def _start_watcher(self) -> None:
         """Not needed here: the notifications' watcher serves the popups' tests."""
@@ -129,9 +120,9 @@ class PlasmaTray(PlasmaRig):
                     _SHOWING_EVENT, [], "")  # fmt: skip
 
     def stop(self) -> None:
-        for proc in (self._kded, self._monitor):
-            _kill_group(proc)
-        self._kded = self._monitor = None
+        _kill_group(self._kded)
+        self._kded = None
+        self.stop_recording()
         super().stop()
 
     def restart_host(self) -> None:
@@ -143,7 +134,7 @@ class PlasmaTray(PlasmaRig):
         _kill_group(self._shell)
         _kill_group(self._kded)
         self._shell = self._kded = None
-        wait_until(lambda: self.watcher() is None, timeout=10)
+        self.wait_watcher_gone()
         self._start_shell()
         self._start_atspi()
 
@@ -151,58 +142,9 @@ class PlasmaTray(PlasmaRig):
         path = self.dir / "kded.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
-    # -- what the watcher knows -------------------------------------------------------------
-
-    def _call(self, msg: Message) -> tuple[Any, ...]:
-        conn = open_dbus_connection(bus=self.address)
-        try:
-            return tuple(unwrap_msg(conn.send_and_get_reply(msg, timeout=5)))
-        finally:
-            conn.close()
-
-    def watcher(self) -> str | None:
-        """The unique name of the watcher, None while there is none."""
-        try:
-            (owner,) = self._call(message_bus.GetNameOwner(WATCHER))
-        except DBusErrorResponse:
-            return None
-        return str(owner)
-
-    def owner_of(self, name: str) -> str:
-        (owner,) = self._call(message_bus.GetNameOwner(name))
-        return str(owner)
-
-    def registered_items(self) -> list[str]:
-        """RegisteredStatusNotifierItems, as kded's watcher lists them."""
-        address = DBusAddress(
-            "/StatusNotifierWatcher", bus_name=WATCHER, interface="org.freedesktop.DBus.Properties"
-        )
-        msg = new_method_call(address, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
-        try:
-            ((_, items),) = self._call(msg)
-        except DBusErrorResponse:
-            return []
-        return [str(item) for item in items]
-
-    def calls_to(self, *names: str) -> list[tuple[str, str, str]]:
-        """(path, interface, member) of each method call sent to one of `names` (Plasma calls
-        an item by the name it registered, not by its unique name)."""
-        pattern = re.compile(
-            rf"method call .*destination=(?:{_either(names)}) serial=\d+ "
-            r"path=(\S+); interface=(\S+); member=(\S+)"
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [m.groups() for m in pattern.finditer(text)]  # type: ignore[misc]
-
-    def menu_events(self, *names: str) -> list[tuple[int, str]]:
-        """(entry id, event) of each com.canonical.dbusmenu Event sent to one of `names`."""
-        pattern = re.compile(
-            rf"method call .*destination=(?:{_either(names)}) serial=\d+ "
-            r"path=\S+; interface=com\.canonical\.dbusmenu; member=Event\n"
-            r"\s+int32 (-?\d+)\n\s+string \"([^\"]*)\""
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [(int(m[1]), m[2]) for m in pattern.finditer(text)]
+    @property
+    def bus_address(self) -> str:
+        return self.address
 
     # -- what the tray shows ----------------------------------------------------------------
 
@@ -335,7 +277,3 @@ class PlasmaTray(PlasmaRig):
     def close_menu(self) -> None:
         """Close the menu that is open, as Escape does."""
         self._xdotool("key", "Escape")
-
-
-def _either(names: tuple[str, ...]) -> str:
-    return "|".join(re.escape(name) for name in names)

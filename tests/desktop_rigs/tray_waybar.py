@@ -11,9 +11,9 @@ opens the item's menu (a GTK menu waybar builds from the dbusmenu layout), a lef
 entry sends the item the dbusmenu Event. Keys from wtype do not reach the menu: the bar is a
 layer surface that takes no keyboard focus.
 
-A monitor (`dbus-monitor`, allowed to eavesdrop on this bus) records every method call waybar
-makes, so a test can see it read the item's properties and menu and send the clicks (as
-dbusmenu EventGroup calls, with AboutToShowGroup before the menu opens).
+The rig records every method call waybar makes (desktop_rigs.tray_bus), so a test can see it
+read the item's properties and menu and send the clicks (as dbusmenu EventGroup calls, with
+AboutToShowGroup before the menu opens).
 
 Verified with Debian 12's waybar 0.9.17 under sway 1.7 and Debian 13's waybar 0.12 under sway
 1.10 (whose background is black, not grey: the tooltip is found by what changed on hover).
@@ -30,20 +30,14 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jeepney import DBusAddress, Message, new_method_call
-from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import open_dbus_connection
-from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from desktop_rigs.base import PrivateBus, RigError
+from desktop_rigs.tray_bus import TrayBus
 from desktop_rigs.wlroots import SwaySession
 from standup.idle.wayland_wire import DISPLAY_ID, MessageBuffer, pack_message, unpack_args
 
 from rig import _kill_group, wait_until
 
-WATCHER = "org.kde.StatusNotifierWatcher"
 PACKAGES = {"waybar": "waybar", "sway": "sway", "swaymsg": "sway", "grim": "grim",
             "setpriv": "util-linux", "dbus-monitor": "dbus-bin"}  # fmt: skip
 BAR_HEIGHT = 30
@@ -136,7 +130,7 @@ class VirtualPointer:
         self._sock.close()
 
 
-class WaybarTray:
+class WaybarTray(TrayBus):
     """waybar with its tray, in a headless sway of its own, on a bus of its own."""
 
     def __init__(self) -> None:
@@ -147,8 +141,11 @@ class WaybarTray:
                               env={"WLROOTS_RIG_DIR": str(self.dir)})  # fmt: skip
         self.calls_log = self.dir / "calls.log"
         self._waybar: subprocess.Popen[bytes] | None = None
-        self._monitor: subprocess.Popen[bytes] | None = None
         self._pointer: VirtualPointer | None = None
+
+    @property
+    def bus_address(self) -> str:
+        return self.bus.address
 
     @property
     def env(self) -> dict[str, str]:
@@ -159,11 +156,7 @@ class WaybarTray:
         try:
             self.session.start()
             self.bus.start()
-            with self.calls_log.open("wb") as out:
-                self._monitor = subprocess.Popen(
-                    ["dbus-monitor", "--address", self.bus.address, "type='method_call'"],
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                )  # fmt: skip
+            self.record_calls()
             self._pointer = VirtualPointer(self.session.runtime_dir / self.session.wayland_display)
             wait_until(self._has_pointer, timeout=10)
             for name, text in (("waybar.json", json.dumps(_CONFIG)), ("style.css", _STYLE)):
@@ -187,23 +180,20 @@ class WaybarTray:
                 self.session.as_user(argv), env=env, stdout=log, stderr=log,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
-        try:
-            wait_until(lambda: self.watcher() is not None, timeout=30, interval=0.05)
-        except TimeoutError:
-            raise RigError(f"waybar offered no {WATCHER}: {self.log()}") from None
+        self.wait_for_watcher("waybar", self.log)
 
     def stop_waybar(self) -> None:
         _kill_group(self._waybar)
         self._waybar = None
-        wait_until(lambda: self.watcher() is None, timeout=10)
+        self.wait_watcher_gone()
 
     def stop(self) -> None:
         if self._pointer is not None:
             self._pointer.close()
             self._pointer = None
-        for proc in (self._waybar, self._monitor):
-            _kill_group(proc)
-        self._waybar = self._monitor = None
+        _kill_group(self._waybar)
+        self._waybar = None
+        self.stop_recording()
         self.bus.stop()
         self.session.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -211,48 +201,6 @@ class WaybarTray:
     def log(self) -> str:
         path = self.dir / "waybar.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
-
-    # ---- what the host knows ------------------------------------------------------------------
-
-    def _call(self, msg: Message) -> tuple[Any, ...]:
-        conn = open_dbus_connection(self.bus.address)
-        try:
-            return tuple(unwrap_msg(conn.send_and_get_reply(msg, timeout=5)))
-        finally:
-            conn.close()
-
-    def watcher(self) -> str | None:
-        """The unique name of the watcher, None while there is none."""
-        try:
-            (owner,) = self._call(message_bus.GetNameOwner(WATCHER))
-        except DBusErrorResponse:
-            return None
-        return str(owner)
-
-    def registered_items(self) -> list[str]:
-        """RegisteredStatusNotifierItems, as waybar's watcher lists them."""
-        address = DBusAddress(
-            "/StatusNotifierWatcher", bus_name=WATCHER, interface="org.freedesktop.DBus.Properties"
-        )
-        msg = new_method_call(address, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
-        try:
-            ((_, items),) = self._call(msg)
-        except DBusErrorResponse:
-            return []
-        return [str(item) for item in items]
-
-    def owner_of(self, name: str) -> str:
-        (owner,) = self._call(message_bus.GetNameOwner(name))
-        return str(owner)
-
-    def calls_to(self, unique_name: str) -> list[tuple[str, str, str]]:
-        """(path, interface, member) of each method call sent to `unique_name`, in order."""
-        pattern = re.compile(
-            rf"method call .*destination={re.escape(unique_name)} serial=\d+ "
-            r"path=(\S+); interface=(\S+); member=(\S+)"
-        )
-        text = self.calls_log.read_text(errors="replace")
-        return [m.groups() for m in pattern.finditer(text)]  # type: ignore[misc]
 
     # ---- what the host shows, and a user's hand ------------------------------------------------
 
