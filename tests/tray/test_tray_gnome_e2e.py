@@ -4,58 +4,32 @@ the menu works through the shell's own clicks, and the item is back after the ho
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from traykit import GREY, RED, daemon_on, read_item, registered, running, standup, status
 
 from desktop_rigs.tray_gnome import GnomeTopBar, missing
-from standup.tray.icon import LOOKS
 from standup.tray.view import DONE, IDS, NOW, PAUSE_30, RESUME, spoken, tooltip
 
-from rig import rig_unavailable, start_standup, stop_standup, wait_until
+from rig import wait_until
 
 pytestmark = pytest.mark.e2e
 
-PROPS = "org.freedesktop.DBus.Properties"
 ITEM_ID = "standup"  # the item's Id, by which the bar's indicator is found
-GREY, RED = LOOKS["paused"].fill, LOOKS["reminding"].fill
 
 
 @pytest.fixture(scope="module")
 def bar() -> Iterator[GnomeTopBar]:
-    lacking = missing()
-    if lacking:
-        rig_unavailable(f"the GNOME top bar tray rig needs {', '.join(lacking)}")
-    host = GnomeTopBar()
-    host.start()
-    yield host
-    host.stop()
+    yield from running("GNOME top bar", missing(), GnomeTopBar)
 
 
 @pytest.fixture
 def env(bar: GnomeTopBar) -> dict[str, str]:
     # The shell's bus and dconf; standup's state stays in the test's own XDG_STATE_HOME.
     return {**os.environ, **bar.env}
-
-
-def _standup(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "standup", *args], env=env, check=True,
-                   capture_output=True, timeout=30)  # fmt: skip
-
-
-def _status(env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "standup", "status", "--json"], env=env,
-                         check=True, capture_output=True, text=True, timeout=30)  # fmt: skip
-    return dict(json.loads(out.stdout))
-
-
-def _state(env: dict[str, str]) -> str:
-    return str(_status(env)["state"])
 
 
 def _shown(bar: GnomeTopBar, *, label: bool = False) -> dict[str, Any]:
@@ -75,7 +49,7 @@ def _shown(bar: GnomeTopBar, *, label: bool = False) -> dict[str, Any]:
 def _choose(bar: GnomeTopBar, env: dict[str, str], label: str, state: str) -> None:
     """Click `label` in the item's menu in the bar; the daemon is then in `state`."""
     bar.choose(ITEM_ID, label)
-    wait_until(lambda: _state(env) == state, timeout=15, interval=0.1)
+    wait_until(lambda: status(env)["state"] == state, timeout=15, interval=0.1)
 
 
 def _menu_labels(bar: GnomeTopBar) -> list[str]:
@@ -91,23 +65,18 @@ def _label_served(bar: GnomeTopBar, name: str) -> str:
 def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restart(
     bar: GnomeTopBar, env: dict[str, str]
 ) -> None:
-    proc = start_standup(env)
-    try:
-        name = f"org.kde.StatusNotifierItem-{proc.pid}-1"
-        wait_until(lambda: any(name in item for item in bar.registered_items()), timeout=15)
+    with daemon_on(env) as daemon:
+        name = daemon.name
+        wait_until(lambda: registered(bar, name), timeout=15)
         unique = bar.owner_of(name)
         assert unique is not None
 
         # The shell reads the item and its menu, and shows the icon.
-        wanted = {
-            ("/StatusNotifierItem", PROPS, "GetAll"),
-            ("/MenuBar", "com.canonical.dbusmenu", "GetLayout"),
-        }
-        wait_until(lambda: wanted <= set(bar.calls_to(unique)), timeout=15)
+        read_item(bar, unique, timeout=15)
         # The shell names the icon (for a screen reader) by the tooltip's words, less the
         # minutes: it shows no tooltip itself.
         wait_until(
-            lambda: _shown(bar)["accessibleName"] == spoken(tooltip(_status(env))), timeout=15
+            lambda: _shown(bar)["accessibleName"] == spoken(tooltip(status(env))), timeout=15
         )
         # The bar builds its menu from the layout it fetched (asynchronously, once read).
         wanted_entries = ["Exercise now", "Pause 30 min", "Pause 1 hour", "Pause until tomorrow"]
@@ -140,7 +109,7 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
         bar.stop_host()
         assert bar.shown(ITEM_ID) is None
         bar.start_host()
-        wait_until(lambda: any(name in item for item in bar.registered_items()), timeout=15)
+        wait_until(lambda: registered(bar, name), timeout=15)
         _shown(bar)
         _choose(bar, env, "Pause 30 min", "paused")
         wait_until(lambda: GREY in bar.icon_colours(ITEM_ID), timeout=15, interval=0.1)
@@ -150,21 +119,14 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
         assert unique_after == unique
         clicked = [item for item, event in bar.menu_events(unique) if event == "clicked"]
         assert clicked == [IDS[PAUSE_30], IDS[RESUME], IDS[NOW], IDS[DONE], IDS[PAUSE_30]]
-    finally:
-        code, log = stop_standup(proc)
-    assert code == 0, log
-    assert log.count("tray item registered") >= 2, log
+    assert daemon.log.count("tray item registered") >= 2, daemon.log
 
 
 def test_the_top_bar_draws_a_reminder_in_red(bar: GnomeTopBar, env: dict[str, str]) -> None:
-    proc = start_standup(env)
-    try:
+    with daemon_on(env):
         _shown(bar)
         assert RED not in bar.icon_colours(ITEM_ID)
-        _standup(env, "now")
+        standup(env, "now")
         # The bar has taken the new status in once it drops the label (it shows none then).
         wait_until(lambda: not _shown(bar)["label"], timeout=15, interval=0.05)
         wait_until(lambda: RED in bar.icon_colours(ITEM_ID), timeout=3, interval=0.1)
-    finally:
-        code, log = stop_standup(proc)
-    assert code == 0, log

@@ -7,53 +7,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from traykit import GREY, MENU, PROPS, RED, daemon_on, registered, running, state_becomes, status
 
 from desktop_rigs.tray_plasma import PlasmaTray, missing
-from standup.tray.icon import LOOKS
 from standup.tray.view import DONE, IDS, NOW, PAUSE_30, RESUME, tooltip
 
-from rig import rig_unavailable, standup_status, start_standup, stop_standup, wait_until
+from rig import wait_until
 
 pytestmark = pytest.mark.e2e
 
-PROPS = "org.freedesktop.DBus.Properties"
 TITLE = "standup"  # the item's Title: the name the tray gives its button
-GREY, RED = LOOKS["paused"].fill, LOOKS["reminding"].fill
 
 
 @pytest.fixture(scope="module")
 def tray() -> Iterator[PlasmaTray]:
-    lacking = missing()
-    if lacking:
-        rig_unavailable(f"the Plasma tray rig needs {', '.join(lacking)}")
-    host = PlasmaTray()
-    host.start()
-    yield host
-    host.stop()
-
-
-def _registered(tray: PlasmaTray, name: str) -> bool:
-    return any(name in item for item in tray.registered_items())
-
-
-def _status(env: dict[str, str]) -> dict[str, Any]:
-    status = standup_status(env)
-    assert status is not None, "the daemon does not answer"
-    return status
-
-
-def _state_becomes(env: dict[str, str], state: str) -> dict[str, Any]:
-    return wait_until(  # type: ignore[no-any-return]
-        lambda: (s := standup_status(env)) and s["state"] == state and s, timeout=15, interval=0.1
-    )
+    yield from running("Plasma", missing(), PlasmaTray)
 
 
 def _shows_tooltip_of(tray: PlasmaTray, env: dict[str, str]) -> bool:
     """The tray's tooltip text is what the daemon's state says in words."""
-    return tray.tooltip(TITLE) == tooltip(_status(env))
+    return tray.tooltip(TITLE) == tooltip(status(env))
 
 
 def _clicked(tray: PlasmaTray, *names: str) -> set[int]:
@@ -67,10 +42,9 @@ def _shows(tray: PlasmaTray, colour: tuple[int, int, int]) -> bool:
 
 def test_plasma_tray_shows_the_item_and_its_menu_works(tray: PlasmaTray) -> None:
     env = {**os.environ, **tray.env}
-    proc = start_standup(env)
-    try:
-        name = f"org.kde.StatusNotifierItem-{proc.pid}-1"
-        wait_until(lambda: _registered(tray, name), timeout=15)
+    with daemon_on(env) as daemon:
+        name = daemon.name
+        wait_until(lambda: registered(tray, name), timeout=15)
         unique = tray.owner_of(name)
 
         # The tray reads the item and shows it as a button with the tooltip's words.
@@ -81,30 +55,27 @@ def test_plasma_tray_shows_the_item_and_its_menu_works(tray: PlasmaTray) -> None
 
         # Pause 30 min from the tray's menu: paused, drawn grey, the tooltip says until when.
         tray.choose(TITLE, "Pause 30 min")
-        _state_becomes(env, "paused")
+        state_becomes(env, "paused", timeout=15)
         wait_until(lambda: _shows(tray, GREY), timeout=15, interval=0.2)
         wait_until(lambda: _shows_tooltip_of(tray, env), timeout=15, interval=0.1)
         assert (tray.tooltip(TITLE) or "").startswith("Paused until ")
         # The tray fetched the menu when it opened it, and the click came from the tray.
-        wanted = {
-            ("/MenuBar", "com.canonical.dbusmenu", "AboutToShow"),
-            ("/MenuBar", "com.canonical.dbusmenu", "GetLayout"),
-        }
+        wanted = {("/MenuBar", MENU, "AboutToShow"), ("/MenuBar", MENU, "GetLayout")}
         assert wanted <= set(tray.calls_to(name, unique))
         wait_until(lambda: IDS[PAUSE_30] in _clicked(tray, name, unique), timeout=10)
 
         # Resume from the menu the tray now shows (Resume in place of the pauses).
         tray.choose(TITLE, "Resume")
-        _state_becomes(env, "sitting")
+        state_becomes(env, "sitting", timeout=15)
         wait_until(lambda: not _shows(tray, GREY), timeout=15, interval=0.2)
 
         # Exercise now: a reminder, drawn red, the tooltip names the exercise; Done answers it.
         tray.choose(TITLE, "Exercise now")
-        _state_becomes(env, "reminding")
+        state_becomes(env, "reminding", timeout=15)
         wait_until(lambda: _shows(tray, RED), timeout=15, interval=0.2)
         wait_until(lambda: _shows_tooltip_of(tray, env), timeout=15, interval=0.1)
         tray.choose(TITLE, "Done")
-        _state_becomes(env, "sitting")
+        state_becomes(env, "sitting", timeout=15)
         wait_until(lambda: not _shows(tray, RED), timeout=15, interval=0.2)
         clicks = {IDS[RESUME], IDS[NOW], IDS[DONE]}
         wait_until(lambda: clicks <= _clicked(tray, name, unique), timeout=10)
@@ -112,13 +83,10 @@ def test_plasma_tray_shows_the_item_and_its_menu_works(tray: PlasmaTray) -> None
         # plasmashell and kded restart: a new watcher, and the item registers with it again;
         # the new tray shows it, and its menu counts the break just taken.
         tray.restart_host()
-        wait_until(lambda: _registered(tray, name), timeout=15)
+        wait_until(lambda: registered(tray, name), timeout=15)
         wait_until(lambda: _shows_tooltip_of(tray, env), timeout=20, interval=0.1)
         entries = tray.open_menu(TITLE)
         tray.close_menu()
         assert "Pause 30 min" in entries and entries["Pause 30 min"].enabled
         assert "1 break today" in entries and not entries["1 break today"].enabled
-    finally:
-        code, log = stop_standup(proc)
-    assert code == 0, log
-    assert "tray item registered" in log
+    assert "tray item registered" in daemon.log

@@ -6,22 +6,28 @@ restarts."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from traykit import (
+    GREY,
+    MENU,
+    RED,
+    daemon_on,
+    read_item,
+    registered,
+    running,
+    standup,
+    state_becomes,
+)
 
 from desktop_rigs.tray_waybar import WaybarTray, missing
-from standup.tray.icon import LOOKS
 
-from rig import rig_unavailable, standup_status, start_standup, stop_standup, wait_until
+from rig import wait_until
 
 pytestmark = pytest.mark.e2e
 
-PROPS = "org.freedesktop.DBus.Properties"
-MENU = ("/MenuBar", "com.canonical.dbusmenu")
+MENU_BAR = ("/MenuBar", MENU)
 # The entries waybar draws, top down, separators left out (README, "## Tray").
 SITTING = ("Exercise now", "Pause 30 min", "Pause 1 hour", "Pause until tomorrow", "breaks")
 PAUSED = ("Exercise now", "Resume", "breaks")
@@ -30,22 +36,7 @@ REMINDING = ("Done", "Snooze 10 min", "Skip", *SITTING)
 
 @pytest.fixture(scope="module")
 def waybar() -> Iterator[WaybarTray]:
-    lacking = missing()
-    if lacking:
-        rig_unavailable(f"the waybar tray rig needs {', '.join(lacking)}")
-    host = WaybarTray()
-    host.start()
-    yield host
-    host.stop()
-
-
-def _registered(waybar: WaybarTray, name: str) -> bool:
-    return any(name in item for item in waybar.registered_items())
-
-
-def _state(env: dict[str, str]) -> str:
-    status: dict[str, Any] | None = standup_status(env)
-    return status["state"] if status else ""
+    yield from running("waybar", missing(), WaybarTray)
 
 
 def _choose(waybar: WaybarTray, shown: tuple[str, ...], label: str) -> None:
@@ -70,7 +61,7 @@ def _tooltip_width(waybar: WaybarTray) -> int:
 
 def _clicks(waybar: WaybarTray, unique: str) -> int:
     """The dbusmenu clicks waybar sent the item (libdbusmenu sends them as EventGroup)."""
-    return sum(call[:2] == MENU and call[2] in ("Event", "EventGroup")
+    return sum(call[:2] == MENU_BAR and call[2] in ("Event", "EventGroup")
                for call in waybar.calls_to(unique))  # fmt: skip
 
 
@@ -82,52 +73,45 @@ def test_waybar_shows_the_item_follows_it_drives_its_menu_and_has_it_back(
     waybar: WaybarTray,
 ) -> None:
     env = {**os.environ, **waybar.env}
-    proc = start_standup(env)
-    try:
-        name = f"org.kde.StatusNotifierItem-{proc.pid}-1"
-        wait_until(lambda: _registered(waybar, name), timeout=10)
+    with daemon_on(env) as daemon:
+        name = daemon.name
+        wait_until(lambda: registered(waybar, name), timeout=10)
         unique = waybar.owner_of(name)
 
         # waybar reads the item and its menu, and draws the icon on the bar.
-        wanted = {("/StatusNotifierItem", PROPS, "GetAll"), (*MENU, "GetLayout")}
-        wait_until(lambda: wanted <= set(waybar.calls_to(unique)), timeout=10)
-        grey, red = LOOKS["paused"].fill, LOOKS["reminding"].fill
+        read_item(waybar, unique)
         waybar.park_pointer()
         wait_until(waybar.icon_centre, timeout=10)
-        assert not {grey, red} & _colours(waybar)
+        assert not {GREY, RED} & _colours(waybar)
         sitting_tooltip = _tooltip_width(waybar)
 
         # Pause 30 min, clicked in waybar's menu: paused, drawn grey, a shorter tooltip
         # ("Paused until 15:30" against "Sitting 0 min; next reminder at 16:20").
         _choose(waybar, SITTING, "Pause 30 min")
-        wait_until(lambda: _state(env) == "paused", timeout=10)
+        state_becomes(env, "paused")
         wait_until(lambda: _clicks(waybar, unique) >= 1, timeout=10)  # the click came from waybar
-        wait_until(lambda: grey in _colours(waybar), timeout=10, interval=0.2)
+        wait_until(lambda: GREY in _colours(waybar), timeout=10, interval=0.2)
         assert _tooltip_width(waybar) < sitting_tooltip
 
         # Resume, from the paused menu.
         _choose(waybar, PAUSED, "Resume")
-        wait_until(lambda: _state(env) == "sitting", timeout=10)
+        state_becomes(env, "sitting")
         wait_until(lambda: _clicks(waybar, unique) >= 2, timeout=10)
-        wait_until(lambda: grey not in _colours(waybar), timeout=10, interval=0.2)
+        wait_until(lambda: GREY not in _colours(waybar), timeout=10, interval=0.2)
 
         # Exercise now: a reminder, drawn red; Done answers it.
         _choose(waybar, SITTING, "Exercise now")
-        wait_until(lambda: _state(env) == "reminding", timeout=10)
-        wait_until(lambda: red in _colours(waybar), timeout=10, interval=0.2)
+        state_becomes(env, "reminding")
+        wait_until(lambda: RED in _colours(waybar), timeout=10, interval=0.2)
         _choose(waybar, REMINDING, "Done")
-        wait_until(lambda: _state(env) == "sitting", timeout=10)
-        wait_until(lambda: red not in _colours(waybar), timeout=10, interval=0.2)
+        state_becomes(env, "sitting")
+        wait_until(lambda: RED not in _colours(waybar), timeout=10, interval=0.2)
 
         # waybar restarts: a new watcher, and the item registers with it and is drawn again.
-        subprocess.run([sys.executable, "-m", "standup", "pause", "30m"], env=env, check=True,
-                       capture_output=True, timeout=30)  # fmt: skip
-        wait_until(lambda: grey in _colours(waybar), timeout=10, interval=0.2)
+        standup(env, "pause", "30m")
+        wait_until(lambda: GREY in _colours(waybar), timeout=10, interval=0.2)
         waybar.stop_waybar()
         waybar.start_waybar()
-        wait_until(lambda: _registered(waybar, name), timeout=10)
-        wait_until(lambda: grey in _colours(waybar), timeout=10, interval=0.2)
-    finally:
-        code, log = stop_standup(proc)
-    assert code == 0, log
-    assert "tray item registered" in log
+        wait_until(lambda: registered(waybar, name), timeout=10)
+        wait_until(lambda: GREY in _colours(waybar), timeout=10, interval=0.2)
+    assert "tray item registered" in daemon.log
