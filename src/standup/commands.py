@@ -177,8 +177,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "now",
         "remind me now, with the next exercise",
-        "Remind me now, with the next exercise. With --guide, count a timed hold down in the "
-        "terminal (the reminder showing, or the next one) and record it as done at the end.",
+        "Remind me now, with the next exercise; a reminder showing or snoozed comes back with "
+        "its own. With --guide, count a timed hold down in the terminal (the reminder showing "
+        "or snoozed, or the next one) and record it as done at the end.",
         args=(
             flag(
                 "--guide",

@@ -212,6 +212,27 @@ def test_remind_now_shows_a_new_reminder() -> None:
     assert result.effects[0] == Notify(new=True, can_snooze=True, critical=False)
 
 
+def test_remind_now_keeps_the_exercise_of_a_reminder_showing_or_snoozed() -> None:
+    showing = step(reminding_state(), RemindNow(at(52)), POLICY)
+    assert showing.state.phase is Phase.REMINDING
+    # Closed and shown again (a countdown in it ends), not on record a second time.
+    assert showing.effects == (Withdraw(), Notify(new=False, can_snooze=True, critical=False))
+    snoozed = step(reminding_state(), Snooze(at(51)), POLICY).state
+    back = step(snoozed, RemindNow(at(53)), POLICY)
+    assert back.state.phase is Phase.REMINDING and back.state.snoozes == 1
+    assert back.effects[0] == Notify(new=False, can_snooze=True, critical=False)
+    assert isinstance(back.effects[1], Record) and back.effects[1].kind == "reminded"
+    held = step(snoozed, Tick(at(61), busy=("a call",)), POLICY).state
+    assert step(held, RemindNow(at(62)), POLICY).effects[0].new is False
+
+
+def test_remind_now_before_any_reminder_showed_picks_a_new_exercise() -> None:
+    postponed = step(initial(T0), Snooze(at(10)), POLICY).state
+    assert step(postponed, RemindNow(at(11)), POLICY).effects[0].new is True
+    held = step(initial(T0), Tick(at(50), busy=("a call",)), POLICY).state
+    assert step(held, RemindNow(at(51)), POLICY).effects[0].new is True
+
+
 def test_a_shorter_sit_applies_at_once_and_an_overdue_reminder_fires_once() -> None:
     state = initial(T0)
     shorter = Policy(sit=timedelta(minutes=30))

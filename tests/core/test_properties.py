@@ -100,6 +100,8 @@ def test_never_two_reminders_for_one_stretch(policy: Policy, events) -> None:
         if new and not isinstance(event, RemindNow):
             # A fresh reminder only comes out of a stretch that had none showing.
             assert before.phase is Phase.SITTING
+        if new:  # ... and asked for now, never out of one shown or snoozed: it keeps its move
+            assert before.phase is not Phase.REMINDING and before.snoozes == 0
         if any(isinstance(e, Notify) for e in result.effects):
             assert state.phase is Phase.REMINDING
 

@@ -94,6 +94,21 @@ def test_max_snoozes_then_critical_without_a_snooze_button(harness: Harness) -> 
         harness.request("snooze")
 
 
+def test_now_keeps_the_exercise_of_a_reminder_showing_or_snoozed(harness: Harness) -> None:
+    harness.start()
+    harness.clock.advance(minutes=50)
+    harness.tick()
+    exercise = harness.request("status")["exercise"]
+    assert harness.request("now")["exercise"] == exercise  # showing
+    harness.request("snooze")
+    harness.clock.advance(minutes=1)
+    assert harness.request("now")["exercise"] == exercise  # snoozed: back now, the same
+    titles = {reminder.title for reminder in harness.notifier.shown}
+    assert titles == {exercise["name"]}
+    harness.request("done")
+    assert harness.request("now")["exercise"] != exercise  # a new reminder: the next move
+
+
 def test_unanswered_reminder_is_replaced_not_stacked(harness: Harness) -> None:
     harness.start()
     harness.clock.advance(minutes=50)

@@ -123,7 +123,7 @@ TABLE: dict[Phase, dict[type[Event], Cell]] = {
         Done: _(done, *_NEW),  # answered, or a break taken unasked
         Skip: _(skip, *_NEW),
         Dismissed: _(ignore, SITTING),  # no bubble is up: a late close of one withdrawn
-        RemindNow: _(remind_now, REMINDING),
+        RemindNow: _(remind_now, REMINDING),  # a snoozed one back now, with its exercise
         Pause: _(pause, SITTING, PAUSED),
         Resume: _(_NOT_PAUSED, SITTING),
         Started: _(restart, SITTING, *_NEW),
@@ -137,7 +137,7 @@ TABLE: dict[Phase, dict[type[Event], Cell]] = {
         Done: _(done, *_NEW),
         Skip: _(skip, *_NEW),
         Dismissed: _(ignore, REMINDING),  # closing the bubble is no answer: it comes back
-        RemindNow: _(remind_now, REMINDING),  # shown again, with the next exercise
+        RemindNow: _(remind_now, REMINDING),  # shown again, with the same exercise
         Pause: _(pause, REMINDING, PAUSED),
         Resume: _(_NOT_PAUSED, REMINDING),
         Started: _(restart, REMINDING, *_NEW),  # the bubble died with the old process

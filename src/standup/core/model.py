@@ -117,7 +117,8 @@ class Dismissed(Event):
 
 @dataclass(frozen=True)
 class RemindNow(Event):
-    """Show a reminder now, with the next exercise."""
+    """Show a reminder now: the one showing or snoozed, else a new one with the next
+    exercise."""
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,15 @@ def back_from_a_break(state: State, event: Event, policy: Policy) -> Transition:
 
 
 def remind_now(state: State, event: Event, policy: Policy) -> Transition:
+    """Show the reminder now. One already shown (showing, snoozed, or held after it showed)
+    keeps its exercise, and a snoozed one goes on record as back, as when it is due; with
+    none shown yet, a new one, with the next exercise."""
+    if state.phase is Phase.REMINDING:
+        # Closed and shown afresh: it comes to the front, and a countdown in it ends.
+        again = stretch.reminder(state, event.now, policy, new=False)
+        return Transition(again.state, (*stretch.withdraw_if_showing(state), *again.effects))
+    if state.snoozes > 0:
+        return stretch.reminder(state, event.now, policy, new=False, record=True)
     return stretch.reminder(state, event.now, policy, new=True)
 
 
