@@ -152,7 +152,17 @@ def test_reload_with_a_good_config_succeeds_and_a_bad_one_fails(um) -> None:
     assert um.systemctl("reload", UNIT).returncode == 0
 
 
+# The safety notice went out on an earlier day: the reminder is the one bubble to press.
+MARK_NOTICE_SEEN = """\
+from standup.daemon.persist import SHOWN, Key
+from standup.history.store import Store
+with Store.open() as store:
+    store.set_value(Key.SAFETY_NOTICE, SHOWN)
+"""
+
+
 def test_a_reminder_from_the_unit_reaches_the_server_with_its_buttons(um) -> None:
+    um.run(um.python, "-c", MARK_NOTICE_SEEN, check=True)
     um.systemctl("set-environment", f"DISPLAY={um.display}", check=True)
     assert um.systemctl("restart", UNIT).returncode == 0
     config(um, '[schedule]\nsit = "2s"\nsnooze = "1h"\n')
