@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from standup.cli.guide import guide
+from standup.errors import DaemonNotRunning
 
 from rig import (
     QUICK_HOLD_CONFIG,
@@ -64,6 +65,7 @@ def test_plain_output_prints_each_new_text_once_and_records_done() -> None:
                          "Switch sides: the right side starts in 3 s"]  # fmt: skip
     assert "well held" in texts[-1] and len(texts) == len(set(texts))
     assert lines[-1] == "Recorded as done."
+    assert out.getvalue().count("Recorded as done.") == 1
     assert daemon.calls == ["status", "done"]
     assert all(0 < s <= 1.0 for s in fake.sleeps)  # at most one redraw a second
 
@@ -73,6 +75,19 @@ def test_a_terminal_gets_one_line_redrawn_in_place() -> None:
     guide(daemon, out, clock=fake.clock, sleep=fake.sleep, tty=True)
     drawn = out.getvalue().split("\n")[1]  # splitlines() would split at each \r
     assert drawn.count("\r") >= 9 and "[####################]" in drawn
+
+
+def test_a_hold_the_daemon_could_not_record_is_never_called_recorded() -> None:
+    daemon, fake, out = FakeDaemon(), FakeTime(), io.StringIO()
+
+    def gone(cmd: str, args: dict | None = None) -> dict:
+        if cmd == "done":
+            raise DaemonNotRunning("standup is not running")
+        return daemon(cmd, args)
+
+    assert guide(gone, out, clock=fake.clock, sleep=fake.sleep, tty=False) == 3
+    assert "well held" in out.getvalue() and "Recorded as done" not in out.getvalue()
+    assert out.getvalue().endswith("the hold was not recorded.\n")
 
 
 def test_no_reminder_showing_asks_for_one_now() -> None:
@@ -118,6 +133,7 @@ def test_now_guide_in_a_subprocess_against_a_real_daemon(rig: Rig, xdg_dirs) -> 
         assert lines[0] == "Quick hold: 5 s. Ctrl-C stops."
         assert "] 5 s left" in lines[1] and "well held" in lines[-2]
         assert lines[-1] == "Recorded as done."
+        assert result.stdout.count("Recorded as done.") == 1
         info = wait_until(lambda: try_status(env), timeout=5)
         assert info["state"] == "sitting"
     finally:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from standup.errors import DaemonNotRunning, StandupError
 from standup.exercises.countdown import frame, terminal_line
 
 Request = Callable[..., dict[str, Any]]
+# Said here once the daemon has it; the bubble's last frame says it too, and there Done has
+# been recorded already, so the terminal's last frame leaves it out.
+RECORDED = "Recorded as done."
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def guide(
     except DaemonNotRunning:
         out.write("standup is not running, so the hold was not recorded.\n")
         return 3
-    out.write("Recorded as done.\n")
+    out.write(f"{RECORDED}\n")
     return 0
 
 
@@ -80,6 +83,8 @@ def _count(
     while True:
         elapsed = clock() - start
         current = frame(exercise, elapsed)
+        if current.finished:
+            current = replace(current, text=current.text.replace(RECORDED, "").strip())
         line = terminal_line(current)
         if live:
             # Pad over the longer line before it; no newline until the end.
