@@ -124,6 +124,9 @@ def test_snoozes_run_out_then_the_reminder_turns_critical_without_snooze() -> No
     assert refused.state == last.state
     assert isinstance(refused.effects[0], Reject)
     assert "no snoozes left" in refused.effects[0].message
+    assert refused.effects[0].message.endswith(
+        "answer it with Done or Skip (`standup done`, `standup skip`)"
+    )
     # Answering resets the count for the next stretch.
     fresh = step(last.state, Done(at(now + 2)), POLICY).state
     assert fresh.snoozes == 0

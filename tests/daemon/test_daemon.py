@@ -90,8 +90,9 @@ def test_max_snoozes_then_critical_without_a_snooze_button(harness: Harness) -> 
     last = harness.notifier.shown[-1]
     assert last.urgency == "critical"
     assert "snooze" not in dict(last.actions)
-    with pytest.raises(control.ControlError, match="no snoozes left"):
+    with pytest.raises(control.ControlError, match="no snoozes left") as refused:
         harness.request("snooze")
+    assert "answer it with Done or Skip (`standup done`, `standup skip`)" in str(refused.value)
 
 
 def test_now_keeps_the_exercise_of_a_reminder_showing_or_snoozed(harness: Harness) -> None:

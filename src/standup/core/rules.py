@@ -163,7 +163,9 @@ def snooze(state: State, event: Event, policy: Policy) -> Transition:
     assert isinstance(event, Snooze)
     duration = event.duration if event.duration is not None else policy.snooze
     if answerable(state) and snoozes_left(state, policy) == 0:
-        return Transition(state, (Reject(f"no snoozes left ({policy.max_snoozes} in a row)"),))
+        used = f"no snoozes left ({policy.max_snoozes} in a row)"
+        answer = "answer it with Done or Skip (`standup done`, `standup skip`)"
+        return Transition(state, (Reject(f"{used}: {answer}"),))
     if duration <= timedelta(0):
         return Transition(state, (Reject("a snooze must be longer than zero"),))
     if answerable(state):
