@@ -240,15 +240,19 @@ def sample() -> list[DayStats]:
 
 def test_render_table() -> None:
     expected = (
-        "Day           Sat Longest Remind Done Snooze Skip Breaks\n"
-        "Fri 07 Mar  5h00m   1h35m      4    3      1    1      2  ████████████████████████\n"
-        "Sat 08 Mar     0m      0m      0    0      0    0      0\n"
-        "Sun 09 Mar    38m     38m      1    0      0    0      0  ███\n"
-        "Total       5h38m   1h35m      5    3      1    1      2\n"
-        "Streak: 1 day with every reminder answered\n"
-    )
+        "Date       Sitting Longest Reminders Done Snoozed Skipped Breaks\n"
+        "Fri 07 Mar   5h00m   1h35m         4    3       1       1      2  " + "█" * 24 + "\n"
+        "Sat 08 Mar      0m      0m         0    0       0       0      0\n"
+        "Sun 09 Mar     38m     38m         1    0       0       0      0  ███\n"
+        "Total        5h38m   1h35m         5    3       1       1      2\n"
+        "Streak: 1 day in a row with every reminder answered by Done or Skip\n"
+        "(days without reminders are passed over: they neither add to it nor end it)\n"
+    )  # fmt: skip
     assert render_table(sample(), streak=1) == expected
     assert "Streak" not in render_table(sample())
+    # No header reads like the weekday of a row ("Sat" beside "Sat 08 Mar").
+    header = render_table(sample()).splitlines()[0].split()
+    assert not {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} & set(header)
 
 
 def test_bar_uses_eighths() -> None:

@@ -253,30 +253,44 @@ def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + (_EIGHTHS[part] if part else "")
 
 
+# The table's columns after the date: a plain name each, so none reads like a weekday.
+COLUMNS = ("Sitting", "Longest", "Reminders", "Done", "Snoozed", "Skipped", "Breaks")
+# What the streak counts (see _streak), said under its number.
+STREAK_MEANING = (
+    "in a row with every reminder answered by Done or Skip\n"
+    "(days without reminders are passed over: they neither add to it nor end it)"
+)
+
+
+def _row(first: str, values: Sequence[object]) -> str:
+    cells = (f"{value!s:>{len(name)}}" for name, value in zip(COLUMNS, values, strict=True))
+    return f"{first:<10} " + " ".join(cells)
+
+
 def render_table(days: Sequence[DayStats], streak: int | None = None) -> str:
     """A compact table with a bar of minutes sat per day."""
-    header = f"{'Day':<10} {'Sat':>6} {'Longest':>7} {'Remind':>6} {'Done':>4} {'Snooze':>6} "
-    header += f"{'Skip':>4} {'Breaks':>6}"
-    lines = [header.rstrip()]
+    lines = [_row("Date", COLUMNS)]
     top = max((d.minutes_sat for d in days), default=0)
     for d in days:
-        row = (
-            f"{d.day:%a %d %b} {_duration(d.minutes_sat):>6} "
-            f"{_duration(d.longest_sitting_minutes):>7} {d.reminders:>6} {d.done:>4} "
-            f"{d.snoozed:>6} {d.skipped:>4} {d.natural_breaks:>6}  {_bar(d.minutes_sat, top)}"
+        counts = (d.reminders, d.done, d.snoozed, d.skipped, d.natural_breaks)
+        row = _row(
+            f"{d.day:%a %d %b}",
+            (_duration(d.minutes_sat), _duration(d.longest_sitting_minutes), *counts),
         )
-        lines.append(row.rstrip())
-    total_sat = sum(d.minutes_sat for d in days)
+        lines.append(f"{row}  {_bar(d.minutes_sat, top)}".rstrip())
     longest = max((d.longest_sitting_minutes for d in days), default=0)
-    lines.append(
-        f"{'Total':<10} {_duration(total_sat):>6} {_duration(longest):>7} "
-        f"{sum(d.reminders for d in days):>6} {sum(d.done for d in days):>4} "
-        f"{sum(d.snoozed for d in days):>6} {sum(d.skipped for d in days):>4} "
-        f"{sum(d.natural_breaks for d in days):>6}"
+    totals = (
+        sum(d.reminders for d in days),
+        sum(d.done for d in days),
+        sum(d.snoozed for d in days),
+        sum(d.skipped for d in days),
+        sum(d.natural_breaks for d in days),
     )
+    total_sat = sum(d.minutes_sat for d in days)
+    lines.append(_row("Total", (_duration(total_sat), _duration(longest), *totals)))
     if streak is not None:
         unit = "day" if streak == 1 else "days"
-        lines.append(f"Streak: {streak} {unit} with every reminder answered")
+        lines.append(f"Streak: {streak} {unit} {STREAK_MEANING}")
     return "\n".join(lines) + "\n"
 
 
