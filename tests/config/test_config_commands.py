@@ -115,6 +115,58 @@ def test_set_changes_one_line_and_keeps_every_other_byte(user_file, capsys) -> N
     assert f'schedule.sit = "45m" in {user_file}' in out
 
 
+# -- config init over a file that `config set` wrote ------------------------------------------
+
+
+def test_init_after_set_writes_the_example_with_the_values_kept(user_file, capsys) -> None:
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    key = 'exercises.weights."hamstrings.strength"'
+    assert main(["config", "set", key, "0.5"]) == 0
+    assert main(["config", "init"]) == 0
+    after = user_file.read_text()
+    removed, added = changed_lines(EXAMPLE, after)
+    assert (removed, added) == (
+        ['sit = "50m"\n'],
+        ['sit = "40m"\n', '"hamstrings.strength" = 0.5\n'],
+    )
+    out = capsys.readouterr().out
+    assert f"wrote {user_file}: the commented example, keeping schedule.sit, {key}" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('# mine\n[schedule]\nsit = "40m"\n', "it has comments of its own"),
+        ('[schedule]\nsit = "40m"  # shorter\n', "it has comments of its own"),
+        ('[schedule]\nactive_days = [\n  "mon",  # Mondays\n]\n', "it has comments of its own"),
+        ('[[exercises.custom]]\nid = "mine"\n', "a list of tables ([[exercises.custom]])"),
+        ("[schedule\n", "it is not valid TOML"),
+    ],
+)
+def test_init_keeps_a_file_it_cannot_carry_over_whole(user_file, capsys, text, why) -> None:
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text(text)
+    assert main(["config", "init"]) == 1
+    err = capsys.readouterr().err
+    assert f"{user_file} exists, and init cannot keep what it holds: " in err and why in err
+    assert "`standup config set KEY VALUE`" in err and "--force" in err
+    assert user_file.read_text() == text
+
+
+def test_init_over_the_example_says_so_and_force_keeps_the_old_file(user_file, capsys) -> None:
+    assert main(["config", "init"]) == 0
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    edited = user_file.read_text()
+    assert main(["config", "init"]) == 1
+    assert f"{user_file} is the commented example already" in capsys.readouterr().err
+    assert main(["config", "init", "--force"]) == 0
+    old = user_file.with_name("config.toml.old")
+    assert f"what it held before is in {old}" in capsys.readouterr().out
+    assert user_file.read_text() == EXAMPLE and old.read_text() == edited
+    assert main(["config", "init", "--force"]) == 0  # over the example: nothing to keep
+    assert "held before" not in capsys.readouterr().out and old.read_text() == edited
+
+
 def test_set_into_an_empty_table_goes_under_its_comments(user_file) -> None:
     assert main(["config", "init"]) == 0
     # Category names hold a dot, so the key part is quoted (as in TOML).

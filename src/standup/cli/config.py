@@ -58,19 +58,61 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    """The commented example; over a file that holds only values (what `config set` writes),
+    the example with those values in it. Anything init would lose stops it, unless --force."""
     from importlib.resources import files
 
-    from standup.config.settings import candidate_files
+    from standup.config import edit as config_edit
+    from standup.config.settings import candidate_files, read_config_text
     from standup.files import follow_own_links, write_atomic
 
     _files, target, _named = candidate_files(args.config)
     real = follow_own_links(target)  # before even looking where a link leads
-    if real.exists() and not args.force:
-        raise UsageError(f"{target} exists", hint="use --force to overwrite it")
     text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
-    write_atomic(real, text.encode("utf-8"))
-    print(f"wrote {target}")
+    if not real.exists():
+        write_atomic(real, text.encode("utf-8"))
+        print(f"wrote {target}")
+        return 0
+    if args.force:
+        kept = _set_aside(target)
+        write_atomic(real, text.encode("utf-8"))
+        print(f"wrote {target}" + (f"; what it held before is in {kept}" if kept else ""))
+        return 0
+    hint = (
+        "change keys with `standup config set KEY VALUE` or `standup config edit`; "
+        f"--force replaces it with the example, keeping the old one as {target.name}.old"
+    )
+    try:
+        old = read_config_text(target) or ""
+        if old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
+            raise UsageError(f"{target} is the commented example already", hint=hint)
+        merged, carried = config_edit.carry_over(old, text)
+    except ConfigError as error:
+        message = f"{target} exists, and init cannot keep what it holds: {error}"
+        raise UsageError(message, hint=hint) from None
+    _replace_validated(target, merged)
+    names = ", ".join(config_edit.dotted(key) for key in carried)
+    print(f"wrote {target}: the commented example" + (f", keeping {names}" if names else ""))
     return 0
+
+
+def _set_aside(target: Path) -> Path | None:
+    """Keep the file --force replaces beside it, as NAME.old; None when it is the example."""
+    from importlib.resources import files
+
+    from standup.config.settings import read_config_text
+    from standup.files import write_atomic
+
+    try:
+        old = read_config_text(target)
+    except ConfigError:
+        return None  # not a file that can be kept (a directory, a FIFO): nothing to keep
+    example = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
+    if old is None or old == example:
+        return None
+    kept = target.with_name(target.name + ".old")
+    write_atomic(kept, old.encode("utf-8"))
+    return kept
 
 
 def _set(args: argparse.Namespace) -> int:
@@ -97,7 +139,7 @@ def _set(args: argparse.Namespace) -> int:
 
 
 # Keys holding [[arrays.of.tables]]: `set` cannot address one entry, `edit` can.
-_ARRAYS_OF_TABLES = {("exercises", "custom")}
+_ARRAYS_OF_TABLES: set[tuple[str, ...]] = {("exercises", "custom")}
 
 
 def _editor_command() -> list[str]:

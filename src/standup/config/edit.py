@@ -261,3 +261,76 @@ def dotted(key: Key) -> str:
 
 def _key_text(part: str) -> str:
     return part if _BARE.match(part) else string_literal(part)
+
+
+def carry_over(text: str, template: str) -> tuple[str, list[Key]]:
+    """`template` with every value `text` sets put in, each as `config set` would put it, and
+    the keys carried. ConfigError when that would lose anything of `text`: comments of its
+    own, a list of tables, or a value the template cannot take exactly where it belongs."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        data = tomllib.loads(text)
+        document = tomlkit.parse(text)
+    except (tomllib.TOMLDecodeError, TOMLKitError) as error:
+        raise ConfigError(f"it is not valid TOML ({error})") from None
+    if _has_comments(document):
+        raise ConfigError("it has comments of its own")
+    merged, carried = template, []
+    for key, literal in _values(document):
+        merged = set_value(merged, key, literal)
+        carried.append(key)
+    expected = _merge(tomllib.loads(template), data)
+    if tomllib.loads(merged) != expected:
+        raise ConfigError("its values do not all fit the example's layout")
+    return merged, carried
+
+
+def _values(container: Any, at: Key = ()) -> Any:
+    """(key, literal as written) for every value under `container`, tables walked into."""
+    from tomlkit.items import AoT, InlineTable, Table
+
+    for name, item in container.items():
+        key = (*at, name)
+        if isinstance(item, Table | InlineTable):
+            yield from _values(item, key)
+        elif isinstance(item, AoT):
+            raise ConfigError(f"it holds a list of tables ([[{dotted(key)}]])")
+        else:
+            yield key, item.as_string().strip()
+
+
+def _has_comments(container: Any) -> bool:
+    """Whether a comment line or a trailing comment is anywhere in the document."""
+    from tomlkit.container import Container
+    from tomlkit.items import AoT, Array, Comment, InlineTable, Table, Whitespace
+
+    body = container.body if isinstance(container, Container) else container.value.body
+    for _key, item in body:
+        if isinstance(item, Whitespace):
+            continue  # blank lines: nothing to lose (and no trivia to ask about)
+        if isinstance(item, Comment) or item.trivia.comment:
+            return True
+        if isinstance(item, Table) and _has_comments(item):
+            return True
+        if isinstance(item, AoT) and any(_has_comments(table) for table in item.body):
+            return True
+        if isinstance(item, Array | InlineTable) and "#" in _outside_strings(item.as_string()):
+            return True
+    return False
+
+
+def _outside_strings(literal: str) -> str:
+    """A value's text with its strings taken out: a "#" left is a comment."""
+    return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", literal)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
