@@ -295,9 +295,10 @@ COMMANDS: tuple[Command, ...] = (
             Command(
                 "edit",
                 "open your config in $VISUAL/$EDITOR; check it on save",
-                "Open your config file in $VISUAL or $EDITOR. When you save and quit, the "
-                "result is checked: a bad edit can be edited again, or is kept beside the file "
-                "as config.toml.rejected; your file changes only when the edit is valid.",
+                "Open your config file in $VISUAL or $EDITOR (with neither set: editor, nano "
+                "or vi, in a terminal). When you save and quit, the result is checked: a bad "
+                "edit can be edited again, or is kept beside the file as config.toml.rejected; "
+                "your file changes only when the edit is valid.",
             ),
         ),
         group="setup",

@@ -337,6 +337,58 @@ def test_edit_when_the_editor_fails_or_is_missing(user_file, tmp_path, monkeypat
     assert not user_file.exists()
 
 
+@pytest.fixture
+def no_editor_set(monkeypatch, tmp_path) -> Path:
+    """Neither $VISUAL nor $EDITOR, and a PATH of one empty folder, where a test puts the
+    fallback editors it wants installed."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    return bin_dir
+
+
+def install(bin_dir: Path, name: str, body: str) -> None:
+    script = bin_dir / name
+    script.write_text(f"#!{sys.executable}\n{body}")
+    script.chmod(0o755)
+
+
+def test_edit_with_no_editor_installed_says_so_in_one_line(
+    user_file, no_editor_set, capsys
+) -> None:
+    assert main(["config", "edit"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "standup: no editor to open: $VISUAL and $EDITOR are not set and none of editor, "
+        "nano, vi is installed"
+    ]
+    assert not user_file.exists()
+
+
+def test_edit_with_a_fallback_editor_but_no_terminal_says_so_in_one_line(
+    user_file, no_editor_set, monkeypatch, capsys
+) -> None:
+    install(no_editor_set, "vi", "raise SystemExit('vi ran without a terminal')\n")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    assert main(["config", "edit"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "$VISUAL and $EDITOR are not set, and vi needs a terminal" in line
+    assert "EDITOR='code --wait'" in line
+
+
+def test_edit_in_a_terminal_falls_back_to_the_first_editor_installed(
+    user_file, no_editor_set, monkeypatch
+) -> None:
+    for name in ("nano", "vi"):
+        install(no_editor_set, name, f"import sys; open(sys.argv[1], 'w').write('# {name}\\n')\n")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["config", "edit"]) == 0
+    assert user_file.read_text() == "# nano\n"
+
+
 def test_edit_asks_a_running_daemon_to_reload(
     user_file, tmp_path, monkeypatch, fake_daemon
 ) -> None:

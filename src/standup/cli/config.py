@@ -142,14 +142,20 @@ def _set(args: argparse.Namespace) -> int:
 _ARRAYS_OF_TABLES: set[tuple[str, ...]] = {("exercises", "custom")}
 
 
+# Tried in turn when neither $VISUAL nor $EDITOR is set: Debian's chosen editor, then two
+# found almost everywhere. Each needs a terminal.
+FALLBACK_EDITORS = ("editor", "nano", "vi")
+
+
 def _editor_command() -> list[str]:
-    """$VISUAL, else $EDITOR, else vi, split like a shell would; a value that cannot be
-    split, or is blank, is a usage error rather than a traceback."""
+    """$VISUAL, else $EDITOR, split like a shell would, else the first fallback installed; a
+    value that cannot be split, or is blank, is a usage error rather than a traceback, and so
+    is a fallback with no terminal to run in (or none installed), said in one line."""
     import shlex
 
     name = next((n for n in ("VISUAL", "EDITOR") if os.environ.get(n)), None)
     if name is None:
-        return ["vi"]
+        return [_fallback_editor()]
     value = os.environ[name]
     shown = value if len(value) <= 80 else value[:79] + "\u2026"
     hint = f"set ${name} to your editor's command, like `nano` or `code --wait`"
@@ -160,6 +166,22 @@ def _editor_command() -> list[str]:
     if not command:
         raise UsageError(f"${name}={shown!r} names no command", hint=hint)
     return command
+
+
+def _fallback_editor() -> str:
+    import shutil
+
+    unset = "$VISUAL and $EDITOR are not set"
+    found = next((n for n in FALLBACK_EDITORS if shutil.which(n)), None)
+    if found is None:
+        tried = ", ".join(FALLBACK_EDITORS)
+        raise UsageError(f"no editor to open: {unset} and none of {tried} is installed")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            f"no editor to open: {unset}, and {found} needs a terminal; "
+            "set EDITOR to one that opens its own window, like EDITOR='code --wait'"
+        )
+    return found
 
 
 def _edit(args: argparse.Namespace) -> int:
