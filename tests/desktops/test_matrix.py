@@ -24,6 +24,7 @@ import pytest
 
 from desktop_rigs import countdown
 from desktop_rigs.base import Bubble, RigError, ServerRig
+from notice_seen import mark_notice_seen
 from standup.busy.dnd import DoNotDisturbProbe
 from standup.notify import Reminder, open_notifier
 from standup.notify.freedesktop import FreedesktopNotifier
@@ -217,6 +218,7 @@ def daemon_env(desk: ServerRig, tmp_path: Path) -> dict[str, str]:
 def test_the_daemon_reminds_holds_during_dnd_and_takes_the_answer(
     desk: ServerRig, daemon_env: dict[str, str]
 ) -> None:
+    mark_notice_seen()  # the reminder is the one bubble: the notice has its own tests
     if desk.has_dnd:
         desk.set_dnd(True)
     proc = subprocess.Popen(
@@ -262,6 +264,7 @@ def test_a_timed_hold_counts_down_in_its_own_bubble(desk: ServerRig, tmp_path: P
         "STANDUP_IDLE__SOURCE": "none",
         "STANDUP_NOTIFICATIONS__BACKEND": "freedesktop",
     }
+    mark_notice_seen()
     monitor = countdown.FrameLog(desk.env["DBUS_SESSION_BUS_ADDRESS"])
     monitor.start()
     try:
