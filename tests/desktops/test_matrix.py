@@ -13,8 +13,10 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -203,16 +205,18 @@ def _status(env: dict[str, str]) -> dict[str, Any] | None:
 
 
 @pytest.fixture
-def daemon_env(desk: ServerRig, tmp_path: Path) -> dict[str, str]:
-    runtime = tmp_path / "standup-runtime"
-    runtime.mkdir(mode=0o700)
-    return {
+def daemon_env(desk: ServerRig) -> Iterator[dict[str, str]]:
+    # A short runtime folder: under pytest's numbered, per-worker tmp_path the socket's path
+    # can pass the 107 bytes a Unix socket allows.
+    runtime = Path(tempfile.mkdtemp(prefix="standup-rt-"))
+    yield {
         **os.environ,
         **desk.env,
         "XDG_RUNTIME_DIR": str(runtime),
         "STANDUP_SCHEDULE__SIT": "3s",
         "STANDUP_IDLE__SOURCE": "none",
     }
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def test_the_daemon_reminds_holds_during_dnd_and_takes_the_answer(
