@@ -70,6 +70,15 @@ def test_plain_output_prints_each_new_text_once_and_records_done() -> None:
     assert all(0 < s <= 1.0 for s in fake.sleeps)  # at most one redraw a second
 
 
+def test_a_hold_with_a_meaning_for_its_sides_names_them_as_the_bubble_does() -> None:
+    leg_back = {**HOLD, "side": "leg back"}
+    daemon, fake, out = FakeDaemon(exercise=leg_back), FakeTime(), io.StringIO()
+    assert guide(daemon, out, clock=fake.clock, sleep=fake.sleep, tty=False) == 0
+    texts = [line.split("] ", 1)[1] for line in out.getvalue().splitlines() if "] " in line]
+    assert texts[:4] == ["Left leg back: 3 s", "Left leg back: 2 s", "Left leg back: 1 s",
+                         "Switch sides: right leg back in 3 s"]  # fmt: skip
+
+
 def test_a_terminal_gets_one_line_redrawn_in_place() -> None:
     daemon, fake, out = FakeDaemon(), FakeTime(), io.StringIO()
     guide(daemon, out, clock=fake.clock, sleep=fake.sleep, tty=True)

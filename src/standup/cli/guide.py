@@ -28,6 +28,7 @@ class _Timed:
     name: str
     hold: int | None
     sides: int
+    side: str = ""  # what a side means ("leg back"): the countdown names it as the bubble does
 
 
 def guide(
@@ -50,6 +51,7 @@ def guide(
         name=str(shown.get("name", "the exercise")),
         hold=shown.get("hold_seconds"),
         sides=int(shown.get("sides", 1)),
+        side=str(shown.get("side", "")),
     )
     if exercise.hold is None:
         out.write(f"{exercise.name} is counted in reps, not timed: do them, then `standup done`.\n")
