@@ -235,6 +235,17 @@ def test_no_user_manager_says_what_to_do(
     assert (xdg_dirs.config_home / "systemd/user/standup.service").is_file()
 
 
+def test_dry_run_without_a_user_manager_says_so(
+    run_main, xdg_dirs, fake_systemctl, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("FAIL_ON", "--user")  # every call: no manager answers
+    assert run_main(["service", "install", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "note: no systemd user manager answers here" in out
+    assert "loginctl enable-linger" in out
+    assert not (xdg_dirs.config_home / "systemd").exists()
+
+
 def test_no_systemctl_at_all(run_main, xdg_dirs, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setattr(service, "current_platform", lambda: "linux")

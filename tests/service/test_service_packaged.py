@@ -108,3 +108,19 @@ def test_without_the_package_install_writes_its_own_unit_as_before(
     assert not packaged.in_use()
     assert run_main(["service", "install"]) == 0
     assert (xdg_dirs.config_home / "systemd/user/standup.service").is_file()
+
+
+def test_doctor_counts_the_packaged_unit_as_installed(
+    xdg_dirs, package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from standup.service import doctor
+
+    answers = {"is-system-running": "running", "is-enabled": "enabled", "is-active": "active"}
+    manager = {"HOME": "/none", "XDG_CONFIG_HOME": str(xdg_dirs.config_home), "DISPLAY": ":0"}
+    monkeypatch.setenv("DISPLAY", ":0")
+    check = doctor._systemd(lambda *a: (answers[a[0]], None), lambda: manager)
+    assert (check.status, check.finding) == (
+        "ok",
+        "user manager running; standup.service enabled, active",
+    )
+    assert check.details["unit_file"] == str(package)

@@ -311,7 +311,7 @@ def _systemd(
     query: Callable[..., tuple[str | None, str | None]] | None = None,
     environment: Callable[[], dict[str, str] | None] | None = None,
 ) -> Check:
-    from standup.service import install as service, systemd as service_systemd
+    from standup.service import install as service, packaged, systemd as service_systemd
 
     query = query or service.systemctl_query
     environment = environment or service_systemd.manager_environment
@@ -321,15 +321,12 @@ def _systemd(
         )
     state, error = query("is-system-running")
     if error or state in (None, "offline"):
-        return Check(
-            "systemd",
-            "warn",
-            f"no systemd user manager answers ({error or state})",
-            "log in to a graphical session, or `loginctl enable-linger $USER`; "
-            "without systemd, start `standup run` from your autostart",
-        )
+        finding = f"{service_systemd.NO_MANAGER} ({error or state})"
+        return Check("systemd", "warn", finding, service_systemd.NO_MANAGER_HINT)
     manager_env = environment()
-    unit = service.unit_path(service_systemd.ManagerFacts(manager_env, None))
+    # A packaged install's unit counts as installed when the user has none of their own.
+    own = service.unit_path(service_systemd.ManagerFacts(manager_env, None))
+    unit = packaged.unit_in_effect(own)
     enabled, _ = query("is-enabled", service.UNIT_NAME)
     active, _ = query("is-active", service.UNIT_NAME)
     details = {

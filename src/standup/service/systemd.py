@@ -24,6 +24,12 @@ DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY")
 # `systemctl show` properties that say what state the unit is in and why.
 STATE_PROPERTIES = ("ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus")
 _CLD_EXITED = "1"  # ExecMainCode: the main process exited (else a signal killed it)
+# What `doctor` and `service install` say when no user manager answers.
+NO_MANAGER = "no systemd user manager answers"
+NO_MANAGER_HINT = (
+    "log in to a graphical session, or `loginctl enable-linger $USER`; "
+    "without systemd, start `standup run` from your autostart"
+)
 
 
 def systemctl(*args: str) -> list[str]:
@@ -165,7 +171,10 @@ def install_notes(
     path: Path, shell_path: Path, facts: ManagerFacts, shell: Mapping[str, str]
 ) -> list[str]:
     """What the user must know at install: the manager reads another folder than the shell's
-    (`path`, not `shell_path`), has no display, or the session starts no target."""
+    (`path`, not `shell_path`), has no display, or the session starts no target; or that
+    no manager answers, so nothing would start the unit."""
+    if facts.env is None:
+        return [f"note: {NO_MANAGER} here, so nothing starts the unit yet: {NO_MANAGER_HINT}"]
     notes = []
     if path != shell_path:
         config = path.parent.parent.parent / "standup" / "config.toml"
