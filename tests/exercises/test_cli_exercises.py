@@ -332,6 +332,23 @@ def test_show_open_says_why_it_could_not_open(
     assert "open it yourself: " in info.value.hint
 
 
+def test_show_open_with_no_viewer_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from standup.cli.main import main
+
+    # xdg-open's own words when no program opens the file's type.
+    _fake_opener(
+        tmp_path / "bin", """echo "xdg-open: no method available for opening '$1'" >&2; exit 3"""
+    )
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["exercises", "show", "leg-swings", "--open"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("standup: no image viewer for the picture: ")
+    assert err[0].count("leg-swings.svg") == 1
+
+
 def test_show_open_without_a_picture_says_so() -> None:
     custom = {
         "id": "wall-sit",

@@ -249,6 +249,10 @@ def open_picture(exercise: Exercise) -> None:
     _open_with_platform_viewer(Path(path))
 
 
+# How xdg-open says that no program on this desktop opens the file's type.
+_NO_VIEWER = "no method available for opening"
+
+
 def _open_with_platform_viewer(path: Path) -> None:
     if sys.platform == "win32":
         os.startfile(path)  # type: ignore[attr-defined]  # Windows only
@@ -273,6 +277,8 @@ def _open_with_platform_viewer(path: Path) -> None:
         raise StandupError(f"cannot run {opener}: {exc}", hint=f"open it yourself: {path}") from exc
     if result.returncode != 0:
         said = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.returncode}"]
+        if _NO_VIEWER in said[0]:  # xdg-open knows no program for SVG: one line says so
+            raise StandupError(f"no image viewer for the picture: {path}")
         raise StandupError(
             f"{opener} could not open {path}: {said[0]}", hint=f"open it yourself: {path}"
         )
