@@ -363,3 +363,10 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME = {command.name: command for command in COMMANDS}
 # The commands the running daemon carries out, and what each request may carry.
 DAEMON_COMMANDS = {c.name: c.daemon for c in COMMANDS if c.daemon is not None}
+# What the running daemon already knows, asked for by commands that would otherwise load the
+# settings themselves (`standup.control.known`): no command line of their own. Each carries
+# the client's config sources, to be answered only by a daemon running that same config.
+DAEMON_QUERIES = {
+    "exercises": Daemon(frozenset({"sources", "command", "id", "all", "json", "open"})),
+    "doctor": Daemon(frozenset({"sources", "install"})),
+}

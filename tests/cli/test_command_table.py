@@ -11,7 +11,7 @@ import pytest
 
 from standup import core
 from standup.cli.main import build_parser
-from standup.commands import COMMANDS, DAEMON_COMMANDS, GROUPS, Arg, Command, OneOf
+from standup.commands import COMMANDS, DAEMON_COMMANDS, DAEMON_QUERIES, GROUPS, Arg, Command, OneOf
 from standup.daemon import commands as daemon_commands
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -70,6 +70,13 @@ def test_the_daemon_serves_the_tables_commands_as_the_core_events_it_names() -> 
             kind = getattr(core, daemon.event)
             assert issubclass(kind, core.Event), name
             assert daemon_commands._event_kind(name) is kind
+
+
+def test_the_daemon_also_answers_what_other_commands_ask_it() -> None:
+    assert (*DAEMON_COMMANDS, *DAEMON_QUERIES) == daemon_commands.SERVED
+    assert set(DAEMON_QUERIES) == set(daemon_commands._ANSWERS)
+    # Each carries the client's config sources: only a daemon running that config answers.
+    assert all("sources" in query.request for query in DAEMON_QUERIES.values())
 
 
 def readme_commands() -> dict[str, str]:

@@ -1,17 +1,17 @@
-"""`standup exercises list|show|next`: a parser builder and a runner; the work is in exercises."""
+"""`standup exercises list|show|next`: a parser builder and a runner; the work is in exercises.
+
+With a daemon running the same config, the text comes from it (`control.known`): it holds the
+validated config and the rotation, and this process then imports no pydantic.
+"""
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from standup.errors import StandupError, UsageError
 
@@ -29,9 +29,9 @@ def _lib() -> ModuleType:
     return exercises
 
 
-@dataclass(frozen=True)
-class ExerciseRow:
-    """One exercise as the commands report it: the entry and whether it can come up."""
+class ExerciseRow(NamedTuple):
+    """One exercise as the commands report it: the entry and whether it can come up. (A
+    NamedTuple: the client path would pay for importing `dataclasses`.)"""
 
     exercise: Exercise
     reason: str | None
@@ -56,8 +56,20 @@ class ExerciseRow:
 
 
 def cmd_exercises(args: argparse.Namespace) -> int:
-    """`standup exercises ...`: the options from the config, the rotation and progressions
-    from the history (read only), then `run`."""
+    """`standup exercises ...`: the running daemon's answer when it runs the same config;
+    else the options from the config, the rotation and progressions from the history (read
+    only), then `run`."""
+    from standup.control import known
+
+    command = getattr(args, "exercises_command", None) or "list"
+    asked = {"command": command, "json": bool(getattr(args, "json", False))}
+    if command == "list":
+        asked["all"] = bool(getattr(args, "all", False))
+    if command == "show":
+        asked.update(id=args.id, open=bool(getattr(args, "open", False)))
+    answer = known.ask("exercises", asked, args.config)
+    if answer is not None:
+        return print_answer(answer, sys.stdout)
     from standup.config.settings import load_config
     from standup.daemon.persist import Key
     from standup.history.store import Store
@@ -73,6 +85,25 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     return run(
         args, settings.exercises, rotation, sys.stdout, snoozed=snoozed, progression=progression
     )
+
+
+def print_answer(answer: dict[str, Any], out: TextIO) -> int:
+    """Print the daemon's answer as `run` would have printed it; its errors as `run`'s."""
+    if answer.get("error"):
+        raise _refusal(answer["error"])
+    out.write(str(answer.get("text", "")))
+    out.flush()  # before a viewer or an error says anything
+    if answer.get("picture_error"):
+        raise _refusal(answer["picture_error"])
+    if answer.get("picture"):
+        open_with_platform_viewer(Path(answer["picture"]))
+    return 0
+
+
+def _refusal(error: dict[str, Any]) -> StandupError:
+    refusal = StandupError(str(error.get("message", "")), str(error.get("hint", "")))
+    refusal.exit_code = int(error.get("exit_code", 1))
+    return refusal
 
 
 def run(
@@ -134,6 +165,8 @@ def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
     """One exercise by id; an unknown id is a usage error with a suggestion."""
     exercise = options.find(exercise_id)
     if exercise is None:
+        import difflib
+
         ids = [e.id for e in options.catalogue()]
         close = difflib.get_close_matches(exercise_id, ids, n=1)
         guess = f"did you mean {close[0]!r}? " if close else ""
@@ -238,25 +271,37 @@ def _print_exercise(
 
 def open_picture(exercise: Exercise) -> None:
     """Open the exercise's picture in the desktop's viewer, without a shell."""
+    path = picture_path(exercise)
+    if path is None:
+        raise no_picture(exercise)
+    open_with_platform_viewer(path)
+
+
+def picture_path(exercise: Exercise) -> Path | None:
     from standup.exercises.pictures import picture_file
 
     path = picture_file(exercise)
-    if path is None:
-        raise StandupError(
-            f"exercise {exercise.id!r} has no picture",
-            hint='a custom entry can name one with image = "~/path/to/file.svg"',
-        )
-    _open_with_platform_viewer(Path(path))
+    return None if path is None else Path(path)
+
+
+def no_picture(exercise: Exercise) -> StandupError:
+    return StandupError(
+        f"exercise {exercise.id!r} has no picture",
+        hint='a custom entry can name one with image = "~/path/to/file.svg"',
+    )
 
 
 # How xdg-open says that no program on this desktop opens the file's type.
 _NO_VIEWER = "no method available for opening"
 
 
-def _open_with_platform_viewer(path: Path) -> None:
+def open_with_platform_viewer(path: Path) -> None:
     if sys.platform == "win32":
         os.startfile(path)  # type: ignore[attr-defined]  # Windows only
         return
+    import shutil
+    import subprocess
+
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     found = shutil.which(opener)
     if found is None:

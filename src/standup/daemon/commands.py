@@ -22,10 +22,11 @@ from threading import Event
 from typing import Any, Protocol, TypeVar
 
 from standup import core
-from standup.commands import DAEMON_COMMANDS
+from standup.commands import DAEMON_COMMANDS, DAEMON_QUERIES
 from standup.control import deadline as control_deadline
 from standup.control.protocol import BAD_CONFIG, EXPIRED, FAILED, RequestError, encode_result
 from standup.control.server import ControlServer
+from standup.daemon import answers
 from standup.errors import ConfigError
 from standup.exercises.progression import RATINGS
 
@@ -36,6 +37,8 @@ COMMAND_WAIT = 5.0  # seconds a command waits for the worker
 STATUS_WAIT = 1.0  # seconds a status waits for the worker before the last known state will do
 RELOAD_REPLY_WAIT = STATUS_WAIT  # seconds a reload waits before it is answered "under way"
 COMMANDS = tuple(DAEMON_COMMANDS)  # from the command table, as the client's parser
+SERVED = (*COMMANDS, *DAEMON_QUERIES)  # and what the daemon is asked by other commands
+_ANSWERS = {"exercises": answers.exercises, "doctor": answers.doctor}
 FOLLOWABLE = ("status",)  # `status --follow`: the connection then gets every change
 # Status keys that change without anything to show: followers count the minutes themselves
 # (from sitting_since and now), and a countdown's frames come once a second.
@@ -47,9 +50,9 @@ _MAX_RELOAD_MESSAGE = 2000  # characters of a reload's message kept for every st
 _FROM_CLI = "from the command line"
 
 
-class CommandTarget(Protocol):
+class CommandTarget(answers.Knower, Protocol):
     """What the commands need of the daemon (worker.Worker): run work on its worker thread,
-    feed the core, and report its status."""
+    feed the core, report its status, and what it knows (answers.Knower)."""
 
     ready: Event
     last_status: dict[str, Any] | None
@@ -117,9 +120,10 @@ class CommandHandler:
         self._server: ControlServer | None = None
         self.reloads = Reloads()
         self._last_shown: dict[str, Any] | None = None  # the status last pushed to followers
+        self._config_seen = answers.ConfigSeen()  # worker thread only
 
     def start_server(self, path: Path) -> None:
-        self._server = ControlServer(path, self.handle, COMMANDS, followable=FOLLOWABLE)
+        self._server = ControlServer(path, self.handle, SERVED, followable=FOLLOWABLE)
         self._server.start()
 
     def publish(self, status: dict[str, Any]) -> None:
@@ -152,7 +156,8 @@ class CommandHandler:
         # An answer is given now, though the worker may get to it a moment later.
         asked_at = daemon.clock()
         daemon.count_wakeup("control")
-        unknown = set(args) - DAEMON_COMMANDS[cmd].request
+        spec = DAEMON_COMMANDS.get(cmd) or DAEMON_QUERIES[cmd]
+        unknown = set(args) - spec.request
         if unknown:
             raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
         try:
@@ -185,6 +190,8 @@ class CommandHandler:
             return status
         if cmd == "reload":
             return self._reload(ticket)
+        if cmd in _ANSWERS:
+            return dict(call(_ANSWERS[cmd], daemon, self._config_seen, args))
         kind = _event_kind(cmd)
         rating = args.get("rating")
         if kind is core.Done and rating is not None:

@@ -75,8 +75,15 @@ def render(report: Report) -> str:
 
 def run_checks(config_path: Path | None = None, platform_name: str | None = None) -> Report:
     platform_name = platform_name or sys.platform
-    checks = [_python(platform_name), _packages(platform_name)]
-    config_check, backend, idle_choice, tray = _config(config_path)
+    # A daemon running this same config has validated it already: its findings spare loading
+    # the settings here (pydantic alone costs more than the rest of doctor).
+    known = _ask_daemon(config_path)
+    versions = known.get("packages") if known else None
+    checks = [_python(platform_name), _packages(platform_name, versions)]
+    if known is None:
+        config_check, backend, idle_choice, tray = _config(config_path)
+    else:
+        config_check, backend, idle_choice, tray = _known_config(config_path, known)
     checks.append(config_check)
     linux = platform_name.startswith("linux")
     if linux:
@@ -102,7 +109,8 @@ def _python(platform_name: str) -> Check:
     return Check("python", "ok", finding, details={"python": version, "standup": __version__})
 
 
-def _packages(platform_name: str) -> Check:
+def package_versions() -> dict[str, str | None]:
+    """The installed version of each of PACKAGES; None for a missing one."""
     from importlib import metadata
 
     versions: dict[str, str | None] = {}
@@ -111,6 +119,13 @@ def _packages(platform_name: str) -> Check:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
+    return versions
+
+
+def _packages(platform_name: str, versions: dict[str, str | None] | None = None) -> Check:
+    """`versions`: as the daemon of this same install found them (None: look here)."""
+    if versions is None:
+        versions = package_versions()
     finding = ", ".join(f"{n} {v or 'missing'}" for n, v in versions.items())
     missing = [n for n, v in versions.items() if v is None]
     required = [n for n in missing if n in _REQUIRED]
@@ -147,6 +162,26 @@ def _config(config_path: Path | None) -> tuple[Check, str | None, str, str]:
     idle = loaded.settings.idle.source
     tray = loaded.settings.tray.show
     return Check("config", "ok", f"valid ({read})", details=details), backend, idle, tray
+
+
+def _ask_daemon(config_path: Path | None) -> dict[str, Any] | None:
+    from standup.control import known
+
+    return known.ask("doctor", {"install": known.install()}, config_path)
+
+
+def _known_config(
+    config_path: Path | None, known: dict[str, Any]
+) -> tuple[Check, str | None, str, str]:
+    """The config check as `_config` makes it, from what a daemon running it found."""
+    from standup import paths
+
+    files, _user, _named = paths.config_files(config_path)
+    details: dict[str, Any] = {"files": {str(p): p.is_file() for p in files}}
+    read = ", ".join(known["files_read"]) or "no file, built-in defaults"
+    details["backend"] = known["backend"]
+    check = Check("config", "ok", f"valid ({read})", details=details)
+    return check, known["backend"], known["idle"], known["tray"]
 
 
 def _tray(show: str, bus_ok: bool) -> Check:

@@ -1,0 +1,81 @@
+"""What the running daemon already knows, asked for by commands that would otherwise load and
+validate the settings themselves (`exercises`, `doctor`): pydantic alone costs them more than
+the whole of `standup status`.
+
+The daemon's answer holds only when it read the same config the command would: the same files
+(each as it is now, by path, mtime, size and inode) and the same STANDUP_* variables. The
+client sends its own `sources()`; the daemon answers {"same_config": false} when they differ
+from those of the config it runs, or when it cannot vouch for them (its last reload failed, or
+a file changed too recently for its watcher to have reloaded it). Then, and when no daemon
+runs, the command does what it did before: `ask()` returns None.
+
+Standard library only, like the control client: this runs before anything heavy is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from standup import paths
+
+# Variables that change nothing a command asks about: the log level, and where the config
+# and the socket are (the files themselves are compared, and a daemon answering on the socket
+# is the one asked).
+_NOT_SETTINGS = frozenset({"STANDUP_LOG_LEVEL", "STANDUP_CONFIG", "STANDUP_RUNTIME_DIR"})
+# A file changed this recently may not be reloaded yet: the watcher waits out an editor's
+# save (0.2 s), and where it polls, it looks every 2 s.
+SETTLING_NS = 3_000_000_000
+ASK_WAIT = 2.0  # seconds: past this, doing the work here is quicker than waiting for it
+
+
+def sources(explicit: Path | None = None) -> dict[str, Any]:
+    """The config files standup reads (with `explicit`, as --config names it) and the STANDUP_*
+    variables, as JSON-safe lists: what two processes must share to load the same settings."""
+    files, _user, _named = paths.config_files(explicit)
+    return {
+        "files": [[str(path), _signature(path)] for path in files],
+        "env": sorted(
+            [name, value]
+            for name, value in os.environ.items()
+            if name.startswith("STANDUP_") and name not in _NOT_SETTINGS
+        ),
+    }
+
+
+def install() -> list[str]:
+    """This interpreter and this standup: a client of the daemon's own install runs the same
+    packages, so the daemon may say which."""
+    import standup
+
+    return [sys.executable, str(standup.__file__)]
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def settled(found: dict[str, Any], now_ns: int | None = None) -> bool:
+    """Whether no file of `found` (a `sources()`) changed within SETTLING_NS of now."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return all(sig is None or now_ns - sig[0] >= SETTLING_NS for _path, sig in found["files"])
+
+
+def ask(cmd: str, args: dict[str, Any], explicit: Path | None = None) -> dict[str, Any] | None:
+    """The daemon's answer to `cmd` for the config the command is asked about; None when no
+    daemon runs, it runs another config, or it cannot answer (an older daemon)."""
+    from standup.control.client import request
+    from standup.errors import StandupError
+
+    try:
+        answer = request(cmd, {**args, "sources": sources(explicit)}, timeout=ASK_WAIT)
+    except StandupError:  # not running, busy, or not ours: the command manages without it
+        return None
+    return answer if answer.get("same_config") is True else None
