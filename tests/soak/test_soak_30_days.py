@@ -32,6 +32,7 @@ from standup.config.settings import load_config
 from standup.control import client as control
 from standup.daemon import activity as daemon_activity
 from standup.daemon.life import Daemon
+from standup.daemon.reminders import NOTICE_TITLE
 from standup.daemon.worker import SAMPLE_JOB, WAKE_JOB
 from standup.history.store import HistoryEvent
 from standup.idle import IdleSample
@@ -199,15 +200,18 @@ class User:
 
 
 class Screen:
-    """The notifier: remembers when each reminder showed."""
+    """The notifier: remembers when each reminder showed, and the safety notice apart."""
 
     name = "recording"
 
-    def __init__(self, clock: Clock, shown: list[datetime]) -> None:
-        self.clock, self.shown = clock, shown
+    def __init__(self, clock: Clock, shown: list[datetime], notices: list[datetime]) -> None:
+        self.clock, self.shown, self.notices = clock, shown, notices
 
     def show(self, reminder: Reminder) -> str:
-        self.shown.append(self.clock.instant)
+        if reminder.title == NOTICE_TITLE:
+            self.notices.append(self.clock.instant)
+        else:
+            self.shown.append(self.clock.instant)
         return "recording"
 
     def close(self) -> None:
@@ -223,6 +227,7 @@ class Run:
 
     history: list[HistoryEvent] = field(default_factory=list)
     shown: list[datetime] = field(default_factory=list)
+    notices: list[datetime] = field(default_factory=list)  # the safety notice's showings
     rows_after_prune: list[tuple[datetime, int, datetime]] = field(default_factory=list)
     week_peaks: dict[int, int] = field(default_factory=dict)
     spins: list[datetime] = field(default_factory=list)  # wake-ups that did not move time on
@@ -244,7 +249,9 @@ class Simulation:
             clock=self.clock,
             config_path=config,
             store_path=self.db,
-            notifier_factory=lambda backend, on_action: Screen(self.clock, self.run.shown),
+            notifier_factory=lambda backend, on_action: Screen(
+                self.clock, self.run.shown, self.run.notices
+            ),
             clock_sources=self.clock.sources(),
             tz=BERLIN,
         )
@@ -479,6 +486,8 @@ def test_every_reminder_comes_sit_after_its_stretch_or_at_its_snooze_end(run: Ru
     # The bubble showed at the moment the history says, for every reminder.
     reminded = [e.ts for e in run.history if e.kind == "reminded"]
     assert run.shown == reminded
+    # The safety notice came once in thirty days: with the very first reminder.
+    assert run.notices == reminded[:1]
 
 
 def test_no_reminder_outside_working_hours(run: Run) -> None:
