@@ -98,6 +98,10 @@ def _ours(rig: ServerRig) -> list[Bubble]:
     return [b for b in rig.bubbles() if b.app_name in ("standup", "")]
 
 
+def _counting_buttons(bubble: Bubble) -> bool:
+    return _has(bubble, "done") and _has(bubble, "stop")
+
+
 def _frames(notes: FrameLog, title: str) -> list[Sent]:
     return sorted((s for s in _sent(notes) if s.summary == f"Hold: {title}"), key=lambda s: s.seq)
 
@@ -137,9 +141,18 @@ class Screen:
             entry = (bubble.id, self.rig.displayed_body(bubble) if bubble.body else "")
             if entry not in self.seen:
                 self.seen.append(entry)
-            if "s left" in entry[1] and not (_has(bubble, "done") and _has(bubble, "stop")):
+            if "s left" in entry[1] and not _counting_buttons(bubble) and self._still_bare(bubble):
                 self.buttonless.append(bubble)
         return shown
+
+    def _still_bare(self, bubble: Bubble) -> bool:
+        """A second look a moment later: a server drawing a replaced bubble (read over AT-SPI
+        on a busy machine) may show its text a moment before its buttons."""
+        time.sleep(0.3)
+        again = [b for b in _ours(self.rig) if b.id == bubble.id and b.body == bubble.body]
+        # Gone (the next frame came): undecided here; a count without buttons is bare in
+        # every frame, and the next one is looked at too.
+        return bool(again) and not _counting_buttons(again[0])
 
     def watch_until(self, done: Any, timeout: float) -> Any:
         deadline = time.monotonic() + timeout
