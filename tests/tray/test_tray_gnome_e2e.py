@@ -58,6 +58,23 @@ def _menu_labels(bar: GnomeTopBar) -> list[str]:
     return [entry["label"] for entry in shown["menu"] if entry["label"] not in ("", "-")]
 
 
+def _restart(bar: GnomeTopBar, name: str) -> None:
+    """The host restarts: the extension off (its watcher and indicators gone), then on, and
+    the item registered with the new watcher."""
+    bar.stop_host()
+    assert bar.shown(ITEM_ID) is None
+    bar.start_host()
+    wait_until(lambda: registered(bar, name), timeout=15)
+
+
+def _comes_back(bar: GnomeTopBar) -> bool:
+    try:
+        _shown(bar)
+    except AssertionError:
+        return False
+    return True
+
+
 def _named_as_said(bar: GnomeTopBar, env: dict[str, str]) -> None:
     """The icon's accessible name is the daemon's state in words, as `spoken` puts it."""
     try:
@@ -115,10 +132,12 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
 
         # The host restarts (the extension off, then on): a new watcher, the item registers
         # with it again, the bar shows it and its menu works.
-        bar.stop_host()
-        assert bar.shown(ITEM_ID) is None
-        bar.start_host()
-        wait_until(lambda: registered(bar, name), timeout=15)
+        _restart(bar, name)
+        if not _comes_back(bar):
+            # Extension 46 (GNOME 43) can lose an item while it is being enabled: it lists it,
+            # then drops it with a warning of its own. Only that excuses a second restart.
+            assert "While initalizing proxy for" in bar.log(), bar.describe()
+            _restart(bar, name)
         _shown(bar)
         _choose(bar, env, "Pause 30 min", "paused")
         wait_until(lambda: GREY in bar.icon_colours(ITEM_ID), timeout=15, interval=0.1)
