@@ -100,6 +100,7 @@ def test_a_named_file_that_is_missing_is_an_error(xdg_dirs, tmp_path) -> None:
         ),
         ('[schedule]\nactive_days = ["monday"]\n', ['active_days[0] = "monday"', '"mon"']),
         ('[idle]\nsource = "kde"\n', ['idle.source = "kde"', '"mutter"']),
+        ('[busy]\nrecheck = "0s"\n', ['line 2: busy.recheck = "0s"', "longer than zero"]),
         (
             '[exercises]\ninclude_only = ["romanian-deadlift"]\n',
             ["line 1: exercises", "no exercise is left", "include_only"],
@@ -121,6 +122,12 @@ def test_errors_name_file_line_key_value_and_rule(xdg_dirs, tmp_path, text, expe
     assert str(path) in message
     for part in expected:
         assert part in message
+
+
+def test_busy_recheck_is_how_soon_a_held_reminder_looks_again(xdg_dirs, monkeypatch) -> None:
+    assert load_config().settings.policy().busy_recheck == timedelta(seconds=30)
+    monkeypatch.setenv("STANDUP_BUSY__RECHECK", "5s")
+    assert load_config().settings.policy().busy_recheck == timedelta(seconds=5)
 
 
 def test_an_environment_error_names_the_variable(xdg_dirs, monkeypatch) -> None:

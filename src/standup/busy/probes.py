@@ -14,10 +14,13 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Annotated, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+from standup.config.durations import format_duration, parse_positive_duration
 
 logger = logging.getLogger("standup.busy")
 
@@ -42,6 +45,12 @@ class BusyOptions(BaseModel):
     fullscreen: bool = True
     microphone: bool = True
     camera: bool = True
+    # How soon a held reminder is looked at again: it shows at most this long after you are free.
+    recheck: Annotated[
+        timedelta,
+        BeforeValidator(parse_positive_duration),
+        PlainSerializer(format_duration, return_type=str),
+    ] = timedelta(seconds=30)
 
 
 # Option name -> the reason shown to the user, in the order they are checked (cheapest first).

@@ -166,6 +166,7 @@ class Settings(BaseSettings):
             natural_break=s.natural_break,
             after_suspend=s.after_suspend,
             hours=s.hours(tz),
+            busy_recheck=self.busy.recheck,
         )
 
 
