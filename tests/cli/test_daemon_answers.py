@@ -13,20 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from config_daemon import daemon_on_config, standup
 from standup.control import known
 
 HEAVY = ("pydantic", "pydantic_settings")
 CONFIG = '[schedule]\nsit = "40m"\n[exercises]\nfocus = "posterior-tilt"\n'
-
-
-def _standup(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "standup", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
 
 
 def _settle(path: Path) -> None:
@@ -38,27 +29,8 @@ def _settle(path: Path) -> None:
 @pytest.fixture
 def daemon(xdg_dirs: object) -> Iterator[tuple[dict[str, str], Path]]:
     """A daemon running a config file of the user's; yields its environment and that file."""
-    env = {**os.environ, "STANDUP_NOTIFICATIONS__BACKEND": "log", "STANDUP_IDLE__SOURCE": "none"}
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    config = Path(env["XDG_CONFIG_HOME"]) / "standup" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(CONFIG)
-    _settle(config)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "standup", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while _standup(env, "status").returncode != 0:
-            assert proc.poll() is None and time.monotonic() < deadline, "standup run did not start"
-            time.sleep(0.1)
-        yield env, config
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with daemon_on_config(CONFIG, _settle) as running:
+        yield running
 
 
 def _without_daemon(env: dict[str, str], tmp: Path) -> dict[str, str]:
@@ -101,7 +73,7 @@ def test_with_the_daemon_up_they_import_no_pydantic_and_print_the_same(
     for argv in ASKED:
         heavy, fast = _heavy_imports(env, *argv)
         assert heavy == [], argv
-        slow = _standup(alone, *argv)
+        slow = standup(alone, *argv)
         assert slow.returncode == 0, slow.stderr
         assert fast == slow.stdout, argv
     assert "(focus: posterior-tilt)" in _heavy_imports(env, "exercises")[1]  # the daemon's
@@ -111,8 +83,8 @@ def test_a_refusal_reads_the_same_either_way(
     daemon: tuple[dict[str, str], Path], tmp_path: Path
 ) -> None:
     env, _config = daemon
-    fast = _standup(env, "exercises", "show", "leg-swing")
-    slow = _standup(_without_daemon(env, tmp_path), "exercises", "show", "leg-swing")
+    fast = standup(env, "exercises", "show", "leg-swing")
+    slow = standup(_without_daemon(env, tmp_path), "exercises", "show", "leg-swing")
     assert (fast.returncode, fast.stdout, fast.stderr) == (1, "", slow.stderr)
     assert slow.returncode == 1 and "did you mean 'leg-swings'?" in slow.stderr
 
@@ -123,7 +95,7 @@ def test_doctor_takes_the_daemons_config_check(
     env, config = daemon
     heavy, fast = _heavy_imports(env, "doctor", "--json")
     assert heavy == []
-    slow = _standup(_without_daemon(env, tmp_path), "doctor", "--json")
+    slow = standup(_without_daemon(env, tmp_path), "doctor", "--json")
     checks = {c["name"]: c for c in json.loads(fast)["checks"]}
     alone = {c["name"]: c for c in json.loads(slow.stdout)["checks"]}
     # The same findings, but for the daemon's own (found running, or not).
@@ -151,7 +123,7 @@ def test_another_config_or_a_change_not_yet_taken_up_is_read_here(
     assert "(focus: balanced)" in text
     # Once the daemon has it, it answers again, with the change.
     _settle(config)
-    assert _standup(env, "reload").returncode == 0
+    assert standup(env, "reload").returncode == 0
     heavy, text = _heavy_imports(env, "exercises", "list")
     assert heavy == [] and "(focus: balanced)" in text
 
@@ -161,11 +133,11 @@ def test_a_broken_file_the_daemon_kept_running_past_is_reported_as_broken(
 ) -> None:
     env, config = daemon
     config.write_text('[schedule]\nsit = "soon"\n')
-    assert _standup(env, "reload").returncode == 2
+    assert standup(env, "reload").returncode == 2
     _settle(config)
-    done = _standup(env, "exercises", "list")
+    done = standup(env, "exercises", "list")
     assert done.returncode == 2 and "sit" in done.stderr
-    doctor = json.loads(_standup(env, "doctor", "--json").stdout)
+    doctor = json.loads(standup(env, "doctor", "--json").stdout)
     assert next(c for c in doctor["checks"] if c["name"] == "config")["status"] == "fail"
 
 
