@@ -14,14 +14,18 @@ from pathlib import Path
 import pytest
 
 from config_daemon import daemon_on_config, standup
+from standup import __version__
+from standup.config.settings import load_config
 from standup.control import known
+from standup.daemon.answers import ConfigSeen
+from standup.daemon.live_config import LiveConfig
 
 HEAVY = ("pydantic", "pydantic_settings")
 CONFIG = '[schedule]\nsit = "40m"\n[exercises]\nfocus = "posterior-tilt"\n'
 
 
 def _settle(path: Path) -> None:
-    """Date the file back past known.SETTLING_NS, as if written a while ago."""
+    """Date the file back, as if written a while ago."""
     past = time.time() - 60
     os.utime(path, (past, past))
 
@@ -116,10 +120,10 @@ def test_another_config_or_a_change_not_yet_taken_up_is_read_here(
     heavy, text = _heavy_imports(env, "exercises", "list", "--config", str(other))
     assert heavy == list(HEAVY)
     assert "(focus: anterior-tilt)" in text
-    # A file changed a moment ago may not be reloaded yet: read here, with the change.
+    # A file changed a moment ago: answered with the change, by the daemon once its watcher
+    # has reloaded it or here until then, never with the settings from before.
     config.write_text('[exercises]\nfocus = "balanced"\n')
-    heavy, text = _heavy_imports(env, "exercises", "list")
-    assert heavy == list(HEAVY)
+    _heavy, text = _heavy_imports(env, "exercises", "list")
     assert "(focus: balanced)" in text
     # Once the daemon has it, it answers again, with the change.
     _settle(config)
@@ -152,6 +156,23 @@ def test_sources_name_every_file_and_the_settings_variables(
     assert found["files"][-1][0] == str(file) and found["files"][-1][1] is not None
     assert found["env"] == [["STANDUP_SCHEDULE__SIT", "30m"]]
     assert json.loads(json.dumps(found)) == found  # compared after the trip over the socket
-    assert not known.settled(found)
-    _settle(file)
-    assert known.settled(known.sources(file))
+    assert found["version"] == __version__  # a daemon not restarted after an upgrade differs
+    # The settings take STANDUP_ variables in any case: so do the sources.
+    monkeypatch.setenv("standup_schedule__snooze", "5m")
+    assert ["standup_schedule__snooze", "5m"] in known.sources(file)["env"]
+
+
+def test_the_daemon_vouches_only_for_the_files_as_they_were_when_it_read_them(
+    xdg_dirs: object, tmp_path: Path
+) -> None:
+    """Noted before each read: a change its watcher never saw still shows as a difference."""
+    file = tmp_path / "mine.toml"
+    file.write_text('[schedule]\nsit = "40m"\n')
+    config = LiveConfig(load_config(file), file, notifier_factory=lambda *a: None)
+    seen = ConfigSeen()
+    assert seen.same(config, known.sources(file))
+    file.write_text('[schedule]\nsit = "45m"\n')
+    os.utime(file, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # surely a new mtime
+    assert not seen.same(config, known.sources(file))
+    config.reload()
+    assert seen.same(config, known.sources(file))

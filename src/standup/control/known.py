@@ -2,12 +2,12 @@
 validate the settings themselves (`exercises`, `doctor`): pydantic alone costs them more than
 the whole of `standup status`.
 
-The daemon's answer holds only when it read the same config the command would: the same files
-(each as it is now, by path, mtime, size and inode) and the same STANDUP_* variables. The
-client sends its own `sources()`; the daemon answers {"same_config": false} when they differ
-from those of the config it runs, or when it cannot vouch for them (its last reload failed, or
-a file changed too recently for its watcher to have reloaded it). Then, and when no daemon
-runs, the command does what it did before: `ask()` returns None.
+The daemon's answer holds only when it runs the same standup and read the same config the
+command would: the same version, the same files (each as it is now, by path, mtime, size and
+inode) and the same STANDUP_* variables (in any case: the settings read them so). The client
+sends its own `sources()`; the daemon answers {"same_config": false} when they differ from
+those it noted just before it read its config, or when its last reload failed. Then, and when
+no daemon runs, the command does what it did before: `ask()` returns None.
 
 Standard library only, like the control client: this runs before anything heavy is imported.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +25,23 @@ from standup import paths
 # and the socket are (the files themselves are compared, and a daemon answering on the socket
 # is the one asked).
 _NOT_SETTINGS = frozenset({"STANDUP_LOG_LEVEL", "STANDUP_CONFIG", "STANDUP_RUNTIME_DIR"})
-# A file changed this recently may not be reloaded yet: the watcher waits out an editor's
-# save (0.2 s), and where it polls, it looks every 2 s.
-SETTLING_NS = 3_000_000_000
 ASK_WAIT = 2.0  # seconds: past this, doing the work here is quicker than waiting for it
 
 
 def sources(explicit: Path | None = None) -> dict[str, Any]:
     """The config files standup reads (with `explicit`, as --config names it) and the STANDUP_*
     variables, as JSON-safe lists: what two processes must share to load the same settings."""
+    from standup import __version__
+
     files, _user, _named = paths.config_files(explicit)
     return {
+        # A daemon not yet restarted after an upgrade runs other code and another schema.
+        "version": __version__,
         "files": [[str(path), _signature(path)] for path in files],
         "env": sorted(
             [name, value]
             for name, value in os.environ.items()
-            if name.startswith("STANDUP_") and name not in _NOT_SETTINGS
+            if name.upper().startswith("STANDUP_") and name.upper() not in _NOT_SETTINGS
         ),
     }
 
@@ -60,12 +60,6 @@ def _signature(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
-def settled(found: dict[str, Any], now_ns: int | None = None) -> bool:
-    """Whether no file of `found` (a `sources()`) changed within SETTLING_NS of now."""
-    now_ns = time.time_ns() if now_ns is None else now_ns
-    return all(sig is None or now_ns - sig[0] >= SETTLING_NS for _path, sig in found["files"])
 
 
 def ask(cmd: str, args: dict[str, Any], explicit: Path | None = None) -> dict[str, Any] | None:

@@ -34,23 +34,14 @@ class Knower(Protocol):
 
 
 class ConfigSeen:
-    """The sources (`known.sources()`) of the config the daemon runs, noted at the first
-    question after each load: a file changed since then shows as a difference."""
-
-    def __init__(self) -> None:
-        self._loaded: object = None
-        self._sources: dict[str, Any] | None = None
+    """Whether a client's sources name the config the daemon runs."""
 
     def same(self, config: LiveConfig, asked: object) -> bool:
-        """Whether the config the daemon runs is the one `asked` (a client's sources) names."""
+        """The sources `config` noted just before it read its files (so a file changed since,
+        even one its watcher never saw, shows as a difference), against `asked`."""
         if config.error is not None:  # the files are not what runs: the last good config is
             return False
-        if config.loaded is not self._loaded:
-            found = known.sources(config.explicit)
-            if not known.settled(found):  # changed just now: perhaps not reloaded yet
-                return False
-            self._loaded, self._sources = config.loaded, found
-        return self._sources == asked
+        return config.sources == asked
 
 
 def exercises(daemon: Knower, seen: ConfigSeen, args: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from standup.config.settings import LoadedConfig, Settings, candidate_files, load_config
 from standup.config.watch import ConfigWatcher
+from standup.control import known
 from standup.errors import ConfigError
 from standup.notify.base import Notifier, Reminder
 
@@ -26,6 +27,9 @@ class LiveConfig:
     ) -> None:
         self.loaded = loaded
         self.explicit = explicit
+        # What a command must see to take the daemon's word for this config (control.known):
+        # noted as the files are now, just after the first load, and before each reload.
+        self.sources = known.sources(explicit)
         self._notifier_factory = notifier_factory
         self._alert: Notifier | None = None
         self.error: str | None = None  # the last reload's error, until the file is fixed
@@ -48,6 +52,7 @@ class LiveConfig:
         On a bad file the running config stays, the error is reported once, and ConfigError
         is raised for the caller (`standup reload` shows it)."""
         try:
+            sources = known.sources(self.explicit)
             loaded = load_config(self.explicit)
             gone = [p for p in self.loaded.files if p not in loaded.files]
             if gone:
@@ -64,7 +69,7 @@ class LiveConfig:
             self.error = None
             if self._alert is not None:
                 self._alert.close()
-        old, self.loaded = self.loaded.settings, loaded
+        old, self.loaded, self.sources = self.loaded.settings, loaded, sources
         return old
 
     def _report(self, message: str) -> None:

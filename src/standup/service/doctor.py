@@ -78,6 +78,8 @@ def run_checks(config_path: Path | None = None, platform_name: str | None = None
     # A daemon running this same config has validated it already: its findings spare loading
     # the settings here (pydantic alone costs more than the rest of doctor).
     known = _ask_daemon(config_path)
+    if known is not None and not {"files_read", "backend", "idle", "tray"} <= known.keys():
+        known = None  # an answer of another shape: check here, as without a daemon
     versions = known.get("packages") if known else None
     checks = [_python(platform_name), _packages(platform_name, versions)]
     if known is None:
