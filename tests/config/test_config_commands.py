@@ -118,19 +118,57 @@ def test_set_changes_one_line_and_keeps_every_other_byte(user_file, capsys) -> N
 # -- config init over a file that `config set` wrote ------------------------------------------
 
 
+def commented_example() -> str:
+    """The example with each of its values commented out: it then sets nothing."""
+    import re
+
+    return re.sub(r"(?m)^(?=[a-z_]+ = )", "# ", EXAMPLE)
+
+
 def test_init_after_set_writes_the_example_with_the_values_kept(user_file, capsys) -> None:
     assert main(["config", "set", "schedule.sit", "40m"]) == 0
     key = 'exercises.weights."hamstrings.strength"'
     assert main(["config", "set", key, "0.5"]) == 0
     assert main(["config", "init"]) == 0
     after = user_file.read_text()
-    removed, added = changed_lines(EXAMPLE, after)
+    removed, added = changed_lines(commented_example(), after)
     assert (removed, added) == (
-        ['sit = "50m"\n'],
+        ['# sit = "50m"\n'],
         ['sit = "40m"\n', '"hamstrings.strength" = 0.5\n'],
     )
     out = capsys.readouterr().out
     assert f"wrote {user_file}: the commented example, keeping schedule.sit, {key}" in out
+
+
+def test_init_after_set_leaves_the_admin_layer_in_force(user_file, xdg_dirs, capsys) -> None:
+    admin = xdg_dirs.config_dirs / "standup" / "config.toml"
+    admin.parent.mkdir(parents=True)
+    admin.write_text('[schedule]\nsit = "30m"\n\n[notifications]\nurgency = "low"\n')
+    assert main(["config", "set", "schedule.snooze", "5m"]) == 0
+    capsys.readouterr()
+    assert main(["config", "show"]) == 0
+    before = capsys.readouterr().out
+    assert 'sit = "30m"' in before and 'snooze = "5m"' in before
+
+    assert main(["config", "init"]) == 0
+    assert tomllib.loads(user_file.read_text())["schedule"] == {"snooze": "5m"}
+    capsys.readouterr()
+    assert main(["config", "show"]) == 0
+    assert capsys.readouterr().out == before
+
+
+def test_init_that_would_change_the_settings_in_force_changes_nothing(
+    user_file, monkeypatch, capsys
+) -> None:
+    assert main(["config", "set", "schedule.sit", "40m"]) == 0
+    held = user_file.read_text()
+    real = config_edit.carry_over
+    monkeypatch.setattr(  # a carry-over that lost the value on its way
+        config_edit, "carry_over", lambda text, example: (real("", example)[0], [])
+    )
+    assert main(["config", "init"]) != 0
+    assert "schedule.sit" in capsys.readouterr().err
+    assert user_file.read_text() == held
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def _init(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from standup.config import edit as config_edit
-    from standup.config.settings import candidate_files, read_config_text
+    from standup.config.settings import candidate_files, load_config, read_config_text
     from standup.files import follow_own_links, write_atomic
 
     _files, target, _named = candidate_files(args.config)
@@ -87,10 +87,11 @@ def _init(args: argparse.Namespace) -> int:
         if old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
             raise UsageError(f"{target} is the commented example already", hint=hint)
         merged, carried = config_edit.carry_over(old, text)
+        in_force = load_config(args.config).settings
     except ConfigError as error:
         message = f"{target} exists, and init cannot keep what it holds: {error}"
         raise UsageError(message, hint=hint) from None
-    _replace_validated(target, merged)
+    _replace_validated(target, merged, same_as=in_force)
     names = ", ".join(config_edit.dotted(key) for key in carried)
     print(f"wrote {target}: the commented example" + (f", keeping {names}" if names else ""))
     return 0
@@ -262,26 +263,47 @@ def _ask(prompt: str) -> bool:
     return answer.strip().lower() in ("", "y", "yes")
 
 
-def _replace_validated(target: Path, text: str, holder: str | None = None) -> None:
+def _replace_validated(
+    target: Path, text: str, holder: str | None = None, same_as: Any = None
+) -> None:
     """Write `text` next to `target`, load it with every other layer, then rename it over.
 
     An error names the new text by `holder`, a file that holds it (line numbers then apply to
     it); with no holder (`config set`: the text is in no file) by `target`, without lines.
+    With `same_as` (settings), the new text must leave exactly those settings in force.
     """
     from standup.config.settings import load_config
     from standup.files import follow_own_links, write_atomic
 
     def check(tmp: Path) -> None:
         try:
-            load_config(tmp)
+            loaded = load_config(tmp)
         except ConfigError as error:
             message = _renamed(str(error), tmp, holder or str(target), lines=holder is not None)
             hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
             raise ConfigError(message, hint=hint) from None
+        if same_as is not None and loaded.settings != same_as:
+            changed = _changed_keys(same_as.model_dump(), loaded.settings.model_dump())
+            raise ConfigError(
+                f"{target} is unchanged: the new file would change {', '.join(changed)}",
+                hint="change keys with `standup config set KEY VALUE` or `standup config edit`",
+            )
 
     # A config symlinked from a dotfiles repository stays a link: write the file it points to,
     # when the link (and the directory holding it) is ours: another user's link is refused.
     write_atomic(follow_own_links(target), text.encode("utf-8"), check=check)
+
+
+def _changed_keys(before: dict[str, Any], after: dict[str, Any], at: str = "") -> list[str]:
+    """The dotted keys whose values differ between two dumps of the settings."""
+    changed = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed += _changed_keys(old, new, f"{at}{key}.")
+        elif old != new:
+            changed.append(at + key)
+    return changed
 
 
 def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:

@@ -264,9 +264,10 @@ def _key_text(part: str) -> str:
 
 
 def carry_over(text: str, template: str) -> tuple[str, list[Key]]:
-    """`template` with every value `text` sets put in, each as `config set` would put it, and
-    the keys carried. ConfigError when that would lose anything of `text`: comments of its
-    own, a list of tables, or a value the template cannot take exactly where it belongs."""
+    """`template` with its own values commented out, so that it sets nothing, and every value
+    `text` sets put in (where the template has the key, else as `config set` would put it); and
+    the keys carried. ConfigError when that would lose anything of `text`: comments of its own,
+    a list of tables, or a value the template cannot take exactly where it belongs."""
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -277,14 +278,54 @@ def carry_over(text: str, template: str) -> tuple[str, list[Key]]:
         raise ConfigError(f"it is not valid TOML ({error})") from None
     if _has_comments(document):
         raise ConfigError("it has comments of its own")
-    merged, carried = template, []
-    for key, literal in _values(document):
-        merged = set_value(merged, key, literal)
-        carried.append(key)
-    expected = _merge(tomllib.loads(template), data)
+    values = dict(_values(document))
+    # The template's values, left live, would fix every default in the user's file, over
+    # what an admin layer ($XDG_CONFIG_DIRS) sets: only the user's own keys are live.
+    merged, placed = _commented(template, values)
+    for key, literal in values.items():
+        if key not in placed:
+            merged = set_value(merged, key, literal)
+    expected = _merge(tomllib.loads(_commented(template, {})[0]), data)
     if tomllib.loads(merged) != expected:
         raise ConfigError("its values do not all fit the example's layout")
-    return merged, carried
+    return merged, list(values)
+
+
+def _commented(template: str, values: dict[Key, str]) -> tuple[str, set[Key]]:
+    """`template` with each value it sets commented out, or replaced by the literal `values`
+    holds for its key; and the keys so replaced."""
+    lines: list[str] = []
+    table: Key = ()
+    placed: set[Key] = set()
+    chunk = ""  # the lines of one value, gathered until they read as TOML
+    for line in template.splitlines(keepends=True):
+        stripped = line.strip()
+        if not chunk and (not stripped or stripped.startswith("#")):
+            lines.append(line)
+        elif not chunk and stripped.startswith("["):
+            table = parse_key(stripped.strip("[]"))
+            lines.append(line)
+        elif _reads(chunk + line):
+            name = (chunk + line).partition("=")[0].strip()
+            key = (*table, *parse_key(name))
+            if key in values:
+                newline = "\r\n" if line.endswith("\r\n") else "\n"
+                lines.append(f"{name} = {values[key]}{newline}")
+                placed.add(key)
+            else:
+                lines.extend("# " + part for part in (chunk + line).splitlines(keepends=True))
+            chunk = ""
+        else:
+            chunk += line
+    return "".join(lines) + chunk, placed
+
+
+def _reads(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def _values(container: Any, at: Key = ()) -> Any:
