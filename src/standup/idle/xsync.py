@@ -2,7 +2,8 @@
 
 IDLETIME counts the milliseconds since the last input. Two alarms on it stand in for sampling:
 one fires when it rises to the natural break ("idle"), the other, armed then, when it falls
-below the value it had ("back", the next input). After firing, an alarm with no delta goes
+back below it ("back", the next input; input that came while it was being armed is seen by
+reading the counter once it is). After firing, an alarm with no delta goes
 inactive; changing it arms it again. A thread blocks on the connection (and a pipe that stops
 it), so waiting costs no wake-ups. The alarms live on a connection of their own: the thread is
 the only one reading its events.
@@ -215,22 +216,27 @@ class IdletimeWatch:
         self._sync.XSyncChangeAlarm(self._display.ptr, alarm, _CHANGE, ctypes.byref(attributes))
         return alarm
 
-    def _arm_back(self) -> None:
-        """The next input: the counter falls below where it is now."""
-        now = self._read_counter()
-        self._back_alarm = self._alarm(self._back_alarm, max(now - 1, 1), _NEGATIVE_COMPARISON)
+    def _arm_back(self) -> bool:
+        """The next input: the counter falls below the natural break. True when it has already
+        (input came between the idle alarm and now): the alarm would wait for the next one."""
+        below = max(self._idle_ms - 1, 1)
+        self._back_alarm = self._alarm(self._back_alarm, below, _NEGATIVE_COMPARISON)
+        return self._read_counter() < below
 
     # -- the reader thread -------------------------------------------------------------------
 
     def _run(self) -> None:
         connection = self._x.XConnectionNumber(self._display.ptr)
+        waiting = False  # the first round handles what the set-up's round trips queued
         while True:
-            try:
-                select.select([connection, self._wake_read], [], [])
-            except OSError as exc:
-                self._fail(f"waiting on the X connection failed: {exc}")
-                return
-            self.wakeups += 1
+            if waiting:
+                try:
+                    select.select([connection, self._wake_read], [], [])
+                except OSError as exc:
+                    self._fail(f"waiting on the X connection failed: {exc}")
+                    return
+                self.wakeups += 1
+            waiting = True
             if self._closing:
                 return
             try:
@@ -258,7 +264,8 @@ class IdletimeWatch:
             if event.type != self._event_base + _ALARM_NOTIFY:
                 continue
             if event.alarm.alarm == self._idle_alarm:
-                self._arm_back()
+                if self._arm_back():  # back already: watch for leaving again
+                    self._alarm(self._idle_alarm, self._idle_ms, _POSITIVE_COMPARISON)
                 changed = True
             elif event.alarm.alarm == self._back_alarm:
                 self._alarm(self._idle_alarm, self._idle_ms, _POSITIVE_COMPARISON)
