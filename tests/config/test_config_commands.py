@@ -205,6 +205,30 @@ def test_init_over_the_example_says_so_and_force_keeps_the_old_file(user_file, c
     assert "held before" not in capsys.readouterr().out and old.read_text() == edited
 
 
+def test_force_keeps_the_old_file_with_its_mode_and_never_over_an_earlier_one(
+    user_file, capsys
+) -> None:
+    import os
+
+    os.umask(old_umask := os.umask(0o022))
+    try:
+        assert main(["config", "set", "hooks.reminder", '[["desk", "up"]]']) == 0
+        user_file.chmod(0o600)  # hook commands: the user's alone
+        first = user_file.read_text()
+        assert main(["config", "init", "--force"]) == 0
+        old = user_file.with_name("config.toml.old")
+        assert old.read_text() == first and old.stat().st_mode & 0o777 == 0o600
+        assert main(["config", "set", "schedule.sit", "40m"]) == 0
+        second = user_file.read_text()
+        assert main(["config", "init", "--force"]) == 0
+        newer = user_file.with_name("config.toml.old.1")
+        assert f"what it held before is in {newer}" in capsys.readouterr().out
+        assert old.read_text() == first and newer.read_text() == second
+        assert newer.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old_umask)
+
+
 def test_set_into_an_empty_table_goes_under_its_comments(user_file) -> None:
     assert main(["config", "init"]) == 0
     # Category names hold a dot, so the key part is quoted (as in TOML).
@@ -344,6 +368,27 @@ def test_edit_with_an_error_and_no_terminal_exits_2_untouched(
     assert f"{user_file} is unchanged" in err
     assert f"your edit is kept in {kept}" in err
     assert kept.read_text() == '[schedule]\nsit = "never"\n'
+
+
+def test_a_rejected_edit_is_kept_with_the_configs_mode(
+    user_file, tmp_path, monkeypatch, capsys
+) -> None:
+    import os
+
+    assert main(["config", "set", "hooks.reminder", '[["desk", "up"]]']) == 0
+    user_file.chmod(0o600)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    editor(tmp_path, monkeypatch, '[schedule]\nsit = "never"\n')
+    os.umask(old_umask := os.umask(0o022))
+    try:
+        assert main(["config", "edit"]) == 2
+    finally:
+        os.umask(old_umask)
+    kept = user_file.with_name("config.toml.rejected")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    capsys.readouterr()
+    assert main(["config", "edit"]) == 2  # a second rejected edit says it replaces the first
+    assert "replacing the one kept there before" in capsys.readouterr().err
 
 
 def test_edit_again_after_an_error(user_file, tmp_path, monkeypatch, capsys) -> None:

@@ -111,9 +111,27 @@ def _set_aside(target: Path) -> Path | None:
     example = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
     if old is None or old == example:
         return None
-    kept = target.with_name(target.name + ".old")
-    write_atomic(kept, old.encode("utf-8"))
+    kept = _unused_name(target, ".old")
+    write_atomic(kept, old.encode("utf-8"), mode=_private_mode(target))
     return kept
+
+
+def _unused_name(target: Path, suffix: str) -> Path:
+    """NAME.suffix, else NAME.suffix.1, ...: what an earlier run kept there stays."""
+    name, number = target.with_name(target.name + suffix), 0
+    while os.path.lexists(name):
+        number += 1
+        name = target.with_name(f"{target.name}{suffix}.{number}")
+    return name
+
+
+def _private_mode(target: Path) -> int:
+    """The config's own permissions, for a copy of what it holds (hook commands may be
+    private); 0600 when it has none to read."""
+    try:
+        return os.stat(target).st_mode & 0o777
+    except OSError:
+        return 0o600
 
 
 def _set(args: argparse.Namespace) -> int:
@@ -233,12 +251,14 @@ def _edit(args: argparse.Namespace) -> int:
                 print(f"standup: {error}", file=sys.stderr)
                 if not interactive or not _ask("Edit again? [Y/n] "):
                     # Keep the work: the edit is saved beside the config for another try.
+                    replacing = kept.is_file() and not kept.is_symlink()
                     try:
-                        _keep(kept, text)
+                        _keep(kept, text, _private_mode(target))
                     except FileWriteError:
-                        keep_copy, kept = True, copy
+                        keep_copy, kept, replacing = True, copy, False
+                    again = " (replacing the one kept there before)" if replacing else ""
                     raise ConfigError(
-                        f"{target} is unchanged; your edit is kept in {kept}",
+                        f"{target} is unchanged; your edit is kept in {kept}{again}",
                         hint=f"fix it there, then `standup config check {kept}` and move it over",
                     ) from None
     finally:
@@ -249,10 +269,10 @@ def _edit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _keep(kept: Path, text: str) -> None:
+def _keep(kept: Path, text: str, mode: int) -> None:
     from standup.files import write_atomic
 
-    write_atomic(kept, text.encode("utf-8"))
+    write_atomic(kept, text.encode("utf-8"), mode=mode)
 
 
 def _ask(prompt: str) -> bool:
@@ -272,6 +292,7 @@ def _replace_validated(
     it); with no holder (`config set`: the text is in no file) by `target`, without lines.
     With `same_as` (settings), the new text must leave exactly those settings in force.
     """
+    from standup.config import edit as config_edit
     from standup.config.settings import load_config
     from standup.files import follow_own_links, write_atomic
 
@@ -283,7 +304,7 @@ def _replace_validated(
             hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
             raise ConfigError(message, hint=hint) from None
         if same_as is not None and loaded.settings != same_as:
-            changed = _changed_keys(same_as.model_dump(), loaded.settings.model_dump())
+            changed = config_edit.changed_keys(same_as.model_dump(), loaded.settings.model_dump())
             raise ConfigError(
                 f"{target} is unchanged: the new file would change {', '.join(changed)}",
                 hint="change keys with `standup config set KEY VALUE` or `standup config edit`",
@@ -292,18 +313,6 @@ def _replace_validated(
     # A config symlinked from a dotfiles repository stays a link: write the file it points to,
     # when the link (and the directory holding it) is ours: another user's link is refused.
     write_atomic(follow_own_links(target), text.encode("utf-8"), check=check)
-
-
-def _changed_keys(before: dict[str, Any], after: dict[str, Any], at: str = "") -> list[str]:
-    """The dotted keys whose values differ between two dumps of the settings."""
-    changed = []
-    for key in sorted(before.keys() | after.keys()):
-        old, new = before.get(key), after.get(key)
-        if isinstance(old, dict) and isinstance(new, dict):
-            changed += _changed_keys(old, new, f"{at}{key}.")
-        elif old != new:
-            changed.append(at + key)
-    return changed
 
 
 def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:

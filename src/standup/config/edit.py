@@ -367,6 +367,18 @@ def _outside_strings(literal: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", literal)
 
 
+def changed_keys(before: dict[str, Any], after: dict[str, Any], at: str = "") -> list[str]:
+    """The dotted keys whose values differ between two dumps of the settings."""
+    changed = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed += changed_keys(old, new, f"{at}{key}.")
+        elif old != new:
+            changed.append(at + key)
+    return changed
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
