@@ -193,10 +193,14 @@ def test_init_keeps_a_file_it_cannot_carry_over_whole(user_file, capsys, text, w
 
 def test_init_over_the_example_says_so_and_force_keeps_the_old_file(user_file, capsys) -> None:
     assert main(["config", "init"]) == 0
+    assert main(["config", "init"]) == 1
+    assert f"{user_file} is the commented example already" in capsys.readouterr().err
     assert main(["config", "set", "schedule.sit", "40m"]) == 0
     edited = user_file.read_text()
     assert main(["config", "init"]) == 1
-    assert f"{user_file} is the commented example already" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{user_file} looks like the example, with changes of its own" in err
+    assert "already" not in err and user_file.read_text() == edited
     assert main(["config", "init", "--force"]) == 0
     old = user_file.with_name("config.toml.old")
     assert f"what it held before is in {old}" in capsys.readouterr().out

@@ -84,8 +84,11 @@ def _init(args: argparse.Namespace) -> int:
     )
     try:
         old = read_config_text(target) or ""
-        if old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
+        if old == text:
             raise UsageError(f"{target} is the commented example already", hint=hint)
+        if old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
+            message = f"{target} looks like the example, with changes of its own"
+            raise UsageError(message, hint=hint)
         merged, carried = config_edit.carry_over(old, text)
         in_force = load_config(args.config).settings
     except ConfigError as error:
