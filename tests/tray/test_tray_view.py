@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from standup.tray import protocol
-from standup.tray.view import IDS, PAUSE_30, build, next_minute
+from standup.tray.view import IDS, PAUSE_30, build, next_minute, spoken
 
 T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
 SNOOZE = timedelta(minutes=10)
@@ -99,6 +99,7 @@ def test_resting_states_are_quiet(state: str, extra: dict[str, Any], words: str,
     view = build(status, label=True, snooze=SNOOZE, breaks_today=0)
     assert (view.look, view.status, view.step, view.label) == (state, kind, 0, "")
     assert view.tooltip == view.spoken == words
+    assert spoken("Time to stand up: Lunge; then rest") == "Time to stand up: Lunge; then rest"
     assert next_minute(state, T0, T0) is None  # nothing moves: no wake-up planned
 
 

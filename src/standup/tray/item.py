@@ -72,6 +72,9 @@ class TrayItem:
         self._owner_rule = owner_changed_rule(WATCHER)
         self._register_serial: int | None = None
         self._lock = threading.Lock()  # the view and registration, read on the receiver thread
+        # A change's signals and the label sent on registering go out in the order the views
+        # came: an older label never follows a newer one.
+        self._sending = threading.Lock()
         self.registered = False
         self.watcher: str | None = None  # the watcher's unique name while there is one
         self._stack = ExitStack()
@@ -102,6 +105,10 @@ class TrayItem:
 
     def show(self, view: View) -> None:
         """Show `view`: the host is told what changed, nothing when nothing did."""
+        with self._sending:
+            self._show(view)
+
+    def _show(self, view: View) -> None:
         with self._lock:
             old, self._view = self._view, view
             if old is not None and view.menu != old.menu:
@@ -192,10 +199,11 @@ class TrayItem:
             return
         self.registered = True
         log.info("tray item registered with %s", self.watcher)
-        view = self._view
-        if view is not None and view.label:
-            # GNOME's extension (59) takes the label only from this signal, not from GetAll.
-            self._send(_new_label(view))
+        with self._sending:
+            view = self._view
+            if view is not None and view.label:
+                # GNOME's extension (59) takes the label only from this signal, not from GetAll.
+                self._send(_new_label(view))
         self._on_host(True)
 
     def _send(self, msg: Message) -> None:

@@ -95,6 +95,8 @@ def build(
 def spoken(words: str) -> str:
     """The tooltip as the icon's accessible description: without "Sitting N min; ", which
     moves every minute (a host re-reads the description only with the icon)."""
+    if not words.startswith("Sitting "):  # only a counting stretch's words carry minutes
+        return words
     _sat, sep, rest = words.partition("; ")
     return f"standup: {rest}" if sep else words
 
