@@ -1,4 +1,5 @@
-"""`python3 -m standup.manpages DIR [DATE]`: write standup.1 and standup.toml.5 into DIR."""
+"""`python3 -m standup.manpages DIR`: write standup.1 and standup.toml.5 into DIR, dated by
+SOURCE_DATE_EPOCH when it is set."""
 
 from __future__ import annotations
 
