@@ -124,3 +124,15 @@ def test_doctor_counts_the_packaged_unit_as_installed(
         "user manager running; standup.service enabled, active",
     )
     assert check.details["unit_file"] == str(package)
+
+
+def test_install_with_no_systemctl_fails_like_the_unpackaged_one(
+    run_main, xdg_dirs, package: Path, fake_systemctl: Path, monkeypatch, capsys
+) -> None:
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    assert run_main(["service", "install"]) == 1
+    err = capsys.readouterr().err
+    assert "systemctl not found" in err and "does not use systemd" in err
+    assert not fake_systemctl.exists()  # never run

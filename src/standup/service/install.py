@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from standup import paths
 from standup.errors import StandupError
 from standup.service import installed, packaged
 from standup.service.identity import identity_files, identity_paths
+from standup.service.steps import ServiceError as ServiceError, run_step
 from standup.service.systemd import (
     ManagerFacts,
     Runner,
@@ -42,21 +43,10 @@ from standup.service.unit import (  # re-exported: callers know them from here
 
 LAUNCHD_LABEL = "org.standup"
 
-_NO_USER_MANAGER_HINT = (
-    "no systemd user manager answers here. Log in to a graphical session (or run "
-    "`loginctl enable-linger $USER`), check that XDG_RUNTIME_DIR is set, then run "
-    "`systemctl --user daemon-reload && systemctl --user enable --now standup`"
-)
 _NO_SYSTEMD_HINT = (
     "this system does not use systemd: start `standup run` from your desktop's autostart "
     "(e.g. a ~/.config/autostart/standup.desktop with Exec={command})"
 )
-
-
-class ServiceError(StandupError):
-    """The service manager is missing or refused a step."""
-
-    exit_code = 1
 
 
 ExtraFiles = installed.ExtraFiles  # (path, bytes) written or (path, None) removed
@@ -75,6 +65,7 @@ class Plan:
     run_after_file: int = 0  # commands[:run_after_file] run before the file is touched
     # The desktop file and icon, written (content) or removed (None) with the unit.
     extra: ExtraFiles = ()
+    installs: bool = False  # an install that writes no unit: the package's is enabled
 
 
 def current_platform() -> str:
@@ -277,7 +268,7 @@ def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None
     runner = runner or run
     _check_paths(plan)  # before anything changes: no half-done install
     if plan.commands and shutil.which(plan.commands[0][0]) is None:
-        if plan.content is None:  # uninstalling: removing the file is still worth doing
+        if plan.content is None and not plan.installs:  # uninstalling: removing is still worth it
             _touch_file(plan, echo)
             return
         command = exec_line(run_argv(plan.platform))
@@ -289,7 +280,7 @@ def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None
         if index == min(plan.run_after_file, len(plan.commands)):
             _touch_file(plan, echo, _NOT_STOPPED if skipped else "")
         if index < len(plan.commands) and index not in skipped:
-            _run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
+            run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
     for line in plan.advice:
         echo(line)
 
@@ -313,30 +304,6 @@ def _check_paths(plan: Plan) -> None:
 def _touch_file(plan: Plan, echo: Callable[[str], None], kept_note: str = "") -> None:
     if plan.path is not None:
         installed.carry_out(plan.path, plan.content, plan.extra, echo, kept_note)
-
-
-def _run_step(
-    argv: Sequence[str], tolerate: bool, echo: Callable[[str], None], runner: Runner
-) -> None:
-    echo("$ " + " ".join(argv))
-    try:
-        done = runner(argv)
-    except OSError as error:
-        raise ServiceError(f"cannot run {argv[0]}: {error.strerror or error}") from None
-    if done.returncode == 0:
-        return
-    reason = (done.stderr or done.stdout or "").strip().splitlines()
-    text = reason[-1] if reason else f"exit status {done.returncode}"
-    if tolerate:
-        echo(f"  ({text}; carrying on)")
-        return
-    hint = _NO_USER_MANAGER_HINT if _no_user_manager(text) else ""
-    raise ServiceError(f"`{' '.join(argv)}` failed: {text}", hint=hint)
-
-
-def _no_user_manager(text: str) -> bool:
-    markers = ("Failed to connect to bus", "No medium found", "XDG_RUNTIME_DIR", "not been booted")
-    return any(marker in text for marker in markers)
 
 
 # -- status ----------------------------------------------------------------------------------

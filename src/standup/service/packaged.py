@@ -68,5 +68,5 @@ def plan_fields(own_unit: Path, shell_files: installed.ExtraFiles, now: bool) ->
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
     if not stale:
-        return {"advice": advice}
-    return {"path": own_unit, "content": None, "extra": extra, "advice": advice}
+        return {"advice": advice, "installs": True}
+    return {"path": own_unit, "content": None, "extra": extra, "advice": advice, "installs": True}
