@@ -136,3 +136,69 @@ def test_install_with_no_systemctl_fails_like_the_unpackaged_one(
     err = capsys.readouterr().err
     assert "systemctl not found" in err and "does not use systemd" in err
     assert not fake_systemctl.exists()  # never run
+
+
+def own_unit_of_the_users(xdg_dirs) -> Path:
+    own_unit = xdg_dirs.config_home / "systemd/user/standup.service"
+    own_unit.parent.mkdir(parents=True)
+    own_unit.write_text("[Service]\nExecStart=/opt/my/standup run\n")
+    return own_unit
+
+
+def test_a_kept_unit_of_the_users_own_is_not_called_the_packages(
+    run_main, xdg_dirs, package: Path, fake_systemctl: Path, capsys
+) -> None:
+    own_unit = own_unit_of_the_users(xdg_dirs)
+    assert run_main(["service", "install"]) == 0
+    out = capsys.readouterr().out
+    assert "the unit is the package's" not in out
+    assert f"your own unit {own_unit} stays; systemd runs it, not {package}" in out
+
+
+def test_dry_run_keeping_the_users_unit_has_no_uninstall_wording(
+    run_main, xdg_dirs, package: Path, fake_systemctl: Path, capsys
+) -> None:
+    own_unit = own_unit_of_the_users(xdg_dirs)
+    assert run_main(["service", "install", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"would leave {own_unit} (not written by standup)" in out
+    assert "not stopped or disabled" not in out
+
+
+def test_packaged_install_gives_the_same_notes_on_the_manager(
+    run_main, xdg_dirs, package: Path, fake_systemctl: Path, monkeypatch, capsys
+) -> None:
+    from systemctl_fake import fake_manager
+
+    fake_manager(fake_systemctl, env={"HOME": "/home/x", "XDG_CONFIG_HOME": str(
+        xdg_dirs.config_home)})  # fmt: skip
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert run_main(["service", "install", "--now"]) == 0
+    out = capsys.readouterr().out
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in out
+    assert "the user manager reads units from" not in out  # no unit of ours goes there
+
+
+def test_packaged_install_disables_standups_old_unit_before_removing_it(
+    run_main, xdg_dirs, package: Path, fake_systemctl: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr(packaged, "PACKAGED_PREFIXES", ("/nowhere/",))
+    assert run_main(["service", "install"]) == 0
+    own_unit = xdg_dirs.config_home / "systemd/user/standup.service"
+    monkeypatch.setattr(packaged, "PACKAGED_PREFIXES", (str(Path(standup.__file__).parent),))
+    fake_systemctl.write_text("")
+    capsys.readouterr()
+
+    assert run_main(["service", "install", "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    disable = "would run: systemctl --user disable standup.service"
+    assert lines.index(disable) < lines.index(f"would remove {own_unit}")
+    monkeypatch.setenv("FAIL_ON", "disable")  # a failure there is no reason to stop
+    assert run_main(["service", "install"]) == 0
+    assert not own_unit.exists()
+    assert actions(fake_systemctl) == [
+        "--user disable standup.service",
+        "--user daemon-reload",
+        "--user enable standup.service",
+    ]

@@ -108,7 +108,9 @@ def _systemd_install(
         commands.append(systemctl("restart", UNIT_NAME))
     path = unit_path(facts)
     if packaged.in_use():  # the package's unit is there: enable it, write none of our own
-        return Plan("linux", commands=commands, **packaged.plan_fields(path, shell_files, now))
+        # No unit of ours goes to the manager's folder: no note on which folder that is.
+        notes = install_notes(path, path, facts, os.environ) if facts else []
+        return Plan("linux", **packaged.plan_fields(path, shell_files, commands, now, notes))
     advice = install_notes(path, unit_path(), facts, os.environ) if facts else []
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
@@ -258,7 +260,8 @@ def _describe_file(plan: Plan) -> list[str]:
     ]
     if plan.content is None:
         kept = installed.why_kept(plan.path)
-        first = f"would leave {plan.path} ({kept}{_NOT_STOPPED})" if kept else ""
+        note = "" if plan.installs else _NOT_STOPPED  # an install stops nothing anyway
+        first = f"would leave {plan.path} ({kept}{note})" if kept else ""
         return [first or f"would remove {plan.path}", *extra]
     return [f"would write {plan.path}:", plan.content.rstrip("\n"), "", *extra]
 
@@ -291,7 +294,9 @@ _NOT_STOPPED = "; not stopped or disabled"
 def _skipped_stops(plan: Plan) -> frozenset[int]:
     """Stop and disable (the commands before the file) when uninstall leaves the unit: a unit
     of the user's own is theirs to run, not ours to stop."""
-    if plan.path is None or plan.content is not None or not installed.why_kept(plan.path):
+    if plan.path is None or plan.content is not None or plan.installs:
+        return frozenset()
+    if not installed.why_kept(plan.path):
         return frozenset()
     return frozenset(range(min(plan.run_after_file, len(plan.commands))))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from standup.service import installed
 from standup.service.identity import identity_paths
+from standup.service.systemd import systemctl
 from standup.service.unit import UNIT_NAME, UNIT_TEMPLATE as _TEMPLATE, exec_line, render_unit
 
 PACKAGED_UNIT = Path("/usr/lib/systemd/user") / UNIT_NAME
@@ -58,15 +59,35 @@ def unit_in_effect(own_unit: Path) -> Path:
     return PACKAGED_UNIT
 
 
-def plan_fields(own_unit: Path, shell_files: installed.ExtraFiles, now: bool) -> dict[str, Any]:
-    """`Plan` fields (beside the systemctl commands) for an install that enables the package's
-    unit: remove standup's own unit, desktop file, icon and completions from the user's
-    folders, where they would hide the package's; anything else there is named and kept."""
+def plan_fields(
+    own_unit: Path,
+    shell_files: installed.ExtraFiles,
+    commands: list[list[str]],
+    now: bool,
+    notes: list[str],
+) -> dict[str, Any]:
+    """`Plan` fields for an install that runs `commands` to enable the package's unit: remove
+    standup's own unit, desktop file, icon and completions from the user's folders, where they
+    would hide the package's; anything else there is named and kept. `notes` on the user
+    manager come first in the advice."""
     extra = tuple((path, None) for path in (*identity_paths(), *(p for p, _ in shell_files)))
     stale = [path for path in (own_unit, *(p for p, _ in extra)) if os.path.lexists(path)]
-    advice = [f"the unit is the package's: {PACKAGED_UNIT}"]
+    kept = os.path.lexists(own_unit) and installed.why_kept(own_unit)
+    if kept:  # the user's own unit: it wins over the package's, and is theirs to run
+        advice = [*notes, f"your own unit {own_unit} stays; systemd runs it, not {PACKAGED_UNIT}"]
+    else:
+        advice = [*notes, f"the unit is the package's: {PACKAGED_UNIT}"]
     if not now:
         advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
+    fields: dict[str, Any] = {"commands": commands, "advice": advice, "installs": True}
     if not stale:
-        return {"advice": advice, "installs": True}
-    return {"path": own_unit, "content": None, "extra": extra, "advice": advice, "installs": True}
+        return fields
+    fields.update(path=own_unit, content=None, extra=extra)
+    if os.path.lexists(own_unit) and not kept:
+        # Disabled before it goes, or its link in default.target.wants would dangle; a unit
+        # the manager no longer knows fails to disable, which stops nothing.
+        disable = systemctl("disable", UNIT_NAME)
+        fields.update(
+            commands=[disable, *commands], tolerate_failure=frozenset({0}), run_after_file=1
+        )
+    return fields
