@@ -1,5 +1,5 @@
 import sys
 
-from standup.cli.main import main
+from standup.entry import main
 
 sys.exit(main())
