@@ -1,5 +1,5 @@
 import sys
 
-from standup.entry import main
+from standup.cli.entry import main
 
 sys.exit(main())

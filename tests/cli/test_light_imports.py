@@ -37,7 +37,7 @@ def test_version_is_answered_before_the_command_line_is_built(xdg_dirs) -> None:
     probe = (
         "import sys\n"
         "sys.argv = ['standup', '--version']\n"
-        "from standup.entry import main\n"
+        "from standup.cli.entry import main\n"
         "code = main()\n"
         "print(code, sorted(m for m in ('argparse', 'standup.commands', 'standup.cli.main')"
         " if m in sys.modules))\n"
