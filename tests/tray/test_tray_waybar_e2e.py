@@ -49,11 +49,21 @@ def _choose(waybar: WaybarTray, shown: tuple[str, ...], label: str) -> None:
 
 
 def _tooltip_width(waybar: WaybarTray) -> int:
-    """Hover the icon until waybar shows the tooltip; its width in pixels."""
+    """Hover the icon until waybar shows the tooltip; its width in pixels. GTK may let a hover
+    pass without one (just after a menu closed, on a busy machine): then the pointer leaves
+    and comes back, as a user's would, a few times at most."""
     waybar.park_pointer()
     calm = waybar.calm_below_bar()  # no tooltip: the last one was waited away
-    waybar.move(*wait_until(waybar.icon_centre, timeout=10))
-    left, _, right, _ = wait_until(lambda: waybar.tooltip_box(calm), timeout=10, interval=0.1)
+    box = None
+    for _attempt in range(4):
+        waybar.move(*wait_until(waybar.icon_centre, timeout=10))
+        try:
+            box = wait_until(lambda: waybar.tooltip_box(calm), timeout=4, interval=0.1)
+            break
+        except TimeoutError:
+            waybar.park_pointer()
+    assert box is not None, "waybar showed no tooltip for the item on four hovers"
+    left, _, right, _ = box
     waybar.park_pointer()
     wait_until(lambda: waybar.tooltip_box(calm) is None, timeout=10, interval=0.1)
     return int(right - left)
