@@ -1,0 +1,77 @@
+"""The user's language: standup's messages through gettext, the catalogue loaded when first asked.
+
+Strings are marked where they are written: `_()` for a message, `ngettext()` for one that
+counts something, `pgettext()` for one whose meaning needs a context (each exercise field has
+its own), and `N_()` for a module-level constant, translated where it is shown. The language
+comes from LANGUAGE, LC_ALL, LC_MESSAGES and LANG, as gettext reads them; one standup does not
+have falls back to English with no error. Nothing is read at import, so a client command pays
+for the catalogue only when it prints a message (in English: a few failed stat calls).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from pathlib import Path
+
+DOMAIN = "standup"
+# What gettext reads, in its order; the first one set names the language (LANGUAGE may list
+# several, separated by colons).
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None  # `[general] language`, where the config names one
+
+
+def localedir() -> Path:
+    """$STANDUP_LOCALEDIR (tests, a build tree), else the package's own `locale` folder, where
+    building the wheel puts the compiled catalogues."""
+    override = os.environ.get("STANDUP_LOCALEDIR")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "locale"
+
+
+def choose_language(language: str | None) -> None:
+    """Speak `language` ("de", "pt_BR") whatever the environment says; None: the environment."""
+    global _chosen
+    _chosen = language or None
+
+
+def translations() -> gettext.NullTranslations:
+    """The catalogue for the language wanted now: read once per language and folder."""
+    wanted = (_chosen, os.environ.get("STANDUP_LOCALEDIR"))
+    return _load(*wanted, *(os.environ.get(name) for name in LANGUAGE_VARIABLES))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(chosen: str | None, *_environment: str | None) -> gettext.NullTranslations:
+    # The environment is part of the key only so that a change of it is seen (tests change
+    # it); gettext reads it again itself.
+    languages = [chosen] if chosen else None
+    return gettext.translation(DOMAIN, localedir(), languages=languages, fallback=True)
+
+
+def language() -> str:
+    """The language standup speaks now: the catalogue's ("de"), or "en" without one."""
+    return translations().info().get("language", "") or "en"
+
+
+def _(message: str) -> str:
+    return translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations().ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations().pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return translations().npgettext(context, singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue without translating it here: a constant made at import,
+    translated with `_()` where it is shown."""
+    return message
