@@ -34,7 +34,10 @@ DEPENDENCIES = (
     "python3-tomlkit", "python3-tzlocal",
 )  # fmt: skip
 # What dpkg-buildpackage reads of the checkout (tests and benchmarks stay out).
-PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "src", "debian")
+# hatch_build.py compiles po/ with tools/po.py into the wheel pybuild installs.
+PACKAGE_SOURCES = (
+    "pyproject.toml", "README.md", "LICENSE", "hatch_build.py", "src", "po", "tools", "debian",
+)  # fmt: skip
 BUILD_TOOLS = ("dpkg-buildpackage", "dpkg-checkbuilddeps", "lintian", "debootstrap", "nsenter")
 # What the rig needs in the fresh root beside the package: a user manager, its session bus,
 # and man to read the pages. Raise CLEAN_VERSION when this or the way it is built changes.

@@ -77,6 +77,7 @@ def test_it_builds_and_lintian_finds_no_error(built) -> None:
         "./usr/share/bash-completion/completions/standup",
         "./usr/share/zsh/vendor-completions/_standup",
         "./usr/share/fish/vendor_completions.d/standup.fish",
+        "./usr/lib/python3/dist-packages/standup/locale/de/LC_MESSAGES/standup.mo",
     ):
         assert f" {path}\n" in contents, path
     depends = packaged_root._run(["dpkg-deb", "--field", str(deb), "Depends"]).stdout

@@ -1,0 +1,34 @@
+"""tools/po.py for the tests, loaded from its file (tools/ is not a package), and the tree's
+translations compiled the way the wheel's build compiles them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PO_DIR = ROOT / "po"
+TEMPLATE = PO_DIR / "standup.pot"
+
+
+def _load_po_tools():
+    spec = importlib.util.spec_from_file_location("standup_po_tools", ROOT / "tools" / "po.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # where its dataclasses look their annotations up
+    spec.loader.exec_module(module)
+    return module
+
+
+po = _load_po_tools()
+
+
+def languages() -> list[str]:
+    return sorted(path.stem for path in PO_DIR.glob("*.po"))
+
+
+def compile_tree(localedir: Path) -> Path:
+    """Every po/<lang>.po compiled into `localedir`, as the wheel has them; `localedir`."""
+    po.compile_folder(PO_DIR, localedir)
+    return localedir
