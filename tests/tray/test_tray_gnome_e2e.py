@@ -75,14 +75,17 @@ def _comes_back(bar: GnomeTopBar) -> bool:
     return True
 
 
+def _said(env: dict[str, str]) -> str:
+    now = status(env)
+    return spoken(tooltip(now), now["state"])
+
+
 def _named_as_said(bar: GnomeTopBar, env: dict[str, str]) -> None:
     """The icon's accessible name is the daemon's state in words, as `spoken` puts it."""
     try:
-        wait_until(
-            lambda: _shown(bar)["accessibleName"] == spoken(tooltip(status(env))), timeout=15
-        )
+        wait_until(lambda: _shown(bar)["accessibleName"] == _said(env), timeout=15)
     except TimeoutError:
-        named, said = _shown(bar)["accessibleName"], spoken(tooltip(status(env)))
+        named, said = _shown(bar)["accessibleName"], _said(env)
         raise AssertionError(f"the bar names the icon {named!r}, not {said!r}") from None
 
 

@@ -99,7 +99,8 @@ def test_resting_states_are_quiet(state: str, extra: dict[str, Any], words: str,
     view = build(status, label=True, snooze=SNOOZE, breaks_today=0)
     assert (view.look, view.status, view.step, view.label) == (state, kind, 0, "")
     assert view.tooltip == view.spoken == words
-    assert spoken("Time to stand up: Lunge; then rest") == "Time to stand up: Lunge; then rest"
+    words = "Time to stand up: Lunge; then rest"
+    assert spoken(words, "reminding") == words
     assert next_minute(state, T0, T0) is None  # nothing moves: no wake-up planned
 
 

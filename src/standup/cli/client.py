@@ -11,11 +11,18 @@ from typing import Any
 
 from standup.config.durations import describe, parse_positive_duration
 from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
+from standup.i18n import N_, _, catalogue_text, ngettext
+from standup.i18n.clock import format_clock, format_day_clock, format_weekday_clock
 from standup.localtime import local_now, to_local
 
 # A status bar shows a tooltip, not a page: longer error texts are cut to this.
 _TOOLTIP_LIMIT = 300
-_STOPPED = {"text": "off", "tooltip": "the standup daemon is not running", "class": "stopped"}
+# Translated where the line is made ("class" is for the bar's CSS: never translated).
+_STOPPED = {
+    "text": N_("off"),
+    "tooltip": N_("the standup daemon is not running"),
+    "class": "stopped",
+}
 
 
 def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -52,7 +59,7 @@ def waybar_line() -> str:
     try:
         return json.dumps(waybar(_request("status")))
     except DaemonNotRunning:
-        line = dict(_STOPPED)
+        line = _stopped()
     except StandupError as error:  # no answer in time, a refused or unreadable reply
         line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
     except Exception as error:  # a reply of an unexpected shape: the bar still gets its line
@@ -72,14 +79,18 @@ def follow_format(fmt: str) -> Any:
         return json.dumps({"state": "error", "error": text}) if fmt == "json" else text
 
     if fmt == "waybar":
-        return LineFormat(lambda info: json.dumps(waybar(info)), json.dumps(_STOPPED), error)
+        return LineFormat(lambda info: json.dumps(waybar(info)), json.dumps(_stopped()), error)
     if fmt == "json":
         compact = (",", ":")
         return LineFormat(
             lambda info: json.dumps(info, separators=compact), '{"state":"stopped"}', error
         )
-    stopped = "standup is not running; waiting for it to start."
+    stopped = _("standup is not running; waiting for it to start.")
     return LineFormat(lambda info: describe_status(info).replace("\n", " "), stopped, error)
+
+
+def _stopped() -> dict[str, str]:
+    return {key: _(value) if key != "class" else value for key, value in _STOPPED.items()}
 
 
 def _bounded(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
@@ -168,7 +179,14 @@ def next_local_time(text: str, now: datetime) -> datetime:
 
 def _day(moment: datetime) -> str:
     """ "Tue 3 Mar 12:30": a date and time that need no year."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+    return format_day_clock(moment)
+
+
+def _soon(moment: datetime, now: datetime) -> str:
+    """ "14:50" within the next 20 hours, else "Tue 14:50"."""
+    if moment - now < timedelta(hours=20):
+        return format_clock(moment)
+    return format_weekday_clock(moment)
 
 
 # ---- formatting -------------------------------------------------------------------------
@@ -203,7 +221,9 @@ def describe_status(info: dict[str, Any]) -> str:
     if info.get("config_error"):
         # Bounded: a reply from a daemon that quotes a huge bad value whole must not flood.
         first = _bounded(str(info["config_error"]).splitlines()[0])
-        line += f"\nConfig not reloaded (the running settings stay): {first}"
+        line += "\n" + _("Config not reloaded (the running settings stay): {error}").format(
+            error=first
+        )
     return line
 
 
@@ -215,32 +235,47 @@ def _describe_state(info: dict[str, Any]) -> str:
     if state == "paused":
         until = _local(info.get("paused_until"))
         if until is None:
-            return "Paused until you run `standup resume`."
-        when = f"{until:%H:%M}" if until.date() == now.date() else _day(until)
-        return f"Paused until {when} (in {_until(until, now)})."
+            return _("Paused until you run `standup resume`.")
+        when = format_clock(until) if until.date() == now.date() else _day(until)
+        return _("Paused until {time} (in {wait}).").format(time=when, wait=_until(until, now))
     if state == "away":
-        return "Away from the desk: the next sitting stretch starts when you are back."
+        return _("Away from the desk: the next sitting stretch starts when you are back.")
     if state == "off_hours":
         again = _local(info.get("active_again_at"))
         if again is None:
-            return "Outside working hours."
-        when = f"{again:%H:%M}" if again - now < timedelta(hours=20) else f"{again:%a %H:%M}"
-        return f"Outside working hours: reminders resume at {when} (in {_until(again, now)})."
+            return _("Outside working hours.")
+        text = _("Outside working hours: reminders resume at {time} (in {wait}).")
+        return text.format(time=_soon(again, now), wait=_until(again, now))
     if info.get("held_because"):
-        return f"Sitting for {sat}; reminder held: {', '.join(info['held_because'])}."
+        # Translators: {reasons} are the daemon's words, e.g. "presenting, in a call".
+        text = _("Sitting for {duration}; reminder held: {reasons}.")
+        return text.format(duration=sat, reasons=", ".join(info["held_because"]))
     if state == "reminding":
-        exercise = (info.get("exercise") or {}).get("name", "a break")
-        return f"Reminder showing: {exercise}. Sitting for {sat}."
+        exercise = info.get("exercise") or {}
+        if "name" not in exercise:
+            name = _("a break")
+        else:
+            name = catalogue_text(exercise.get("id", ""), "name", exercise["name"])
+        return _("Reminder showing: {exercise}. Sitting for {duration}.").format(
+            exercise=name, duration=sat
+        )
     if nxt is None:
-        return f"Sitting for {sat}."
-    when = f"{nxt:%H:%M}" if nxt - now < timedelta(hours=20) else f"{nxt:%a %H:%M}"
+        return _("Sitting for {duration}.").format(duration=sat)
+    when, wait = _soon(nxt, now), _until(nxt, now)
     if state != "snoozed":
-        return f"Sitting for {sat}; next reminder at {when} (in {_until(nxt, now)})."
+        text = _("Sitting for {duration}; next reminder at {time} (in {wait}).")
+        return text.format(duration=sat, time=when, wait=wait)
     used = int(info.get("snoozes_used", 0))
     if used == 0:  # moved on before it came: no snooze used, so none is counted
-        return f"Sitting for {sat}; next reminder postponed to {when} (in {_until(nxt, now)})."
-    snoozes = f"{used} of {_snoozes_total(info)} snoozes used"
-    return f"Snoozed ({snoozes}); sitting for {sat}; back at {when} (in {_until(nxt, now)})."
+        text = _("Sitting for {duration}; next reminder postponed to {time} (in {wait}).")
+        return text.format(duration=sat, time=when, wait=wait)
+    total = _snoozes_total(info)
+    # English says "snoozes" for a total of one too, as it always has.
+    snoozes = ngettext(
+        "{used} of {total} snoozes used", "{used} of {total} snoozes used", total
+    ).format(used=used, total=total)
+    text = _("Snoozed ({snoozes}); sitting for {duration}; back at {time} (in {wait}).")
+    return text.format(snoozes=snoozes, duration=sat, time=when, wait=wait)
 
 
 def _snoozes_total(info: dict[str, Any]) -> int:
@@ -253,12 +288,15 @@ def waybar(info: dict[str, Any]) -> dict[str, Any]:
     interval = max(1, int(info.get("interval_seconds", 1)))
     sitting = int(info.get("sitting_seconds") or 0)  # null while not sitting
     percentage = min(100, round(100 * sitting / interval))
-    if state in ("paused", "away", "off_hours"):
-        text, percentage = state.replace("_", " "), 0
+    # Translators: the status bar's few words, kept short.
+    short = {"paused": _("paused"), "away": _("away"), "off_hours": _("off hours")}
+    if state in short:
+        text, percentage = short[state], 0
     elif state == "reminding":
-        text = "stand up!"
+        text = _("stand up!")
     else:
-        text = f"{sitting // 60}m"
+        # Translators: minutes sat, in the status bar: keep it short.
+        text = _("{minutes}m").format(minutes=sitting // 60)
     return {
         "text": text,
         "tooltip": describe_status(info),

@@ -11,10 +11,11 @@ from standup.config.durations import describe
 from standup.config.settings import Settings
 from standup.core import Notify
 from standup.exercises import Exercise, Rotation, eligible, render
-from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE, WHY_STAND_UP
+from standup.exercises.catalogue import GENERAL_CUE, SAFETY_NOTICE, WHY_STAND_UP, in_language
 from standup.exercises.countdown import Frame
 from standup.exercises.pictures import picture_file
 from standup.exercises.progression import Progression, by_id
+from standup.i18n import N_, _
 from standup.notify.base import ActionCallback, Notifier, Reminder
 from standup.notify.sound import HOLD_DONE_SOUND, REMINDER_SOUND
 
@@ -26,15 +27,15 @@ EXTRA_KEYS = ("start", "too_easy", "too_hard")
 COUNTDOWN_KEYS = ("done", "stop")
 # The last frame of a countdown stays up this long, then goes by itself.
 FINAL_FRAME = timedelta(seconds=5)
-NOTICE_TITLE = "Before you start"
+NOTICE_TITLE = N_("Before you start")
 
 
 def build_notice() -> Reminder:
     """The safety notice, a bubble of its own before the very first reminder: the safety
     sentence first (it fits mako's small bubble whole), then the general cue and why standup
     asks you to stand. No buttons, no sound; it stays until closed."""
-    body = "\n".join([SAFETY_NOTICE, GENERAL_CUE, WHY_STAND_UP])
-    return Reminder(title=NOTICE_TITLE, body=body, timeout=timedelta(0))
+    body = "\n".join(_(text) for text in (SAFETY_NOTICE, GENERAL_CUE, WHY_STAND_UP))
+    return Reminder(title=_(NOTICE_TITLE), body=body, timeout=timedelta(0))
 
 
 def build_reminder(
@@ -47,12 +48,15 @@ def build_reminder(
 ) -> Reminder:
     """The bubble for `exercise`; `extras` are the EXTRA_KEYS worth offering for it. It rings,
     unless `quiet` or the sound is off."""
-    title, body = render(exercise)
-    actions = [("done", "Done")]
+    title, body = render(in_language(exercise))
+    actions = [("done", _("Done"))]
     if effect.can_snooze:
-        actions.append(("snooze", f"Snooze {describe(settings.schedule.snooze)}"))
-    actions.append(("skip", "Skip"))
-    labels = {"start": "Start", "too_easy": "Too easy", "too_hard": "Too hard"}
+        # Translators: a button; {duration} is the configured snooze, e.g. "10 min".
+        snooze = _("Snooze {duration}").format(duration=describe(settings.schedule.snooze))
+        actions.append(("snooze", snooze))
+    actions.append(("skip", _("Skip")))
+    # Translators: buttons: start the timed hold; the move is too easy or too hard for you.
+    labels = {"start": _("Start"), "too_easy": _("Too easy"), "too_hard": _("Too hard")}
     actions += [(key, labels[key]) for key in EXTRA_KEYS if key in extras]
     urgency = "critical" if effect.critical else settings.notifications.urgency
     return Reminder(
@@ -73,7 +77,7 @@ def build_frame(current: Frame, settings: Settings) -> Reminder:
     if current.finished:
         sound = _sound(HOLD_DONE_SOUND, settings)
         return Reminder(current.title, current.text, "low", FINAL_FRAME, progress=100, sound=sound)
-    actions = (("done", "Done"), ("stop", "Stop"))
+    actions = (("done", _("Done")), ("stop", _("Stop")))
     return Reminder(
         current.title, current.text, "low", timedelta(0), actions, progress=current.percent
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 from standup import __version__, core
 from standup.core import Phase, Policy, Record, State
+from standup.i18n import _
+from standup.i18n.clock import format_clock
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -55,18 +57,24 @@ def status_line(info: dict[str, Any]) -> str:
     state = info["state"]
 
     def hhmm(key: str) -> str:
-        return datetime.fromisoformat(info[key]).strftime("%H:%M")
+        return format_clock(datetime.fromisoformat(info[key]))
 
+    # Translators: the daemon's status line in `systemctl --user status standup`, lower-case.
     if state == "paused":
-        return f"paused until {hhmm('paused_until')}" if info["paused_until"] else "paused"
+        if info["paused_until"]:
+            return _("paused until {time}").format(time=hhmm("paused_until"))
+        return _("paused")
     if state == "off_hours":
-        again = info["active_again_at"]
-        return f"outside working hours until {hhmm('active_again_at')}" if again else "off hours"
+        if info["active_again_at"]:
+            return _("outside working hours until {time}").format(time=hhmm("active_again_at"))
+        return _("off hours")
     if state == "away":
-        return "away from the desk"
+        return _("away from the desk")
     if state == "reminding":
-        return "reminder showing"
-    return f"next reminder at {hhmm('next_reminder_at')}" if info["next_reminder_at"] else "idle"
+        return _("reminder showing")
+    if info["next_reminder_at"]:
+        return _("next reminder at {time}").format(time=hhmm("next_reminder_at"))
+    return _("idle")
 
 
 def record_line(record: Record, source: str = "") -> str:

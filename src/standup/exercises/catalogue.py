@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from standup.i18n import N_, catalogue_text
+
 Target = Literal["hip_flexors", "hamstrings"]
 Kind = Literal["stretch", "strength", "mobility"]
 Position = Literal["standing", "seated", "floor"]
@@ -85,11 +87,14 @@ GLOSSARY = {
 # Said once, in a notice of its own before the very first reminder, in `exercises show` and in
 # the README; never in every bubble. The safety sentence comes first and fits four lines of 26
 # columns, so even mako's small default bubble shows it whole.
-SAFETY_NOTICE = (
+# Each is marked for translation here and translated where it is shown.
+SAFETY_NOTICE = N_(
     "Ask a clinician first after surgery, in pregnancy, or with sharp pain or pain down a leg."
 )
-GENERAL_CUE = "Move only as far as is comfortable, and ease off at any pain."
-WHY_STAND_UP = "Each reminder is a break from sitting: stand up, do the move it shows, then Done."
+GENERAL_CUE = N_("Move only as far as is comfortable, and ease off at any pain.")
+WHY_STAND_UP = N_(
+    "Each reminder is a break from sitting: stand up, do the move it shows, then Done."
+)
 
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -244,6 +249,17 @@ def render(exercise: Exercise) -> tuple[str, str]:
     lines = [_sentence(exercise.steps[0]), _sentence(exercise.dose), _sentence(exercise.cue)]
     rest = " ".join(_sentence(step) for step in exercise.steps[1:])
     return exercise.name, "\n".join([*lines, rest] if rest else lines)
+
+
+def in_language(exercise: Exercise) -> Exercise:
+    """`exercise` with its texts in the user's language, each through its own context (the
+    id and the field); unvalidated, so a long translation still shows rather than failing."""
+    steps = tuple(
+        catalogue_text(exercise.id, f"step{n}", step) for n, step in enumerate(exercise.steps, 1)
+    )
+    fields = ("name", "dose", "cue", "why", "feel", "side")
+    texts = {name: catalogue_text(exercise.id, name, getattr(exercise, name)) for name in fields}
+    return exercise.model_copy(update={**texts, "steps": steps})
 
 
 def lead_lines(exercise: Exercise, width: int = TITLE_WIDTH) -> int:

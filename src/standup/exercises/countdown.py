@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from standup.i18n import _, catalogue_text
+
 SWITCH_SECONDS = 3  # to change legs between the two sides of a hold
-_SIDES = ("left", "right")
 
 
 class Timed(Protocol):
@@ -51,28 +52,36 @@ def frame(exercise: Timed, elapsed: float) -> Frame:
     hold = exercise.hold
     if hold is None:
         raise ValueError(f"{exercise.id!r} is counted in reps, not timed")
-    title = f"Hold: {exercise.name}"
+    name = catalogue_text(exercise.id, "name", exercise.name)
+    # Translators: the title of a timed hold's countdown bubble; {name} is the exercise.
+    title = _("Hold: {name}").format(name=name)
     total = total_seconds(exercise)
     elapsed = max(0.0, elapsed)
     if elapsed >= total:
-        return Frame(title, "Done, well held. Recorded as done.", 100, finished=True)
+        return Frame(title, _("Done, well held. Recorded as done."), 100, finished=True)
     percent = min(99, int(100 * elapsed / total))
     side, within = divmod(elapsed, hold + SWITCH_SECONDS)
     # What a side means ("leg back"), where the exercise says; the terminal's copy of the
     # daemon's answer may not carry it.
-    meaning = getattr(exercise, "side", "") or ""
+    meaning = catalogue_text(exercise.id, "side", getattr(exercise, "side", "") or "")
     if within >= hold:  # between the sides (never after the last one: that is the end)
         wait = math.ceil(hold + SWITCH_SECONDS - within)
         if meaning:
-            return Frame(title, f"Switch sides: {_SIDES[1]} {meaning} in {wait} s", percent)
-        return Frame(title, f"Switch sides: the {_SIDES[1]} side starts in {wait} s", percent)
+            # Translators: {side} is what a side means, e.g. "leg back"; {seconds} a number.
+            text = _("Switch sides: right {side} in {seconds} s")
+        else:
+            text = _("Switch sides: the right side starts in {seconds} s")
+        return Frame(title, text.format(side=meaning, seconds=wait), percent)
     left = math.ceil(hold - within)
     if exercise.sides != 2:
-        return Frame(title, f"{left} s left", percent)
-    which = _SIDES[int(side)]
+        return Frame(title, _("{seconds} s left").format(seconds=left), percent)
+    first = int(side) == 0
     if meaning:  # the side first, in the words of the steps: "Left leg back: 12 s"
-        return Frame(title, f"{which.capitalize()} {meaning}: {left} s", percent)
-    return Frame(title, f"{left} s left, {which} side", percent)
+        # Translators: {side} is what a side means, e.g. "leg back"; {seconds} a number.
+        text = _("Left {side}: {seconds} s") if first else _("Right {side}: {seconds} s")
+    else:
+        text = _("{seconds} s left, left side") if first else _("{seconds} s left, right side")
+    return Frame(title, text.format(side=meaning, seconds=left), percent)
 
 
 def progress_bar(percent: int, width: int = 20) -> str:

@@ -71,6 +71,12 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     return translations().npgettext(context, singular, plural, count)
 
 
+def catalogue_text(exercise_id: str, field: str, text: str) -> str:
+    """A built-in exercise's `field` ("name", "step1", "cue", ...) in the user's language; a
+    custom exercise's text, which no catalogue knows, as the user wrote it."""
+    return pgettext(f"{exercise_id}.{field}", text) if text else text
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it here: a constant made at import,
     translated with `_()` where it is shown."""

@@ -15,6 +15,8 @@ import re
 from datetime import datetime, time
 from typing import NamedTuple
 
+from standup.i18n import _, pgettext
+
 # The C locale's, and standup's before it followed the locale.
 _C_FORMAT = "%H:%M:%S"
 # Seconds, with the separator before them and a unit after them ("%S秒"), and time zones.
@@ -95,3 +97,47 @@ def format_clock(moment: datetime | time, style: ClockStyle | None = None) -> st
         }.get(code, "")
 
     return _DIRECTIVE.sub(one, style.pattern).strip()
+
+
+def _weekday(moment: datetime) -> str:
+    # The day's and month's names in the language of the text around them, not LC_TIME's.
+    return (
+        pgettext("weekday", "Mon"),
+        pgettext("weekday", "Tue"),
+        pgettext("weekday", "Wed"),
+        pgettext("weekday", "Thu"),
+        pgettext("weekday", "Fri"),
+        pgettext("weekday", "Sat"),
+        pgettext("weekday", "Sun"),
+    )[moment.weekday()]
+
+
+def _month(moment: datetime) -> str:
+    return (
+        pgettext("month", "Jan"),
+        pgettext("month", "Feb"),
+        pgettext("month", "Mar"),
+        pgettext("month", "Apr"),
+        pgettext("month", "May"),
+        pgettext("month", "Jun"),
+        pgettext("month", "Jul"),
+        pgettext("month", "Aug"),
+        pgettext("month", "Sep"),
+        pgettext("month", "Oct"),
+        pgettext("month", "Nov"),
+        pgettext("month", "Dec"),
+    )[moment.month - 1]
+
+
+def format_weekday_clock(moment: datetime) -> str:
+    """ "Tue 12:30": a time within the next week."""
+    # Translators: a time within the next week, e.g. "Tue 12:30".
+    return _("{weekday} {time}").format(weekday=_weekday(moment), time=format_clock(moment))
+
+
+def format_day_clock(moment: datetime) -> str:
+    """ "Tue 3 Mar 12:30": a date and time that need no year."""
+    # Translators: a date and time without the year, e.g. "Tue 3 Mar 12:30".
+    return _("{weekday} {day} {month} {time}").format(
+        weekday=_weekday(moment), day=moment.day, month=_month(moment), time=format_clock(moment)
+    )

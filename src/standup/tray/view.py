@@ -13,6 +13,8 @@ import math
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
+from standup.i18n import _, catalogue_text, ngettext
+from standup.i18n.clock import format_clock
 from standup.tray.icon import STEPS, step_of
 
 # Menu entries by their action; their ids are fixed, so a click names the same entry whatever
@@ -25,6 +27,7 @@ ACTIONS = (*ANSWERS, NOW, PAUSE_30, PAUSE_60, PAUSE_TOMORROW, RESUME)
 IDS: dict[str, int] = {action: n for n, action in enumerate((*ACTIONS, BREAKS), start=1)}
 SEPARATOR_IDS = (20, 21, 22)
 COUNTING = ("sitting", "snoozed")  # the states whose icon and words move with the minutes
+_PARTS = "; "  # between the minutes sat and what comes next, in every language
 
 
 class Entry(NamedTuple):
@@ -86,18 +89,20 @@ def build(
         step, kind = 0, "Active"  # hosts hide a Passive item, and with it Resume
     else:
         step, kind = 0, "Passive"  # away or off hours: a host may hide it until it counts
-    shown_left = f"{left}m" if label and left is not None else ""
+    # Translators: the label beside the tray icon, minutes to the next reminder: keep it short.
+    shown_left = _("{minutes}m").format(minutes=left) if label and left is not None else ""
     words = tooltip(status)
     entries = menu(status, snooze, breaks_today, refused)
-    return View(look, step, kind, words, shown_left, entries, spoken(words))
+    return View(look, step, kind, words, shown_left, entries, spoken(words, state))
 
 
-def spoken(words: str) -> str:
+def spoken(words: str, state: str) -> str:
     """The tooltip as the icon's accessible description: without "Sitting N min; ", which
-    moves every minute (a host re-reads the description only with the icon)."""
-    if not words.startswith("Sitting "):  # only a counting stretch's words carry minutes
+    moves every minute (a host re-reads the description only with the icon). Only a counting
+    stretch's words carry minutes; the "; " is the tooltip's own, never a translation's."""
+    if state not in COUNTING:
         return words
-    _sat, sep, rest = words.partition("; ")
+    _sat, sep, rest = words.partition(_PARTS)
     return f"standup: {rest}" if sep else words
 
 
@@ -108,19 +113,34 @@ def tooltip(status: dict[str, Any]) -> str:
     if state == "reminding":
         exercise = status.get("exercise") or {}
         name = exercise.get("name")
-        return f"Time to stand up: {name}" if name else "Time to stand up"
+        if not name:
+            return _("Time to stand up")
+        name = catalogue_text(exercise.get("id", ""), "name", name)
+        return _("Time to stand up: {exercise}").format(exercise=name)
     if state in COUNTING and sat is not None:
         when = _hhmm(status.get("next_reminder_at"))
-        word = "snoozed until" if state == "snoozed" else "next reminder at"
-        return f"Sitting {sat} min; {word} {when}" if when else f"Sitting {sat} min"
+        sitting = _("Sitting {minutes} min").format(minutes=sat)
+        if not when:
+            return sitting
+        if state == "snoozed":
+            # Translators: follows "Sitting 32 min; " in the tooltip.
+            then = _("snoozed until {time}").format(time=when)
+        else:
+            # Translators: follows "Sitting 32 min; " in the tooltip.
+            then = _("next reminder at {time}").format(time=when)
+        return f"{sitting}{_PARTS}{then}"
     if state == "paused":
         until = _hhmm(status.get("paused_until"))
-        return f"Paused until {until}" if until else "Paused"
+        return _("Paused until {time}").format(time=until) if until else _("Paused")
     if state == "away":
         since = _hhmm(status.get("away_since"))
-        return f"Away from the desk since {since}" if since else "Away from the desk"
+        if since:
+            return _("Away from the desk since {time}").format(time=since)
+        return _("Away from the desk")
     again = _hhmm(status.get("active_again_at"))
-    return f"Outside working hours until {again}" if again else "Outside working hours"
+    if again:
+        return _("Outside working hours until {time}").format(time=again)
+    return _("Outside working hours")
 
 
 def menu(
@@ -142,21 +162,22 @@ def menu(
     if answering:
         snooze_minutes = max(1, round(snooze.total_seconds() / 60))
         entries += [
-            entry(DONE, "Done"),
-            entry(SNOOZE, f"Snooze {snooze_minutes} min"),
-            entry(SKIP, "Skip"),
+            entry(DONE, _("Done")),
+            entry(SNOOZE, _("Snooze {minutes} min").format(minutes=snooze_minutes)),
+            entry(SKIP, _("Skip")),
             Entry(SEPARATOR_IDS[0], "-"),
         ]
-    entries += [entry(NOW, "Exercise now"), Entry(SEPARATOR_IDS[1], "-")]
+    entries += [entry(NOW, _("Exercise now")), Entry(SEPARATOR_IDS[1], "-")]
     if state == "paused":
-        entries.append(entry(RESUME, "Resume"))
+        entries.append(entry(RESUME, _("Resume")))
     else:
         entries += [
-            entry(PAUSE_30, "Pause 30 min"),
-            entry(PAUSE_60, "Pause 1 hour"),
-            entry(PAUSE_TOMORROW, "Pause until tomorrow"),
+            entry(PAUSE_30, _("Pause 30 min")),
+            entry(PAUSE_60, _("Pause 1 hour")),
+            entry(PAUSE_TOMORROW, _("Pause until tomorrow")),
         ]
-    breaks = "1 break today" if breaks_today == 1 else f"{breaks_today} breaks today"
+    count = breaks_today
+    breaks = ngettext("{count} break today", "{count} breaks today", count).format(count=count)
     entries += [Entry(SEPARATOR_IDS[2], "-"), Entry(IDS[BREAKS], breaks, enabled=False)]
     return tuple(entries)
 
@@ -183,4 +204,4 @@ def _minutes_left(status: dict[str, Any]) -> int | None:
 
 
 def _hhmm(value: str | None) -> str:
-    return datetime.fromisoformat(value).strftime("%H:%M") if value else ""
+    return format_clock(datetime.fromisoformat(value)) if value else ""
