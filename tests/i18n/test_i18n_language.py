@@ -43,3 +43,13 @@ def test_importing_it_reads_no_catalogue() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.split() == ["0", "False"], result.stderr
+
+
+def test_the_translations_folder_is_not_taken_for_a_setting(
+    xdg_dirs: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STANDUP_LOCALEDIR moves the catalogues (tests, a build tree); the config still loads."""
+    from standup.config.settings import load_config
+
+    monkeypatch.setenv("STANDUP_LOCALEDIR", str(tmp_path))
+    assert load_config().settings is not None

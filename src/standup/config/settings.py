@@ -224,11 +224,10 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
 
 
 # STANDUP_* variables that are not settings: where things are and how much is logged (for
-# people), and the roots the busy probes read (moved by tests).
+# people), the roots the busy probes read and the translations' folder (moved by tests).
 USER_VARIABLES = ("STANDUP_CONFIG", "STANDUP_LOG_LEVEL", "STANDUP_STATE_DIR", "STANDUP_RUNTIME_DIR")
-PROCESS_VARIABLES = frozenset(
-    {*USER_VARIABLES, "STANDUP_PROC_ROOT", "STANDUP_PROC_ASOUND", *HOOK_VARIABLES}
-)
+_MOVED_BY_TESTS = ("STANDUP_PROC_ROOT", "STANDUP_PROC_ASOUND", "STANDUP_LOCALEDIR")
+PROCESS_VARIABLES = frozenset({*USER_VARIABLES, *_MOVED_BY_TESTS, *HOOK_VARIABLES})
 _VARIABLE_EXAMPLE = "e.g. STANDUP_SCHEDULE__SIT=45m"
 
 
