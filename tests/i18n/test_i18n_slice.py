@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from standup.cli import client as cli_client
 from standup.cli.client import describe_status, waybar
 from standup.config.settings import Settings
 from standup.core import Notify
@@ -125,6 +126,37 @@ def test_a_custom_exercise_keeps_its_own_words(pseudo: None) -> None:
     status = _status("reminding", exercise={"id": "mine", "name": "My own move"})
     assert _mark("My own move") not in describe_status(status)
     assert "My own move" in describe_status(status)
+
+
+def test_german_speaks_in_the_bubble_the_countdown_and_the_tray(
+    speak: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    speak("de")
+    monkeypatch.setattr(cli_client, "to_local", lambda moment: moment.astimezone(UTC))
+    catalogue = {e.id: e for e in builtin_catalogue()}
+    effect = Notify(new=True, can_snooze=True, critical=False)
+    reminder = build_reminder(catalogue["leg-swings"], effect, Settings())
+    assert reminder.title == "Beinpendeln"
+    assert reminder.body.splitlines()[:2] == [
+        "Seitlich zum Tisch; ein Bein pendeln.",
+        "10-mal je Seite.",
+    ]
+    assert [label for _key, label in reminder.actions] == [
+        "Erledigt", "Später (10 min)", "Überspringen"
+    ]  # fmt: skip
+    lunge = catalogue["split-stance-hip-flexor-stretch"]
+    assert frame(lunge, 18).text == "Links (Bein hinten): 12 s"
+    assert frame(lunge, 31).text == "Seitenwechsel: rechts (Bein hinten) in 2 s"
+    view = build(STATES[0], label=True, snooze=timedelta(minutes=10), breaks_today=1)
+    assert view.menu[-1].label == "Heute 1 Pause"
+    assert view.tooltip == "Seit 32 min im Sitzen; nächste Erinnerung um 14:50"
+    assert describe_status(STATES[0]) == (
+        "Sie sitzen seit 32 min; nächste Erinnerung um 14:50 (in 18 min)."
+    )
+    assert (
+        build(STATES[0], label=True, snooze=timedelta(minutes=10), breaks_today=3).menu[-1].label
+        == "Heute 3 Pausen"
+    )
 
 
 _XGETTEXT = shutil.which("xgettext")
