@@ -1,5 +1,6 @@
-"""The wheel's build step of our own: each po/<lang>.po compiled into the package's locale
-folder (standup/locale/<lang>/LC_MESSAGES/standup.mo). The .mo files are never in the tree:
+"""The wheel's build step of our own: each language's files compiled into the package's locale
+folder (po/<lang>.po to standup/locale/<lang>/LC_MESSAGES/standup.mo, po/exercises/<lang>.po
+to standup-exercises.mo). The .mo files are never in the tree:
 they are made here, from the .po files, by tools/po.py (the standard library only, so the
 build needs nothing more, pybuild's included). An editable install has none; the tests
 compile their own."""
@@ -33,9 +34,11 @@ class CompileCatalogues(BuildHookInterface):  # type: ignore[misc]  # hatchling 
             return
         root = Path(self.root)
         self._made = Path(tempfile.mkdtemp(prefix="standup-locale-"))
-        for mo_file in _po_tools(root).compile_folder(root / "po", self._made):
-            inside = mo_file.relative_to(self._made).as_posix()
-            build_data["force_include"][str(mo_file)] = f"standup/locale/{inside}"
+        po = _po_tools(root)
+        for domain, folder in po.DOMAINS.items():
+            for mo_file in po.compile_folder(root / folder, self._made, domain):
+                inside = mo_file.relative_to(self._made).as_posix()
+                build_data["force_include"][str(mo_file)] = f"standup/locale/{inside}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         made = getattr(self, "_made", None)

@@ -35,7 +35,7 @@ FIELD_NOTES = {
 }
 _BRACE = re.compile(r"\{[a-z_]+\}")
 HEADER_FIELDS = (
-    ("Project-Id-Version", "standup"),
+    ("Project-Id-Version", "standup"),  # the domain's name
     ("Report-Msgid-Bugs-To", ""),
     ("MIME-Version", "1.0"),
     ("Content-Type", "text/plain; charset=UTF-8"),
@@ -269,11 +269,24 @@ def extract_catalogue(root: Path, catalogue: Path) -> list[Entry]:
     return found
 
 
-def template(root: Path) -> str:
-    """The .pot of the tree at `root`: the code's messages, then the catalogue's."""
+# The catalogues, one gettext domain each, and the folder of their files: standup's messages,
+# which every command reads, and the exercise texts, read only where an exercise is shown (so a
+# `status` loads a few dozen messages, not every step of every move).
+MESSAGES, EXERCISES = "standup", "standup-exercises"
+DOMAINS = {MESSAGES: "po", EXERCISES: "po/exercises"}
+
+
+def template_path(root: Path, domain: str) -> Path:
+    return root / DOMAINS[domain] / f"{domain}.pot"
+
+
+def template(root: Path, domain: str = MESSAGES) -> str:
+    """The .pot of `domain` in the tree at `root`: the code's messages, or the catalogue's."""
     package = root / "src" / "standup"
-    entries = extract_code(root, package)
-    entries += extract_catalogue(root, package / "exercises" / "data" / "exercises.toml")
+    if domain == MESSAGES:
+        entries = extract_code(root, package)
+    else:
+        entries = extract_catalogue(root, package / "exercises" / "data" / "exercises.toml")
     merged: dict[tuple[str | None, str], Entry] = {}
     for entry in entries:
         if _BRACE.search(entry.msgid) and "python-brace-format" not in entry.flags:
@@ -283,6 +296,7 @@ def template(root: Path) -> str:
             known.places += [p for p in entry.places if p not in known.places]
             known.notes += [n for n in entry.notes if n not in known.notes]
     fields = dict(HEADER_FIELDS)
+    fields["Project-Id-Version"] = domain
     return render_po([header(fields), *merged.values()])
 
 

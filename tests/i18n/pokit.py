@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PO_DIR = ROOT / "po"
 TEMPLATE = PO_DIR / "standup.pot"
+EXERCISES_DIR = PO_DIR / "exercises"
+EXERCISES_TEMPLATE = EXERCISES_DIR / "standup-exercises.pot"
 
 
 def _load_po_tools():
@@ -28,7 +30,23 @@ def languages() -> list[str]:
     return sorted(path.stem for path in PO_DIR.glob("*.po"))
 
 
+def folders() -> dict[str, Path]:
+    """Each domain's folder of .po files."""
+    return {domain: ROOT / folder for domain, folder in po.DOMAINS.items()}
+
+
+def files(language: str) -> list[Path]:
+    """A language's files: its messages, then its exercise texts."""
+    return [folder / f"{language}.po" for folder in folders().values()]
+
+
+def every_file() -> list[Path]:
+    """Every language's every file."""
+    return [path for language in languages() for path in files(language)]
+
+
 def compile_tree(localedir: Path) -> Path:
-    """Every po/<lang>.po compiled into `localedir`, as the wheel has them; `localedir`."""
-    po.compile_folder(PO_DIR, localedir)
+    """Every language's files compiled into `localedir`, as the wheel has them; `localedir`."""
+    for domain, folder in folders().items():
+        po.compile_folder(folder, localedir, domain)
     return localedir

@@ -9,8 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pokit
+from pokit import po
 
-LOCALE_IN_WHEEL = "standup/locale/{}/LC_MESSAGES/standup.mo"
+LOCALE_IN_WHEEL = "standup/locale/{}/LC_MESSAGES/{}.mo"
 
 
 def test_the_wheel_has_a_compiled_catalogue_for_each_language(tmp_path: Path) -> None:
@@ -29,12 +30,13 @@ def test_the_wheel_has_a_compiled_catalogue_for_each_language(tmp_path: Path) ->
         names = set(archive.namelist())
         assert pokit.languages()
         for language in pokit.languages():
-            mo_name = LOCALE_IN_WHEEL.format(language)
-            assert mo_name in names
-            (tmp_path / f"{language}.mo").write_bytes(archive.read(mo_name))
-            with (tmp_path / f"{language}.mo").open("rb") as mo_file:
-                catalogue = gettext.GNUTranslations(mo_file)
-            assert catalogue.info()["language"] == language
+            for domain in po.DOMAINS:
+                mo_name = LOCALE_IN_WHEEL.format(language, domain)
+                assert mo_name in names
+                (tmp_path / "read.mo").write_bytes(archive.read(mo_name))
+                with (tmp_path / "read.mo").open("rb") as mo_file:
+                    catalogue = gettext.GNUTranslations(mo_file)
+                assert catalogue.info()["language"] == language
         assert not [n for n in names if n.endswith((".po", ".pot"))]
         # The bound for every language together: the wheel grows by at most 1 MB.
         grown = sum(i.compress_size for i in archive.infolist() if "/locale/" in i.filename)
@@ -50,5 +52,6 @@ def test_no_compiled_catalogue_is_in_the_tree() -> None:
 
 def test_a_catalogue_compiled_here_is_the_one_gettext_reads(compiled: Path) -> None:
     for language in pokit.languages():
-        catalogue = gettext.translation("standup", compiled, languages=[language])
-        assert catalogue.info()["language"] == language
+        for domain in po.DOMAINS:
+            catalogue = gettext.translation(domain, compiled, languages=[language])
+            assert catalogue.info()["language"] == language

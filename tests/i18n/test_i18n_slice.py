@@ -38,15 +38,16 @@ def _mark(text: str) -> str:
 
 @pytest.fixture
 def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every message of the template between OPEN and CLOSE, placeholders kept: "xx"."""
-    entries = po.read_po(pokit.TEMPLATE.read_text("utf-8"))
-    for entry in entries[1:]:
-        texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
-        entry.msgstr = [_mark(text) for text in texts]
-    entries[0] = po.new_language("xx")[0]
-    target = tmp_path / "xx" / "LC_MESSAGES" / "standup.mo"
-    target.parent.mkdir(parents=True)
-    target.write_bytes(po.compile_mo(entries))
+    """Every message of both templates between OPEN and CLOSE, placeholders kept: "xx"."""
+    for domain in po.DOMAINS:
+        entries = po.read_po(po.template_path(pokit.ROOT, domain).read_text("utf-8"))
+        for entry in entries[1:]:
+            texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
+            entry.msgstr = [_mark(text) for text in texts]
+        entries[0] = po.new_language("xx")[0]
+        target = tmp_path / "xx" / "LC_MESSAGES" / f"{domain}.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(po.compile_mo(entries))
     monkeypatch.setenv("STANDUP_LOCALEDIR", str(tmp_path))
     monkeypatch.setenv("LANGUAGE", "xx")
 

@@ -16,6 +16,9 @@ import os
 from pathlib import Path
 
 DOMAIN = "standup"
+# The exercise texts are a catalogue of their own, read only where an exercise is shown: a
+# `status` then loads its few dozen messages, not every step of every move.
+EXERCISES_DOMAIN = "standup-exercises"
 # What gettext reads, in its order; the first one set names the language (LANGUAGE may list
 # several, separated by colons).
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -36,18 +39,18 @@ def choose_language(language: str | None) -> None:
     _chosen = language or None
 
 
-def translations() -> gettext.NullTranslations:
+def translations(domain: str = DOMAIN) -> gettext.NullTranslations:
     """The catalogue for the language wanted now: read once per language and folder."""
-    wanted = (_chosen, os.environ.get("STANDUP_LOCALEDIR"))
+    wanted = (domain, _chosen, os.environ.get("STANDUP_LOCALEDIR"))
     return _load(*wanted, *(os.environ.get(name) for name in LANGUAGE_VARIABLES))
 
 
-@functools.lru_cache(maxsize=8)
-def _load(chosen: str | None, *_environment: str | None) -> gettext.NullTranslations:
+@functools.lru_cache(maxsize=16)
+def _load(domain: str, chosen: str | None, *_environment: str | None) -> gettext.NullTranslations:
     # The environment is part of the key only so that a change of it is seen (tests change
     # it); gettext reads it again itself.
     languages = [chosen] if chosen else None
-    return gettext.translation(DOMAIN, localedir(), languages=languages, fallback=True)
+    return gettext.translation(domain, localedir(), languages=languages, fallback=True)
 
 
 def language() -> str:
@@ -74,7 +77,9 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
 def catalogue_text(exercise_id: str, field: str, text: str) -> str:
     """A built-in exercise's `field` ("name", "step1", "cue", ...) in the user's language; a
     custom exercise's text, which no catalogue knows, as the user wrote it."""
-    return pgettext(f"{exercise_id}.{field}", text) if text else text
+    if not text:
+        return text
+    return translations(EXERCISES_DOMAIN).pgettext(f"{exercise_id}.{field}", text)
 
 
 def N_(message: str) -> str:
