@@ -108,7 +108,7 @@ def test_a_custom_name_may_be_longer_than_a_shipped_one() -> None:
     entry = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {**VALID, "name": "x" * 27}.items())
     with pytest.raises(CatalogueError) as info:
         parse_catalogue(f"[[exercise]]\n{entry}\n")
-    assert "'wall-sit' is 27 characters; at most 26 fit on one line" in str(info.value)
+    assert "'wall-sit' is 27 columns; at most 26 fit on one line" in str(info.value)
     assert TITLE_WIDTH == 26
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import textwrap
 import tomllib
 from importlib import resources
 from typing import Literal, get_args
@@ -24,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from standup.i18n import N_, catalogue_text
+from standup.i18n.width import columns, wrap
 
 Target = Literal["hip_flexors", "hamstrings"]
 Kind = Literal["stretch", "strength", "mobility"]
@@ -275,7 +275,7 @@ def glossary(exercise: Exercise) -> list[str]:
 
 def body_lines(body: str, width: int = BODY_WIDTH) -> int:
     """How many lines `body` takes wrapped at `width` columns, each of its lines on its own."""
-    return sum(len(textwrap.wrap(line, width)) or 1 for line in body.splitlines())
+    return sum(len(wrap(line, width)) or 1 for line in body.splitlines())
 
 
 class CatalogueError(ValueError):
@@ -326,9 +326,9 @@ def parse_catalogue(
 
 def _small_bubble_problem(entry: Exercise) -> str | None:
     """Why `entry` would be cut in a small bubble, or None: the shipped catalogue's rule."""
-    if len(entry.name) > TITLE_WIDTH:
+    if columns(entry.name) > TITLE_WIDTH:
         return (
-            f"the name of {entry.id!r} is {len(entry.name)} characters; at most {TITLE_WIDTH} "
+            f"the name of {entry.id!r} is {columns(entry.name)} columns; at most {TITLE_WIDTH} "
             "fit on one line beside the picture"
         )
     lines = body_lines(render(entry)[1])
