@@ -42,3 +42,12 @@ def test_latin_text_wraps_as_textwrap_does(words: list[str], width: int) -> None
     """Words apart by single spaces, as every catalogue text is."""
     text = " ".join(words)
     assert wrap(text, width) == textwrap.wrap(text, width)
+
+
+def test_a_japanese_line_ends_with_a_japanese_full_stop() -> None:
+    from standup.exercises.catalogue import _sentence
+
+    assert _sentence("左右30秒") == "左右30秒\u3002"
+    assert _sentence("左右 30 s") == "左右 30 s."
+    assert _sentence("ゆっくり戻す\uff01") == "ゆっくり戻す\uff01"
+    assert _sentence("Hold 30 s") == "Hold 30 s."

@@ -239,7 +239,10 @@ class Exercise(BaseModel):
 
 
 def _sentence(text: str) -> str:
-    return text if text[-1] in ".!?" else f"{text}."
+    """`text` ended as a sentence: with "." or, after Japanese or Chinese, with "。"."""
+    if text[-1] in ".!?\u3002\uff01\uff1f":
+        return text
+    return f"{text}\u3002" if columns(text[-1]) == 2 else f"{text}."
 
 
 def render(exercise: Exercise) -> tuple[str, str]:
