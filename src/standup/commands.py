@@ -365,8 +365,9 @@ BY_NAME = {command.name: command for command in COMMANDS}
 DAEMON_COMMANDS = {c.name: c.daemon for c in COMMANDS if c.daemon is not None}
 # What the running daemon already knows, asked for by commands that would otherwise load the
 # settings themselves (`standup.control.known`): no command line of their own. Each carries
-# the client's config sources, to be answered only by a daemon running that same config.
+# the client's config sources, to be answered only by a daemon running that same config, and
+# the language the client's terminal asks for.
 DAEMON_QUERIES = {
-    "exercises": Daemon(frozenset({"sources", "command", "id", "all", "json", "open"})),
-    "doctor": Daemon(frozenset({"sources", "install"})),
+    "exercises": Daemon(frozenset({"sources", "speaks", "command", "id", "all", "json", "open"})),
+    "doctor": Daemon(frozenset({"sources", "speaks", "install"})),
 }

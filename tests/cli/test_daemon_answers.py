@@ -102,12 +102,16 @@ def test_doctor_takes_the_daemons_config_check(
     slow = standup(_without_daemon(env, tmp_path), "doctor", "--json")
     checks = {c["name"]: c for c in json.loads(fast)["checks"]}
     alone = {c["name"]: c for c in json.loads(slow.stdout)["checks"]}
-    # The same findings, but for the daemon's own (found running, or not).
-    assert {k: v for k, v in checks.items() if k != "daemon"} == {
-        k: v for k, v in alone.items() if k != "daemon"
+    # The same findings, but for the daemon's own (found running, or not) and its language
+    # (as it says it, or as it would start).
+    assert {k: v for k, v in checks.items() if k not in ("daemon", "language")} == {
+        k: v for k, v in alone.items() if k not in ("daemon", "language")
     }
     assert checks["config"]["finding"] == f"valid ({config})"
     assert checks["daemon"]["status"] == "ok"
+    said = "speaks English (en): LANG=C.UTF-8 in its environment"
+    assert checks["language"]["finding"] == f"the daemon {said}"
+    assert alone["language"]["finding"] == f"the daemon would {said.replace('speaks', 'speak')}"
 
 
 def test_another_config_or_a_change_not_yet_taken_up_is_read_here(

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from standup.i18n import choose_language
+
 import pokit
+
+
+@pytest.fixture(autouse=True)
+def _language_as_the_environment_says() -> Iterator[None]:
+    """A test that loads a config naming a language leaves the next one the environment's."""
+    yield
+    choose_language(None)
 
 
 @pytest.fixture(scope="session")

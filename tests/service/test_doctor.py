@@ -12,7 +12,7 @@ import pytest
 
 from standup import notify, paths
 from standup.control.server import ControlServer
-from standup.service import doctor
+from standup.service import doctor, session_checks
 
 DUNST_LIKE = {
     "name": "dunst",
@@ -37,7 +37,7 @@ def bare(xdg_dirs, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def fake_bus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1000/bus")
-    monkeypatch.setattr(doctor, "_probe_bus", lambda: None)
+    monkeypatch.setattr(session_checks, "probe_bus", lambda: None)
 
 
 def by_name(report: doctor.Report) -> dict[str, doctor.Check]:
@@ -150,7 +150,13 @@ def test_json(bare, run_main, capsys) -> None:
         "idle",
         "daemon",
         "systemd",
+        "language",
     ]
+    language = next(c for c in data["checks"] if c["name"] == "language")
+    assert language["details"]["language"] == "en"  # the tests' C.UTF-8
+    assert language["finding"] == (
+        "the daemon would speak English (en): LANG=C.UTF-8 in its environment"
+    )
     packages = next(c for c in data["checks"] if c["name"] == "packages")
     assert set(packages["details"]) == {"apscheduler", "pydantic-settings", "plyer", "jeepney"}
     assert all(c["status"] in ("ok", "warn", "fail") for c in data["checks"])

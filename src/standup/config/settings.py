@@ -40,6 +40,8 @@ from standup.core import DAYS, Hours, Policy, parse_window
 from standup.errors import ConfigError
 from standup.exercises import ExerciseOptions
 from standup.hooks.options import VARIABLES as HOOK_VARIABLES, HooksOptions
+from standup.i18n import choose_language
+from standup.i18n.options import GeneralOptions
 
 Duration = Annotated[
     timedelta,
@@ -126,12 +128,10 @@ _FILES_ONLY: ContextVar[bool] = ContextVar("standup_files_only", default=False)
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="STANDUP_",
-        env_nested_delimiter="__",
-        extra="forbid",
-        validate_default=True,
+        env_prefix="STANDUP_", env_nested_delimiter="__", extra="forbid", validate_default=True
     )
 
+    general: GeneralOptions = GeneralOptions()
     schedule: ScheduleOptions = ScheduleOptions()
     notifications: NotificationOptions = NotificationOptions()
     tray: TrayOptions = TrayOptions()
@@ -220,6 +220,7 @@ def load_config(explicit: Path | None = None) -> LoadedConfig:
         ) from None
     except SettingsError:
         raise ConfigError(_describe_bad_variable()) from None
+    choose_language(settings.general.chosen)  # what this process says from now on
     return LoadedConfig(settings, tuple(read), user, origins)
 
 

@@ -67,9 +67,15 @@ def ask(cmd: str, args: dict[str, Any], explicit: Path | None = None) -> dict[st
     daemon runs, it runs another config, or it cannot answer (an older daemon)."""
     from standup.control.client import request
     from standup.errors import StandupError
+    from standup.i18n import choose_language, environment_language
 
+    # "speaks": the language this terminal asks for, for an answer made of words.
+    asked = {**args, "sources": sources(explicit), "speaks": environment_language()}
     try:
-        answer = request(cmd, {**args, "sources": sources(explicit)}, timeout=ASK_WAIT)
+        answer = request(cmd, asked, timeout=ASK_WAIT)
     except StandupError:  # not running, busy, or not ours: the command manages without it
         return None
-    return answer if answer.get("same_config") is True else None
+    if answer.get("same_config") is not True:
+        return None
+    choose_language(answer.get("language"))  # the config's `[general] language`, as loading it
+    return answer

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 from typing import TYPE_CHECKING, Any, Protocol
 
 from standup import core
 from standup.control import known
 from standup.errors import StandupError
+from standup.i18n import environment_language
+from standup.i18n.why import spoken
 
 if TYPE_CHECKING:
     from standup.daemon.live_config import LiveConfig
@@ -52,6 +55,9 @@ def exercises(daemon: Knower, seen: ConfigSeen, args: dict[str, Any]) -> dict[st
 
     if not seen.same(daemon.config, args.get("sources")):
         return NOT_SAME
+    language = daemon.config.settings.general.chosen
+    if language is None and args.get("speaks") != environment_language():
+        return NOT_SAME  # its words would be in the daemon's language, not the terminal's
     command = args.get("command") or "list"
     if command not in _EXERCISE_COMMANDS:
         return NOT_SAME  # a command this daemon does not know: let the client do it
@@ -74,8 +80,8 @@ def exercises(daemon: Knower, seen: ConfigSeen, args: dict[str, Any]) -> dict[st
             progression=desk.progression.to_json(),
         )
     except StandupError as error:
-        return {"same_config": True, "error": _error(error)}
-    answer: dict[str, Any] = {"same_config": True, "text": out.getvalue()}
+        return {"same_config": True, "error": _error(error), "language": language}
+    answer: dict[str, Any] = {"same_config": True, "text": out.getvalue(), "language": language}
     if command == "show" and args.get("open"):
         exercise = cli.show_row(options, namespace.id).exercise
         path = cli.picture_path(exercise)
@@ -98,6 +104,8 @@ def doctor(daemon: Knower, seen: ConfigSeen, args: dict[str, Any]) -> dict[str, 
         "backend": loaded.settings.notifications.backend,
         "idle": loaded.settings.idle.source,
         "tray": loaded.settings.tray.show,
+        "language": loaded.settings.general.chosen,
+        "speaks": spoken(loaded.settings.general.chosen, os.environ)._asdict(),
     }
     if args.get("install") == known.install():
         from standup.service.doctor import package_versions

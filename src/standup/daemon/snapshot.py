@@ -9,7 +9,7 @@ from typing import Any
 
 from standup import __version__, core
 from standup.core import Phase, Policy, Record, State
-from standup.i18n import _
+from standup.i18n import _, chosen_language
 from standup.i18n.clock import format_clock
 
 
@@ -49,6 +49,8 @@ def snapshot(
         "notifier": notifier,
         "version": __version__,
         "pid": os.getpid(),
+        # `[general] language` (null: the environment's), so a client speaks the config's.
+        "language": chosen_language(),
     }
 
 

@@ -5,15 +5,16 @@ counts something, `pgettext()` for one whose meaning needs a context (each exerc
 its own), and `N_()` for a module-level constant, translated where it is shown. The language
 comes from LANGUAGE, LC_ALL, LC_MESSAGES and LANG, as gettext reads them; one standup does not
 have falls back to English with no error. Nothing is read at import, so a client command pays
-for the catalogue only when it prints a message (in English: a few failed stat calls).
+for the catalogue only when it prints a message; where only English is asked for (C, POSIX,
+en_*), gettext is not even imported: English is the text in the code.
 """
 
 from __future__ import annotations
 
 import functools
-import gettext
 import os
 from pathlib import Path
+from typing import Protocol
 
 DOMAIN = "standup"
 # The exercise texts are a catalogue of their own, read only where an exercise is shown: a
@@ -39,17 +40,77 @@ def choose_language(language: str | None) -> None:
     _chosen = language or None
 
 
-def translations(domain: str = DOMAIN) -> gettext.NullTranslations:
+def chosen_language() -> str | None:
+    """The language `[general] language` names; None: the environment's."""
+    return _chosen
+
+
+def environment_language() -> str:
+    """The first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set, as gettext reads them
+    ("" when none is): what this process speaks unless the config names a language."""
+    return next((value for name in LANGUAGE_VARIABLES if (value := os.environ.get(name))), "")
+
+
+class Catalogue(Protocol):
+    """What standup asks of a catalogue: gettext's translations, or English as written."""
+
+    def gettext(self, message: str, /) -> str: ...
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+    def pgettext(self, context: str, message: str, /) -> str: ...
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /) -> str: ...
+    def info(self) -> dict[str, str]: ...
+
+
+class _English:
+    """The texts as written in the code, with English plurals: no catalogue to read."""
+
+    def gettext(self, message: str, /) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str, /) -> str:
+        return message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /) -> str:
+        return singular if n == 1 else plural
+
+    def info(self) -> dict[str, str]:
+        return {}
+
+
+_ENGLISH = _English()
+
+
+def _only_english(languages: list[str]) -> bool:
+    """Whether none of `languages` could find a catalogue: each is C, POSIX or English (gettext
+    tries them in order and stops at C; English has no catalogue: it is the code's)."""
+    for code in languages:
+        if code in ("C", "POSIX") or code.startswith("C."):
+            return True
+        if not (code == "en" or code.startswith(("en_", "en."))):
+            return False
+    return True
+
+
+def translations(domain: str = DOMAIN) -> Catalogue:
     """The catalogue for the language wanted now: read once per language and folder."""
     wanted = (domain, _chosen, os.environ.get("STANDUP_LOCALEDIR"))
     return _load(*wanted, *(os.environ.get(name) for name in LANGUAGE_VARIABLES))
 
 
 @functools.lru_cache(maxsize=16)
-def _load(domain: str, chosen: str | None, *_environment: str | None) -> gettext.NullTranslations:
-    # The environment is part of the key only so that a change of it is seen (tests change
-    # it); gettext reads it again itself.
-    languages = [chosen] if chosen else None
+def _load(
+    domain: str, chosen: str | None, _folder: str | None, *environment: str | None
+) -> Catalogue:
+    # The folder and the environment are the key so that a change of them is seen (tests).
+    first = next((value for value in environment if value), "")
+    languages = [chosen] if chosen else [code for code in first.split(":") if code]
+    if _only_english(languages):
+        return _ENGLISH
+    import gettext
+
     return gettext.translation(domain, localedir(), languages=languages, fallback=True)
 
 
