@@ -20,6 +20,12 @@ from rig import Rig, missing_binaries, rig_unavailable
 
 _SWEEP_DIR = pytest.StashKey[Path]()
 
+# The tests read standup's English: whatever language and time format the developer's session
+# has, the suite and every process it starts run in C.UTF-8 (tests of another language set it).
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 # A property test's examples are timed against a 200 ms deadline; on a shared CI machine one
 # slow example is the machine's, not the code's. Bounds that matter are asserted by the tests.
 settings.register_profile("ci", deadline=None)

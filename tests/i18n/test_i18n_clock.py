@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,11 +70,21 @@ def test_reading_the_locale_leaves_the_process_locale_alone(
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("localedef") is None, reason="needs glibc's localedef")
-@pytest.mark.parametrize(("name", "shown"), [("en_US", "2:50 PM"), ("de_DE", "14:50")])
+@pytest.mark.parametrize(
+    ("name", "language", "shown"),
+    [("en_US", "de", "2:50 PM"), ("de_DE", "de", "14:50"), ("en_US", "en", "14:50")],
+)
 def test_a_real_locale_is_followed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, shown: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    speak: Any,
+    name: str,
+    language: str,
+    shown: str,
 ) -> None:
-    """The locale compiled from glibc's sources into a folder of our own (LOCPATH)."""
+    """The locale compiled from glibc's sources into a folder of our own (LOCPATH). Where
+    standup speaks English, times stay 24-hour as they always were, whatever LC_TIME says."""
+    speak(language)
     made = subprocess.run(
         ["localedef", "-i", name, "-f", "UTF-8", str(tmp_path / f"{name}.UTF-8")],
         capture_output=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,15 +35,29 @@ def test_a_language_standup_lacks_is_english_with_no_error(
     assert _("Done") == "Done"
 
 
-def test_importing_it_reads_no_catalogue() -> None:
-    """A client command pays for the catalogue only when it prints a message."""
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [("C.UTF-8", "False", "False"), ("en_US.UTF-8", "False", "False"), ("de", "False", "True")],
+)
+def test_gettext_is_read_only_when_a_message_needs_it(
+    language: str, before: str, after: str, compiled: Path
+) -> None:
+    """A client command pays for the catalogue only when it prints a message, and in English
+    not even then: the text in the code is the English."""
     probe = (
-        "import sys, gettext\n"
+        "import sys\n"
         "import standup.i18n, standup.i18n.clock\n"
-        "print(len(gettext._translations), 'locale' in sys.modules)\n"
+        "print('gettext' in sys.modules)\n"
+        "print(standup.i18n._('Done'), 'gettext' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert result.stdout.split() == ["0", "False"], result.stderr
+    env = {"LANG": language, "STANDUP_LOCALEDIR": str(compiled), "PATH": os.environ["PATH"]}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    lines = result.stdout.split("\n")
+    assert lines[0] == before
+    assert lines[1].split()[-1] == after
+    assert lines[1].split()[0] == ("Erledigt" if language == "de" else "Done")
 
 
 def test_the_translations_folder_is_not_taken_for_a_setting(

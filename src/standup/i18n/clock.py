@@ -1,9 +1,10 @@
 """Times of day as the user's locale writes them: "14:50", or "2:50 PM" where it counts to 12.
 
-The locale's LC_TIME (LC_ALL, LC_TIME, LANG) says which, through the C library's own record
-of it; no library beyond the standard one. The locale is read once per setting, and put back
-at once: strftime elsewhere (the logs, the files' names) stays as it was. A locale the system
-has not generated reads as C: 24 hours, as standup has always shown them.
+Where standup speaks a translation, the locale's LC_TIME (LC_ALL, LC_TIME, LANG) says which,
+through the C library's own record of it; no library beyond the standard one. In English,
+24 hours as always: English output is the same in every locale. The locale is read once per
+setting, and put back at once: strftime elsewhere (the logs, the files' names) stays as it was.
+A locale the system has not generated reads as C: 24 hours, as standup has always shown them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from datetime import datetime, time
 from typing import NamedTuple
 
-from standup.i18n import _, pgettext
+from standup.i18n import _, language, pgettext
 
 # The C locale's, and standup's before it followed the locale.
 _C_FORMAT = "%H:%M:%S"
@@ -50,7 +51,10 @@ def style_of(t_fmt: str, t_fmt_ampm: str = "", am: str = "", pm: str = "") -> Cl
 
 
 def clock_style() -> ClockStyle:
-    """The style of the user's locale now (see the module's docstring)."""
+    """The style of the user's locale now (see the module's docstring). Where standup speaks
+    English, 24 hours as it always has: an English text looks the same in every locale."""
+    if language() == "en":
+        return style_of(_C_FORMAT)
     key = tuple(os.environ.get(name, "") for name in ("LC_ALL", "LC_TIME", "LANG", "LOCPATH"))
     return _read_locale(key)
 
