@@ -86,7 +86,8 @@ def _packages(platform_name: str, versions: dict[str, str | None] | None = None)
     """`versions`: as the daemon of this same install found them (None: look here)."""
     if versions is None:
         versions = package_versions()
-    finding = ", ".join(f"{n} {v or _('missing')}" for n, v in versions.items())
+    missing_word = _("missing")  # outside the f-string, where xgettext finds it too
+    finding = ", ".join(f"{n} {v or missing_word}" for n, v in versions.items())
     missing = [n for n, v in versions.items() if v is None]
     required = [n for n in missing if n in _REQUIRED]
     if required:
