@@ -340,9 +340,10 @@ PLURAL_FORMS = {
 }
 
 
-def new_language(language: str) -> list[Entry]:
-    """The header of a new language's file, its plural rule filled in where known."""
+def new_language(language: str, domain: str = MESSAGES) -> list[Entry]:
+    """The header of a new language's file of `domain`, its plural rule filled in where known."""
     fields = dict(HEADER_FIELDS)
+    fields["Project-Id-Version"] = domain
     fields["Language"] = language
     fields["Plural-Forms"] = PLURAL_FORMS.get(language, "nplurals=2; plural=(n != 1);")
     return [header(fields)]
