@@ -51,3 +51,10 @@ def test_a_japanese_line_ends_with_a_japanese_full_stop() -> None:
     assert _sentence("左右 30 s") == "左右 30 s."
     assert _sentence("ゆっくり戻す\uff01") == "ゆっくり戻す\uff01"
     assert _sentence("Hold 30 s") == "Hold 30 s."
+
+
+def test_a_no_break_space_joins_the_words_around_it() -> None:
+    """French puts one before ":" and ";": the line never ends there."""
+    text = "Picotement\u00a0: relâcher tant qu'il y en a."
+    assert wrap(text, 12) == ["Picotement\u00a0:", "relâcher", "tant qu'il y", "en a."]
+    assert wrap("a\u202fb c", 3) == ["a\u202fb", "c"]

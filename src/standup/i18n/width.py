@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# A run of characters that is never broken (a word, with the space before it), or one wide
-# character, which a line may end after.
-_PIECE = re.compile(r"\s*[^\s\u1100-\uffef]+|\s*[\u1100-\uffef]")
+# A run of characters that is never broken (a word, with the space before it: a no-break space,
+# as French puts before ":", joins the words around it), or one wide character, which a line may
+# end after.
+_GLUE = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
+_BREAK = rf"[^\S{_GLUE}]"
+_PIECE = re.compile(rf"{_BREAK}*(?:[^\s\u1100-\uffef]|[{_GLUE}])+|{_BREAK}*[\u1100-\uffef]")
 
 
 def columns(text: str) -> int:
