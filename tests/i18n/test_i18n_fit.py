@@ -55,7 +55,8 @@ def test_placeholders_survive_translation(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_plural_forms_match_the_rule(language: str) -> None:
-    for head in _headers(language):
+    for domain, head in zip(po.DOMAINS, _headers(language), strict=True):
+        assert po.header_fields(head)["Project-Id-Version"] == domain
         assert po.header_fields(head)["Language"] == language
         assert po.header_fields(head)["Plural-Forms"] == po.PLURAL_FORMS[language]
     plurals = int(re.search(r"nplurals=(\d+)", po.PLURAL_FORMS[language]).group(1))

@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PO_DIR = ROOT / "po"
 TEMPLATE = PO_DIR / "standup.pot"
 EXERCISES_DIR = PO_DIR / "exercises"
