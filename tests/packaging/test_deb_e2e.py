@@ -10,6 +10,7 @@ is debootstrapped once and cached (packaged_root.py).
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,7 @@ def test_it_builds_and_lintian_finds_no_error(built) -> None:
         "./usr/share/zsh/vendor-completions/_standup",
         "./usr/share/fish/vendor_completions.d/standup.fish",
         "./usr/lib/python3/dist-packages/standup/locale/de/LC_MESSAGES/standup.mo",
+        "./usr/lib/python3/dist-packages/standup/locale/ja/LC_MESSAGES/standup-exercises.mo",
     ):
         assert f" {path}\n" in contents, path
     depends = packaged_root._run(["dpkg-deb", "--field", str(deb), "Depends"]).stdout
@@ -101,6 +103,17 @@ def test_apt_installs_it_in_a_fresh_root_from_debian_alone(root: PackagedRoot, b
     assert len(owners.splitlines()) == len(files), owners
     assert not list((root.root / "usr/local/lib").glob("python3*/dist-packages/*"))
     assert "standup 0." in root.as_root("standup", "--version").stdout
+    # The package speaks the user's language: an exercise's name from the German catalogue.
+    listed = root.as_root("env", "LANGUAGE=de", "standup", "exercises", "list").stdout
+    assert _german_name("split-stance-hip-flexor-stretch") in listed, listed
+
+
+def _german_name(exercise: str) -> str:
+    """The German name of `exercise`, read from the tree's po/exercises/de.po."""
+    text = (Path(__file__).parents[2] / "po" / "exercises" / "de.po").read_text("utf-8")
+    found = re.search(rf'msgctxt "{exercise}\.name"\nmsgid "[^"]*"\nmsgstr "([^"]+)"', text)
+    assert found is not None
+    return found.group(1)
 
 
 def test_man_standup_works_from_the_package(root: PackagedRoot) -> None:

@@ -10,16 +10,21 @@ ran.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from standup.config.durations import describe
 from standup.exercises import builtin_catalogue
+from standup.i18n import _, catalogue_text
 from user_manager import UserManager, unavailable_reason
 
+import pokit
 from rig import rig_unavailable, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -177,6 +182,49 @@ def test_a_reminder_from_the_unit_reaches_the_server_with_its_buttons(um) -> Non
     config(um, GOOD)
     assert um.systemctl("reload", UNIT).returncode == 0
     um.dunstctl("close-all")
+
+
+def test_the_unit_speaks_the_user_manager_s_language(um, monkeypatch) -> None:
+    """LANG from the manager's environment, as a desktop's locale settings put it there: the
+    bubble's title and buttons in German, and doctor (in a C.UTF-8 terminal) says why."""
+    locale = um.home / "locale"
+    pokit.compile_tree(locale)
+    for folder, _dirs, files in os.walk(locale):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.chown(name, um.user.pw_uid, um.user.pw_gid)
+    monkeypatch.setenv("STANDUP_LOCALEDIR", str(locale))
+    monkeypatch.setenv("LANGUAGE", "de")  # this process: the German words to look for
+    names = [catalogue_text(e.id, "name", e.name) for e in builtin_catalogue()]
+    done = _("Done")
+    snooze = _("Snooze {duration}").format(duration=describe(timedelta(hours=1)))
+    monkeypatch.delenv("LANGUAGE")
+    assert done != "Done" and "Hüftdehnung im Schritt" in names
+    um.menu_log.write_text("")
+    um.systemctl("set-environment", "LANG=de_DE.UTF-8", f"STANDUP_LOCALEDIR={locale}", check=True)
+    try:
+        config(um, '[schedule]\nsnooze = "1h"\n')
+        assert um.systemctl("restart", UNIT).returncode == 0  # the manager's new environment
+        wait_until(lambda: um.standup("now").returncode == 0, timeout=15, interval=0.2)
+        wait_until(lambda: um.displayed_count() > 0, timeout=15, interval=0.1)
+        um.press("snooze")
+        wait_until(lambda: um.menu_log.read_text().strip(), timeout=10, interval=0.1)
+        menu = um.menu_log.read_text()
+        assert any(f"#{done} ({name}" in menu for name in names), menu
+        assert any(f"#{snooze} ({name}" in menu for name in names), menu
+        report = um.standup("doctor", "--json", env={"STANDUP_LOCALEDIR": str(locale)})
+        language = next(c for c in json.loads(report.stdout)["checks"] if c["name"] == "language")
+        assert (language["details"]["language"], language["details"]["source"]) == (
+            "de",
+            "LANG=de_DE.UTF-8",
+        )
+        said = "the daemon speaks Deutsch (de): LANG=de_DE.UTF-8 in its environment"
+        assert language["finding"] == said
+    finally:
+        um.systemctl("set-environment", "LANG=C.UTF-8", check=True)
+        um.systemctl("unset-environment", "STANDUP_LOCALEDIR", check=True)
+        config(um, GOOD)
+        assert um.systemctl("restart", UNIT).returncode == 0
+        um.dunstctl("close-all")
 
 
 def test_the_hardening_refused_nothing_from_start_to_here(um, started_at) -> None:
