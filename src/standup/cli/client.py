@@ -11,7 +11,7 @@ from typing import Any
 
 from standup.config.durations import describe, parse_positive_duration
 from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
-from standup.i18n import N_, _, catalogue_text, ngettext
+from standup.i18n import N_, _, catalogue_text, choose_language, ngettext, pgettext
 from standup.i18n.clock import format_clock, format_day_clock, format_weekday_clock
 from standup.localtime import local_now, to_local
 
@@ -28,7 +28,17 @@ _STOPPED = {
 def _request(cmd: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     from standup.control.client import request
 
-    return request(cmd, args)
+    answer = request(cmd, args)
+    speak_as(answer.get("status", answer))  # `reload` answers {"message", "status"}
+    return answer
+
+
+def speak_as(info: Any) -> None:
+    """Speak the language the daemon's config names (`[general] language`, carried by every
+    status), as a command that loaded that config itself would; none named: the session's."""
+    if isinstance(info, dict) and "language" in info:
+        language = info["language"]
+        choose_language(language if isinstance(language, str) else None)
 
 
 def request_status() -> dict[str, Any]:
@@ -61,9 +71,10 @@ def waybar_line() -> str:
     except DaemonNotRunning:
         line = _stopped()
     except StandupError as error:  # no answer in time, a refused or unreadable reply
-        line = {"text": "error", "tooltip": f"standup: {error}", "class": "error"}
+        line = {"text": _bar_error(), "tooltip": f"standup: {error}", "class": "error"}
     except Exception as error:  # a reply of an unexpected shape: the bar still gets its line
-        line = {"text": "error", "tooltip": f"standup status failed: {error!r}", "class": "error"}
+        tooltip = _("standup status failed: {error}").format(error=repr(error))
+        line = {"text": _bar_error(), "tooltip": tooltip, "class": "error"}
     line["tooltip"] = _bounded(line["tooltip"])
     return json.dumps(line)
 
@@ -75,7 +86,7 @@ def follow_format(fmt: str) -> Any:
     def error(problem: Exception) -> str:
         text = _bounded(f"standup: {problem}")
         if fmt == "waybar":
-            return json.dumps({"text": "error", "tooltip": text, "class": "error"})
+            return json.dumps({"text": _bar_error(), "tooltip": text, "class": "error"})
         return json.dumps({"state": "error", "error": text}) if fmt == "json" else text
 
     if fmt == "waybar":
@@ -87,6 +98,11 @@ def follow_format(fmt: str) -> Any:
         )
     stopped = _("standup is not running; waiting for it to start.")
     return LineFormat(lambda info: describe_status(info).replace("\n", " "), stopped, error)
+
+
+def _bar_error() -> str:
+    # Translators: the status bar's word when standup does not answer: keep it short.
+    return pgettext("status bar", "error")
 
 
 def _stopped() -> dict[str, str]:
@@ -107,7 +123,7 @@ def cmd_snooze(args: argparse.Namespace) -> int:
 
 def cmd_pause(args: argparse.Namespace) -> int:
     if args.duration is not None and args.until is not None:
-        raise UsageError("give a duration or --until, not both")
+        raise UsageError(_("give a duration or --until, not both"))
     request_args: dict[str, Any] = {}
     note = ""
     if args.duration is not None:
@@ -118,7 +134,9 @@ def cmd_pause(args: argparse.Namespace) -> int:
         request_args["until"] = until.isoformat()
         if until.date() != now.astimezone(until.tzinfo).date():
             # Said aloud: "--until 9:00" typed at 9:30 must not pass for a short pause.
-            note = f"{args.until} has passed today: pausing until tomorrow, {_day(until)}.\n"
+            # Translators: {typed} is the time as the user typed it, {day} a day and time.
+            text = _("{typed} has passed today: pausing until tomorrow, {day}.")
+            note = text.format(typed=args.until, day=_day(until)) + "\n"
     print(note + describe_status(_request("pause", request_args)))
     return 0
 
@@ -134,7 +152,8 @@ def cmd_simple(args: argparse.Namespace) -> int:
         result = _request(args.command, {"rating": rating} if rating else None)
     except StandupError as error:
         if getattr(error, "code", "") == "bad_config":
-            raise ConfigError(str(error), hint="`standup config check` shows it again") from None
+            hint = _("`standup config check` shows it again")
+            raise ConfigError(str(error), hint=hint) from None
         raise
     if args.command == "reload":
         print(result["message"])
@@ -151,23 +170,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _duration_seconds(text: str) -> float:
     if not text.strip():
-        raise UsageError("an empty duration", hint='give one like "10m", or none for the default')
+        hint = _('give one like "10m", or none for the default')
+        raise UsageError(_("an empty duration"), hint=hint)
     try:
         return parse_positive_duration(text).total_seconds()
     except ValueError as error:
-        raise UsageError(f"bad duration {text!r}: {error}") from None
+        # Translators: {duration} is what the user typed, quoted; {problem} says what is wrong.
+        problem = _("bad duration {duration}: {problem}")
+        raise UsageError(problem.format(duration=repr(text), problem=error)) from None
 
 
 def next_local_time(text: str, now: datetime) -> datetime:
     """The next moment the clock shows `text` (today, or tomorrow if already past): local
     time, or the clock of the UTC offset given with it (`12:30+05:00`, `12:30Z`)."""
-    example = "like 14:30, or 14:30+05:00 for another UTC offset"
     if not text.strip():
-        raise UsageError("--until needs a time", hint=f"give one {example}")
+        hint = _("give one like 14:30, or 14:30+05:00 for another UTC offset")
+        raise UsageError(_("--until needs a time"), hint=hint)
     try:
         wanted = time.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--until wants a time {example}, not {text!r}") from None
+        # Translators: {typed} is what the user typed, quoted.
+        problem = _(
+            "--until wants a time like 14:30, or 14:30+05:00 for another UTC offset, not {typed}"
+        )
+        raise UsageError(problem.format(typed=repr(text))) from None
     clock = now.astimezone(wanted.tzinfo) if wanted.tzinfo is not None else now
     candidate = clock.replace(
         hour=wanted.hour, minute=wanted.minute, second=wanted.second, microsecond=0
@@ -217,6 +243,7 @@ def _until(when: datetime, now: datetime) -> str:
 def describe_status(info: dict[str, Any]) -> str:
     """One line for people, e.g. "Sitting for 32 min; next reminder at 14:50 (in 18 min)",
     and a second one when the config file was refused."""
+    speak_as(info)
     line = _describe_state(info)
     if info.get("config_error"):
         # Bounded: a reply from a daemon that quotes a huge bad value whole must not flood.
@@ -284,6 +311,7 @@ def _snoozes_total(info: dict[str, Any]) -> int:
 
 def waybar(info: dict[str, Any]) -> dict[str, Any]:
     """The object a waybar custom module with `return-type: json` expects."""
+    speak_as(info)
     state = info.get("state", "sitting")
     interval = max(1, int(info.get("interval_seconds", 1)))
     sitting = int(info.get("sitting_seconds") or 0)  # null while not sitting

@@ -15,11 +15,10 @@ from typing import Any, TextIO
 
 from standup.errors import DaemonNotRunning, StandupError
 from standup.exercises.countdown import frame, terminal_line
+from standup.i18n import _, catalogue_text
+from standup.i18n.width import columns
 
 Request = Callable[..., dict[str, Any]]
-# Said here once the daemon has it; the bubble's last frame says it too, and there Done has
-# been recorded already, so the terminal's last frame leaves it out.
-RECORDED = "Recorded as done."
 
 
 @dataclass(frozen=True)
@@ -45,32 +44,40 @@ def guide(
         info = request("now")  # a reminder now, with the next exercise: what we guide through
     shown = info.get("exercise") or {}
     if not shown:
-        raise StandupError("standup has no exercise to guide you through right now")
+        raise StandupError(_("standup has no exercise to guide you through right now"))
     exercise = _Timed(
         id=str(shown.get("id", "")),
-        name=str(shown.get("name", "the exercise")),
+        name=str(shown.get("name", _("the exercise"))),
         hold=shown.get("hold_seconds"),
         sides=int(shown.get("sides", 1)),
         side=str(shown.get("side", "")),
     )
+    # The daemon sends the English name (with the id): the countdown's frames translate it too.
+    name = catalogue_text(exercise.id, "name", exercise.name)
     if exercise.hold is None:
-        out.write(f"{exercise.name} is counted in reps, not timed: do them, then `standup done`.\n")
+        # Translators: {exercise} is the exercise's name.
+        text = _("{exercise} is counted in reps, not timed: do them, then `standup done`.")
+        out.write(text.format(exercise=name) + "\n")
         return 0
     live = out.isatty() if tty is None else tty
-    out.write(f"{exercise.name}: {exercise.hold} s" + (" each side" if exercise.sides == 2 else ""))
-    out.write(". Ctrl-C stops.\n")
+    if exercise.sides == 2:
+        # Translators: {exercise} is the exercise's name, {seconds} how long each side is held.
+        text = _("{exercise}: {seconds} s each side. Ctrl-C stops.")
+    else:
+        text = _("{exercise}: {seconds} s. Ctrl-C stops.")
+    out.write(text.format(exercise=name, seconds=exercise.hold) + "\n")
     try:
         _count(exercise, out, clock, sleep, live)
     except KeyboardInterrupt:
-        out.write("\nStopped: nothing recorded.\n")
+        out.write("\n" + _("Stopped: nothing recorded.") + "\n")
         out.flush()
         return 130
     try:
         request("done")
     except DaemonNotRunning:
-        out.write("standup is not running, so the hold was not recorded.\n")
+        out.write(_("standup is not running, so the hold was not recorded.") + "\n")
         return 3
-    out.write(f"{RECORDED}\n")
+    out.write(_("Recorded as done.") + "\n")
     return 0
 
 
@@ -86,12 +93,15 @@ def _count(
         elapsed = clock() - start
         current = frame(exercise, elapsed)
         if current.finished:
-            current = replace(current, text=current.text.replace(RECORDED, "").strip())
+            # The bubble's last words, "Done, well held. Recorded as done.", without the record:
+            # here Done is recorded after the count, and said so then.
+            current = replace(current, text=_("Done, well held."))
         line = terminal_line(current)
         if live:
-            # Pad over the longer line before it; no newline until the end.
-            out.write("\r" + line.ljust(width))
-            width = max(width, len(line))
+            # Pad over the longer line before it (in display columns: a wide character takes
+            # two); no newline until the end.
+            out.write("\r" + line + " " * max(0, width - columns(line)))
+            width = max(width, columns(line))
         elif current.text != last:
             out.write(line + "\n")
         last = current.text

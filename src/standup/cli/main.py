@@ -2,7 +2,8 @@
 the runner each command names there; the work lives elsewhere.
 
 The commands that talk to a running daemon import only the standard library, so they start in
-tens of milliseconds; the rest import what they need when they run.
+tens of milliseconds; the rest import what they need when they run. The help speaks the user's
+language: the table's texts, and argparse's own words, are translated as the parser is made.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from standup import __version__
 from standup.commands import COMMANDS, DAEMON_COMMANDS, GROUPS, Command, OneOf
 from standup.errors import StandupError
+from standup.i18n import N_, _, ngettext
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -36,11 +38,64 @@ class _Parser(argparse.ArgumentParser):
 
 # The settings' default sit, said where a new user looks first (a test holds it to the model:
 # the help must not import the settings to say it).
-EPILOG = (
+EPILOG = N_(
     "A reminder comes after 50 min of sitting. To change that: `standup config set "
     "schedule.sit 40m`, or edit the config file (`standup config path` shows where). "
     "`standup COMMAND --help` tells more about one command."
 )
+
+# argparse's own words that standup can show, for the catalogue: argparse translates them itself
+# (see _argparse_speaks), with these msgids and their %-placeholders exactly as CPython 3.11 to
+# 3.14 write them. Left out: what our parser never shows (its `error()` writes "standup: ..."
+# instead of "%(prog)s: error: %(message)s"; no option is deprecated, none takes nargs "+", "*"
+# or a number, no group is required).
+# Translators: argparse's help of --version.
+VERSION_HELP = N_("show program's version number and exit")
+ARGPARSE_WORDS = (
+    # Translators: argparse's; keep its ending space. The usage line follows it.
+    N_("usage: "),
+    # Translators: argparse's headings of a command's --help.
+    N_("positional arguments"),
+    N_("options"),
+    # Translators: argparse's (Python 3.13 and later), a heading of --help: "options:".
+    N_("%(heading)s:"),
+    # Translators: argparse's help of -h.
+    N_("show this help message and exit"),
+    VERSION_HELP,
+    # Translators: argparse's errors; keep each %s, %r and %(name)s/%(name)r as it is.
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    # Translators: argparse's (Python 3.14 and later, where it suggests a close choice).
+    N_("invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ignored explicit argument %r"),
+)
+
+
+def _argparse_speaks() -> None:
+    """Have argparse write its own words through standup's catalogue."""
+    # argparse translates "usage: ", its headings and its errors with the module-global `_`
+    # (gettext's, in its "messages" domain, which holds none of them) and `ngettext`, looked up
+    # each time it writes a message: pointed at ours, they find the translations listed above.
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def sentence(text: str) -> str:
+    """`text` (translated) as a sentence of its own: a capital first, a full stop after."""
+    # Translators: a line made a sentence of its own, e.g. a command's help line at the top of
+    # its --help; {text} is that line, translated. English adds a full stop.
+    return _("{text}.").format(text=text[:1].upper() + text[1:])
+
+
+def about(command: Command) -> str:
+    """The top of a command's --help, translated: its description, else its help line."""
+    return _(command.description) if command.description else sentence(_(command.help))
 
 
 class _TopParser(_Parser):
@@ -57,7 +112,7 @@ class _TopParser(_Parser):
         for group, title in GROUPS.items():
             names = [c.name for c in COMMANDS if c.group == group and c.name in listed]
             if names:
-                formatter.start_section(title)
+                formatter.start_section(_(title))
                 formatter.add_arguments([listed[name] for name in names])
                 formatter.end_section()
         for action_group in self._action_groups:
@@ -73,12 +128,15 @@ class _TopParser(_Parser):
 def build_parser(*, clients_only: bool = False) -> argparse.ArgumentParser:
     """The whole command line, from the command table; `clients_only` builds just the
     daemon's commands, which is all `standup status` needs."""
+    _argparse_speaks()
     parser = _TopParser(
         prog="standup",
-        description="A quiet reminder to get up, with one hip-flexor or hamstring exercise.",
-        epilog=EPILOG,
+        description=_("A quiet reminder to get up, with one hip-flexor or hamstring exercise."),
+        epilog=_(EPILOG),
     )
-    parser.add_argument("--version", action="version", version=f"standup {__version__}")
+    # Its help given here: before Python 3.13, argparse does not translate its own.
+    version = f"standup {__version__}"
+    parser.add_argument("--version", action="version", version=version, help=_(VERSION_HELP))
     _add_global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
@@ -94,14 +152,14 @@ def add_command(
     sub: argparse._SubParsersAction[_Parser], command: Command
 ) -> argparse.ArgumentParser:
     """The parser of one command (and its subcommands) as the table declares it."""
-    parser = sub.add_parser(command.name, help=command.help, description=command.about)
+    parser = sub.add_parser(command.name, help=_(command.help), description=about(command))
     for item in command.args:
         if isinstance(item, OneOf):
             group = parser.add_mutually_exclusive_group()
             for one in item.args:
-                group.add_argument(*one.names, **one.options)
+                group.add_argument(*one.names, **_translated(one.options))
         else:
-            parser.add_argument(*item.names, **item.options)
+            parser.add_argument(*item.names, **_translated(item.options))
     if command.runner:
         parser.set_defaults(runner=command.runner)
     if command.daemon is not None:
@@ -113,6 +171,11 @@ def add_command(
         for child in command.subcommands:
             add_command(actions, child)
     return parser
+
+
+def _translated(options: dict[str, typing.Any]) -> dict[str, typing.Any]:
+    """An argument's options with its help in the user's language."""
+    return {**options, "help": _(options["help"])} if options.get("help") else options
 
 
 def _runner(name: str) -> Runner:
@@ -131,13 +194,13 @@ def _add_global_options(parser: argparse.ArgumentParser, default: typing.Any) ->
         type=Path,
         metavar="PATH",
         default=default,
-        help="config file (default: $STANDUP_CONFIG, else the XDG one)",
+        help=_("config file (default: $STANDUP_CONFIG, else the XDG one)"),
     )
     parser.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
         default=default,
-        help="log verbosity (default: $STANDUP_LOG_LEVEL or info)",
+        help=_("log verbosity (default: $STANDUP_LOG_LEVEL or info)"),
     )
 
 
@@ -173,17 +236,19 @@ def _overview() -> int:
         print(cli_client.describe_status(cli_client.request_status()))
         return 0
     except DaemonNotRunning as error:
-        print(f"{str(error).capitalize()}.")
+        print(sentence(str(error)))
         if error.hint:
-            print(f"{error.hint[0].upper()}{error.hint[1:]}.")
+            print(sentence(error.hint))
     for group, title in GROUPS.items():
-        print(f"\n{title[0].upper()}{title[1:]}:")
+        heading = _(title)
+        # Translators: a heading over a list, e.g. "Commands for every day:".
+        print("\n" + _("{heading}:").format(heading=heading[:1].upper() + heading[1:]))
         for command in COMMANDS:
             if command.group == group:
-                print(f"  {command.name:<11} {command.help}")
+                print(f"  {command.name:<11} {_(command.help)}")
     import textwrap
 
-    print("\n" + textwrap.fill(EPILOG, 79))
+    print("\n" + textwrap.fill(_(EPILOG), 79))
     return 0
 
 
@@ -225,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         mark = _journal_error_mark()
         print(f"{mark}standup: {error}", file=sys.stderr)
         if error.hint:
-            print(f"{mark}hint: {error.hint}", file=sys.stderr)
+            # Translators: under an error, what to do about it.
+            print(mark + _("hint: {hint}").format(hint=error.hint), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

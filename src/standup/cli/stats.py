@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from standup.errors import UsageError
+from standup.i18n import _
 
 # Read a year back whatever --days says, so the answered streak is not cut short.
 _STREAK_WINDOW = timedelta(days=366)
@@ -17,7 +18,8 @@ def run_stats(args: argparse.Namespace, out: TextIO) -> int:
     from standup.history.store import Store
 
     if not 1 <= args.days <= 3660:
-        raise UsageError(f"--days must be between 1 and 3660, not {args.days}")
+        text = _("--days must be between 1 and 3660, not {days}")
+        raise UsageError(text.format(days=args.days))
     now = datetime.now(UTC)
     store = Store.open_readonly()
     events = []
@@ -32,6 +34,7 @@ def run_stats(args: argparse.Namespace, out: TextIO) -> int:
         out.write(stats.render_csv(summary.days))
     else:
         if not events:
-            out.write("No history yet: reminders and answers show up here once standup runs.\n")
+            text = _("No history yet: reminders and answers show up here once standup runs.")
+            out.write(text + "\n")
         out.write(stats.render_table(summary.days, summary.streak))
     return 0

@@ -21,10 +21,12 @@ from typing import Any
 from standup import paths
 from standup.control.protocol import FAILED, ProtocolError, decode_reply, encode_request
 from standup.errors import DaemonNotRunning, RuntimeDirError, StandupError, UntrustedPeer
+from standup.i18n import N_, _
 
 _MAX_REPLY = 16 * 1024 * 1024
-NOT_RUNNING = "the standup daemon is not running"
-STUCK_HINT = "the daemon may be stuck; see `journalctl --user -u standup`"
+# What a user reads, translated where it is raised.
+NOT_RUNNING = N_("the standup daemon is not running")
+STUCK_HINT = N_("the daemon may be stuck; see `journalctl --user -u standup`")
 
 
 class ControlError(StandupError):
@@ -90,9 +92,9 @@ def exchange(
                 sock.sendall(encode_request(cmd, args, deadline))
             line, _rest = _read_line(sock, deadline)
         except TimeoutError:
-            raise _no_answer(f"answer {cmd!r}", timeout) from None
+            raise _no_answer(cmd, timeout) from None
         except OSError as exc:
-            raise ConnectionLost(f"lost the connection to standup: {_reason(exc)}") from None
+            raise _lost(exc) from None
     finally:
         sock.close()
     return _result(line)
@@ -104,7 +106,7 @@ def _open(path: Path | None, timeout: float, deadline: float) -> socket.socket:
     try:
         paths.check_socket_path(path)
     except RuntimeDirError as exc:  # no daemon can listen there: `standup run` refuses it too
-        raise DaemonNotRunning(f"{NOT_RUNNING}: {exc}", hint=exc.hint) from None
+        raise DaemonNotRunning(_not_running_because(exc), hint=exc.hint) from None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(timeout)
@@ -113,9 +115,10 @@ def _open(path: Path | None, timeout: float, deadline: float) -> socket.socket:
         except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError):
             raise _not_running(path) from None
         except TimeoutError:
-            raise _no_answer("accept a connection", timeout) from None
+            raise _no_answer(None, timeout) from None
         except OSError as exc:
-            raise ControlError(f"cannot connect to {path}: {_reason(exc)}") from None
+            text = _("cannot connect to {path}: {reason}")
+            raise ControlError(text.format(path=path, reason=_reason(exc))) from None
         _check_server(sock, path)
     except BaseException:
         sock.close()
@@ -127,7 +130,7 @@ def _result(line: bytes) -> dict[str, Any]:
     try:
         reply = decode_reply(line)
     except ProtocolError as exc:
-        raise ControlError(f"standup sent an unreadable reply: {exc}") from None
+        raise ControlError(_unreadable(exc)) from None
     if not reply.ok:
         raise ControlError(reply.error, code=reply.code)
     return reply.result
@@ -149,7 +152,7 @@ def reload(path: Path | None = None, *, timeout: float | None = None) -> dict[st
         return result
     reload_id, pid = result.get("reload_id"), result.get("pid")
     if not isinstance(reload_id, int):
-        raise ControlError(f"standup sent an unreadable reply: reload_id {reload_id!r}")
+        raise ControlError(_unreadable(f"reload_id {reload_id!r}"))
     started = False
     while True:
         time.sleep(max(0.0, min(RELOAD_POLL, deadline - time.monotonic())))
@@ -164,19 +167,18 @@ def reload(path: Path | None = None, *, timeout: float | None = None) -> dict[st
                 return {"message": message, "status": status, "reload_id": last["id"]}
             if last.get("state") == "failed":
                 code = str(last.get("code") or FAILED)
-                raise ControlError(message or "config not reloaded", code=code)
+                raise ControlError(message or _("config not reloaded"), code=code)
         if time.monotonic() >= deadline:
             break
     if started:
+        text = _("standup is still reloading its config after {seconds} s")
         raise ReloadUnfinished(
-            f"standup is still reloading its config after {timeout:g} s",
-            hint="it applies the config when it is done: `standup status` then shows it",
+            text.format(seconds=f"{timeout:g}"),
+            hint=_("it applies the config when it is done: `standup status` then shows it"),
         )
     # The daemon starts a reload only before its client's deadline: this one never will.
-    raise ControlError(
-        f"standup was busy for {timeout:g} s and did not reload; nothing was done",
-        hint=STUCK_HINT,
-    )
+    text = _("standup was busy for {seconds} s and did not reload; nothing was done")
+    raise ControlError(text.format(seconds=f"{timeout:g}"), hint=_(STUCK_HINT))
 
 
 def _reload_status(path: Path | None, pid: object) -> dict[str, Any]:
@@ -184,13 +186,14 @@ def _reload_status(path: Path | None, pid: object) -> dict[str, Any]:
     try:
         status = request("status", path=path)
     except DaemonNotRunning:
-        raise ControlError("standup stopped before its reload was done") from None
+        raise ControlError(_("standup stopped before its reload was done")) from None
     except ControlError as error:
-        raise ReloadUnfinished(f"standup did not say how its reload ended: {error}") from None
+        text = _("standup did not say how its reload ended: {error}")
+        raise ReloadUnfinished(text.format(error=error)) from None
     if status.get("pid") != pid:
         raise ReloadUnfinished(
-            "standup restarted before its reload was done",
-            hint="it read the config as it started: `standup status` shows how that went",
+            _("standup restarted before its reload was done"),
+            hint=_("it read the config as it started: `standup status` shows how that went"),
         )
     return status
 
@@ -214,10 +217,11 @@ class Subscription:
             except TimeoutError:
                 return None
             if not chunk:
-                raise ConnectionResetError(errno.ECONNRESET, "the daemon closed the feed")
+                raise ConnectionResetError(errno.ECONNRESET, _("the daemon closed the feed"))
             self._buffer += chunk
             if len(self._buffer) > _MAX_REPLY:
-                raise ControlError(f"standup sent a line longer than {_MAX_REPLY} bytes")
+                text = _("standup sent a line longer than {bytes} bytes")
+                raise ControlError(text.format(bytes=_MAX_REPLY))
         end = self._buffer.index(b"\n")
         line = bytes(self._buffer[:end])
         del self._buffer[: end + 1]
@@ -244,10 +248,10 @@ def subscribe(path: Path | None = None, *, timeout: float = WAIT) -> Subscriptio
         first = _result(line)
     except TimeoutError:
         sock.close()
-        raise _no_answer("answer 'status'", timeout) from None
+        raise _no_answer("status", timeout) from None
     except OSError as exc:
         sock.close()
-        raise ConnectionLost(f"lost the connection to standup: {_reason(exc)}") from None
+        raise _lost(exc) from None
     except BaseException:
         sock.close()
         raise
@@ -263,19 +267,40 @@ def ping(path: Path | None = None, timeout: float = 1.0) -> int | None:
     return pid if isinstance(pid, int) else None
 
 
-def _no_answer(what: str, timeout: float) -> ControlError:
-    """The error for a daemon that did not `what` ("answer 'status'") within `timeout` s."""
-    return ControlError(f"standup did not {what} within {timeout:g} s", hint=STUCK_HINT)
+def _no_answer(cmd: str | None, timeout: float) -> ControlError:
+    """The error for a daemon that did not answer `cmd` (None: did not accept the connection)
+    within `timeout` s."""
+    seconds = f"{timeout:g}"
+    if cmd is None:
+        text = _("standup did not accept a connection within {seconds} s").format(seconds=seconds)
+    else:
+        # Translators: {command} is the command asked, quoted: 'status'.
+        text = _("standup did not answer {command} within {seconds} s")
+        text = text.format(command=repr(cmd), seconds=seconds)
+    return ControlError(text, hint=_(STUCK_HINT))
+
+
+def _lost(exc: OSError) -> ConnectionLost:
+    text = _("lost the connection to standup: {reason}")
+    return ConnectionLost(text.format(reason=_reason(exc)))
+
+
+def _unreadable(problem: object) -> str:
+    return _("standup sent an unreadable reply: {problem}").format(problem=problem)
+
+
+def _not_running_because(problem: object) -> str:
+    # Translators: {problem} says what keeps a daemon from listening (the runtime directory).
+    return _("the standup daemon is not running: {problem}").format(problem=problem)
 
 
 def _not_running(path: Path) -> DaemonNotRunning:
     # Only on this slow path: say why when the directory itself is what keeps a daemon away.
     problem = paths.runtime_dir_problem(path.parent)
     if problem:
-        return DaemonNotRunning(
-            f"{NOT_RUNNING}: {problem}", hint=f"move {path.parent} away, then start it"
-        )
-    return DaemonNotRunning(NOT_RUNNING, hint=not_running_hint())
+        hint = _("move {folder} away, then start it").format(folder=path.parent)
+        return DaemonNotRunning(_not_running_because(problem), hint=hint)
+    return DaemonNotRunning(_(NOT_RUNNING), hint=not_running_hint())
 
 
 def not_running_hint() -> str:
@@ -283,8 +308,10 @@ def not_running_hint() -> str:
     if sys.platform.startswith("linux"):
         unit = paths.config_home() / "systemd" / "user" / "standup.service"
         if unit.is_file():
-            return "start it with `systemctl --user start standup`, or `standup run` in a terminal"
-    return (
+            return _(
+                "start it with `systemctl --user start standup`, or `standup run` in a terminal"
+            )
+    return _(
         "start it with `standup run`, or `standup service install` to have it start at every login"
     )
 
@@ -293,9 +320,10 @@ def _check_server(sock: socket.socket, path: Path) -> None:
     """Trust only a daemon running as us, as the daemon trusts only clients running as us."""
     uid = peer_uid(sock)
     if uid is not None and uid != os.getuid():
+        text = _("the control socket {path} is served by uid {uid}, not by you (uid {mine})")
         raise UntrustedPeer(
-            f"the control socket {path} is served by uid {uid}, not by you (uid {os.getuid()})",
-            hint="another user's program is listening there; `standup run` replaces it",
+            text.format(path=path, uid=uid, mine=os.getuid()),
+            hint=_("another user's program is listening there; `standup run` replaces it"),
         )
 
 
@@ -341,10 +369,11 @@ def _read_line(sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
         sock.settimeout(remaining)
         chunk = sock.recv(65536)
         if not chunk:
-            raise ConnectionResetError(errno.ECONNRESET, "closed without answering")
+            raise ConnectionResetError(errno.ECONNRESET, _("closed without answering"))
         data += chunk
         if len(data) > _MAX_REPLY:
-            raise ControlError(f"standup sent a reply larger than {_MAX_REPLY} bytes")
+            text = _("standup sent a reply larger than {bytes} bytes")
+            raise ControlError(text.format(bytes=_MAX_REPLY))
     end = data.index(b"\n")
     return bytes(data[:end]), bytes(data[end + 1 :])
 

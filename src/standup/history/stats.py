@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from standup.i18n import _, ngettext, pgettext
+from standup.i18n.clock import _month, _weekday
+from standup.i18n.width import columns
 from standup.localtime import to_local
 
 if TYPE_CHECKING:  # only for annotations: computing stats needs no database
@@ -242,7 +245,11 @@ def _streak(by_day: dict[date, DayStats], today: date) -> int:
 
 def _duration(minutes: int) -> str:
     hours, mins = divmod(minutes, 60)
-    return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
+    if hours:
+        # Translators: time sat, in a narrow column of `standup stats`: "1h05m".
+        return _("{hours}h{minutes}m").format(hours=hours, minutes=f"{mins:02d}")
+    # Translators: minutes sat, kept short (the status bar, a column of `standup stats`).
+    return _("{minutes}m").format(minutes=mins)
 
 
 def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
@@ -253,30 +260,54 @@ def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + (_EIGHTHS[part] if part else "")
 
 
-# The table's columns after the date: a plain name each, so none reads like a weekday.
-COLUMNS = ("Sitting", "Longest", "Reminders", "Done", "Snoozed", "Skipped", "Breaks")
-# What the streak counts (see _streak), said under its number.
-STREAK_MEANING = (
-    "in a row with every reminder answered by Done or Skip\n"
-    "(days without reminders are passed over: they neither add to it nor end it)"
-)
+def _headings() -> tuple[str, ...]:
+    """The table's columns after the date, in the user's language: a plain name each, so none
+    reads like a weekday; a cell is as wide as its heading."""
+    return (
+        # Translators: the headings of the columns of `standup stats`, per day: time sat, the
+        # longest stretch, then counts. Keep them short: a column is as wide as its heading.
+        pgettext("stats column", "Sitting"),
+        pgettext("stats column", "Longest"),
+        pgettext("stats column", "Reminders"),
+        pgettext("stats column", "Done"),
+        pgettext("stats column", "Snoozed"),
+        pgettext("stats column", "Skipped"),
+        pgettext("stats column", "Breaks"),
+    )
 
 
-def _row(first: str, values: Sequence[object]) -> str:
-    cells = (f"{value!s:>{len(name)}}" for name, value in zip(COLUMNS, values, strict=True))
-    return f"{first:<10} " + " ".join(cells)
+def _date(day: date) -> str:
+    moment = datetime(day.year, day.month, day.day)
+    # Translators: a day in `standup stats`, e.g. "Thu 03 Dec" ({day} has two digits).
+    text = _("{weekday} {day} {month}")
+    return text.format(weekday=_weekday(moment), day=f"{day.day:02d}", month=_month(moment))
+
+
+def _pad(text: str, width: int, *, right: bool = True) -> str:
+    """`text` filled with spaces to `width` display columns (a wide character takes two)."""
+    fill = " " * max(0, width - columns(text))
+    return fill + text if right else text + fill
+
+
+def _row(first: str, width: int, headings: Sequence[str], values: Sequence[object]) -> str:
+    """A line of the table: `first` in a column `width` wide, each value as wide as its heading."""
+    cells = (_pad(str(value), columns(name)) for name, value in zip(headings, values, strict=True))
+    return _pad(first, width, right=False) + " " + " ".join(cells)
 
 
 def render_table(days: Sequence[DayStats], streak: int | None = None) -> str:
     """A compact table with a bar of minutes sat per day."""
-    lines = [_row("Date", COLUMNS)]
+    headings = _headings()
+    # Translators: the headings of the first column of `standup stats` and of its last row.
+    first_heading, total = pgettext("stats column", "Date"), pgettext("stats row", "Total")
+    dates = [_date(d.day) for d in days]
+    width = max(columns(text) for text in (first_heading, total, *dates))
+    lines = [_row(first_heading, width, headings, headings)]
     top = max((d.minutes_sat for d in days), default=0)
-    for d in days:
+    for d, day in zip(days, dates, strict=True):
         counts = (d.reminders, d.done, d.snoozed, d.skipped, d.natural_breaks)
-        row = _row(
-            f"{d.day:%a %d %b}",
-            (_duration(d.minutes_sat), _duration(d.longest_sitting_minutes), *counts),
-        )
+        sat = (_duration(d.minutes_sat), _duration(d.longest_sitting_minutes))
+        row = _row(day, width, headings, (*sat, *counts))
         lines.append(f"{row}  {_bar(d.minutes_sat, top)}".rstrip())
     longest = max((d.longest_sitting_minutes for d in days), default=0)
     totals = (
@@ -287,10 +318,20 @@ def render_table(days: Sequence[DayStats], streak: int | None = None) -> str:
         sum(d.natural_breaks for d in days),
     )
     total_sat = sum(d.minutes_sat for d in days)
-    lines.append(_row("Total", (_duration(total_sat), _duration(longest), *totals)))
+    sums = (_duration(total_sat), _duration(longest), *totals)
+    lines.append(_row(total, width, headings, sums))
     if streak is not None:
-        unit = "day" if streak == 1 else "days"
-        lines.append(f"Streak: {streak} {unit} {STREAK_MEANING}")
+        # What the streak counts (see _streak), said with its number.
+        # Translators: Done and Skip are the reminder's buttons: use their words.
+        text = ngettext(
+            "Streak: {count} day in a row with every reminder answered by Done or Skip",
+            "Streak: {count} days in a row with every reminder answered by Done or Skip",
+            streak,
+        )
+        lines.append(text.format(count=streak))
+        lines.append(
+            _("(days without reminders are passed over: they neither add to it nor end it)")
+        )
     return "\n".join(lines) + "\n"
 
 
