@@ -14,8 +14,10 @@ import pytest
 from standup.cli.main import build_parser
 from standup.commands import COMMANDS, OneOf
 from standup.config.settings import USER_VARIABLES
+from standup.i18n import _, choose_language
 from standup.manpages import __main__ as manpages_main, command_page, config_page
 
+import pokit
 from rig import rig_unavailable
 
 
@@ -120,6 +122,24 @@ def test_the_module_writes_both_pages_dated_by_source_date_epoch(tmp_path, monke
     assert manpages_main.main([str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["standup.1", "standup.toml.5"]
     assert '.TH STANDUP 1 "2025-01-01"' in (out / "standup.1").read_text()
+
+
+def test_the_pages_are_english_whatever_the_build_s_locale(tmp_path, monkeypatch) -> None:
+    """The package ships English pages: a build in a German session makes the same ones."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    english = tmp_path / "en"
+    assert manpages_main.main([str(english)]) == 0
+    choose_language(None)  # as a new process: the session's language
+    monkeypatch.setenv("STANDUP_LOCALEDIR", str(pokit.compile_tree(tmp_path / "locale")))
+    monkeypatch.setenv("LANGUAGE", "de")
+    assert _("Done") == "Erledigt"  # the session speaks German
+    german = tmp_path / "de"
+    try:
+        assert manpages_main.main([str(german)]) == 0
+    finally:
+        choose_language(None)
+    for name in ("standup.1", "standup.toml.5"):
+        assert (german / name).read_text() == (english / name).read_text()
 
 
 @pytest.mark.parametrize("name", ["standup.1", "standup.toml.5"])

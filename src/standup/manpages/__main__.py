@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from standup.files import write_atomic
+from standup.i18n import choose_language
 from standup.manpages import command_page, config_page
 
 PAGES = {"standup.1": command_page.render, "standup.toml.5": config_page.render}
@@ -26,6 +27,8 @@ def main(argv: list[str]) -> int:
         return 1
     folder = Path(argv[0])
     date = build_date()
+    # The pages are English (the package ships no translated ones), whatever the build's locale.
+    choose_language("en")
     for name, render in PAGES.items():
         write_atomic(folder / name, render(date).encode("utf-8"), mode=0o644)
     return 0
