@@ -13,38 +13,40 @@ from pathlib import Path
 from typing import Any
 
 from standup.errors import ConfigError, DaemonNotRunning, StandupError, UsageError
+from standup.i18n import _, pgettext
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    runner = {
-        "path": _path,
-        "show": _show,
-        "check": _check,
-        "init": _init,
-        "set": _set,
-        "edit": _edit,
-    }[args.config_command]
-    return runner(args)
+    runners = {run.__name__.lstrip("_"): run for run in (_path, _show, _check, _init, _set, _edit)}
+    return runners[args.config_command](args)
 
 
 def _path(args: argparse.Namespace) -> int:
     from standup.paths import config_files
 
     files, user, _named = config_files(args.config)
+    # Translators: `config path`'s first column: whether the file is there (the second: whose).
+    marks = (pgettext("config file", "exists"), pgettext("config file", "missing"))
+    roles = (pgettext("config file's owner", "user"), pgettext("config file's owner", "admin"))
     for path in files:
-        mark = "exists " if path.is_file() else "missing"
-        role = "user " if path == user else "admin"
-        print(f"{mark}  {role}  {path}")
+        mark, role = marks[not path.is_file()], roles[path != user]
+        print(f"{_padded(mark, marks)}  {_padded(role, roles)}  {path}")
     return 0
+
+
+def _padded(word: str, column: tuple[str, ...]) -> str:
+    """`word` filled out with spaces to the display width of the widest in its column."""
+    from standup.i18n.width import columns
+
+    return word + " " * (max(map(columns, column)) - columns(word))
 
 
 def _show(args: argparse.Namespace) -> int:
     from standup.config.settings import load_config
 
     loaded = load_config(args.config)
-    data = loaded.settings.model_dump(mode="json")
     origins = loaded.origins if args.sources else None
-    sys.stdout.write(to_toml(data, origins))
+    sys.stdout.write(to_toml(loaded.settings.model_dump(mode="json"), origins))
     return 0
 
 
@@ -52,8 +54,8 @@ def _check(args: argparse.Namespace) -> int:
     from standup.config.settings import load_config
 
     loaded = load_config(args.file or args.config)
-    read = ", ".join(map(str, loaded.files)) or "no file (built-in defaults)"
-    print(f"config OK: {read}")
+    read = ", ".join(map(str, loaded.files)) or _("no file (built-in defaults)")
+    print(_("config OK: {files}").format(files=read))
     return 0
 
 
@@ -69,34 +71,37 @@ def _init(args: argparse.Namespace) -> int:
     _files, target, _named = candidate_files(args.config)
     real = follow_own_links(target)  # before even looking where a link leads
     text = files("standup").joinpath("data/config.example.toml").read_text(encoding="utf-8")
-    if not real.exists():
+    if not real.exists() or args.force:
+        kept = _set_aside(target) if real.exists() else None
         write_atomic(real, text.encode("utf-8"))
-        print(f"wrote {target}")
+        wrote = _("wrote {file}; what it held before is in {kept}") if kept else _("wrote {file}")
+        print(wrote.format(file=target, kept=kept))
         return 0
-    if args.force:
-        kept = _set_aside(target)
-        write_atomic(real, text.encode("utf-8"))
-        print(f"wrote {target}" + (f"; what it held before is in {kept}" if kept else ""))
-        return 0
-    hint = (
+    hint = _(
         "change keys with `standup config set KEY VALUE` or `standup config edit`; "
-        f"--force replaces it with the example, keeping the old one as {target.name}.old"
-    )
+        "--force replaces it with the example, keeping the old one as {name}.old"
+    ).format(name=target.name)
     try:
         old = read_config_text(target) or ""
         if old == text:
-            raise UsageError(f"{target} is the commented example already", hint=hint)
-        if old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
-            message = f"{target} looks like the example, with changes of its own"
-            raise UsageError(message, hint=hint)
-        merged, carried = config_edit.carry_over(old, text)
-        in_force = load_config(args.config).settings
+            message = _("{file} is the commented example already")
+        elif old.partition("\n")[0] == text.partition("\n")[0]:  # the example's first line
+            message = _("{file} looks like the example, with changes of its own")
+        else:
+            merged, carried = config_edit.carry_over(old, text)
+            in_force = load_config(args.config).settings
+            message = ""
     except ConfigError as error:
-        message = f"{target} exists, and init cannot keep what it holds: {error}"
-        raise UsageError(message, hint=hint) from None
+        message = _("{file} exists, and init cannot keep what it holds: {error}")
+        raise UsageError(message.format(file=target, error=error), hint=hint) from None
+    if message:
+        raise UsageError(message.format(file=target), hint=hint)
     _replace_validated(target, merged, same_as=in_force)
     names = ", ".join(config_edit.dotted(key) for key in carried)
-    print(f"wrote {target}: the commented example" + (f", keeping {names}" if names else ""))
+    wrote = _("wrote {file}: the commented example")
+    if names:
+        wrote = _("wrote {file}: the commented example, keeping {keys}")
+    print(wrote.format(file=target, keys=names))
     return 0
 
 
@@ -155,7 +160,9 @@ def _set(args: argparse.Namespace) -> int:
         if old is not None:
             config.read_toml(target)
         raise
-    print(f"{config_edit.dotted(key)} = {literal} in {target}")
+    # Translators: `config set`'s report, e.g. "schedule.sit = "40m" in /home/me/...".
+    done = _("{key} = {value} in {file}")
+    print(done.format(key=config_edit.dotted(key), value=literal, file=target))
     _reload_daemon()
     return 0
 
@@ -179,30 +186,33 @@ def _editor_command() -> list[str]:
     if name is None:
         return [_fallback_editor()]
     value = os.environ[name]
-    shown = value if len(value) <= 80 else value[:79] + "\u2026"
-    hint = f"set ${name} to your editor's command, like `nano` or `code --wait`"
+    shown = f"${name}={value if len(value) <= 80 else value[:79] + chr(0x2026)!r}"
+    hint = _("set ${name} to your editor's command, like `nano` or `code --wait`").format(name=name)
     try:
         command = shlex.split(value, posix=os.name != "nt")
     except ValueError as error:  # an unclosed quote, a trailing backslash
-        raise UsageError(f"cannot read ${name}={shown!r}: {error}", hint=hint) from None
+        message = _("cannot read {variable}: {error}").format(variable=shown, error=error)
+        raise UsageError(message, hint=hint) from None
     if not command:
-        raise UsageError(f"${name}={shown!r} names no command", hint=hint)
+        raise UsageError(_("{variable} names no command").format(variable=shown), hint=hint)
     return command
 
 
 def _fallback_editor() -> str:
     import shutil
 
-    unset = "$VISUAL and $EDITOR are not set"
     found = next((n for n in FALLBACK_EDITORS if shutil.which(n)), None)
     if found is None:
-        tried = ", ".join(FALLBACK_EDITORS)
-        raise UsageError(f"no editor to open: {unset} and none of {tried} is installed")
+        text = _(
+            "no editor to open: $VISUAL and $EDITOR are not set and none of {tried} is installed"
+        )
+        raise UsageError(text.format(tried=", ".join(FALLBACK_EDITORS)))
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            f"no editor to open: {unset}, and {found} needs a terminal; "
+        text = _(
+            "no editor to open: $VISUAL and $EDITOR are not set, and {editor} needs a terminal; "
             "set EDITOR to one that opens its own window, like EDITOR='code --wait'"
         )
+        raise UsageError(text.format(editor=found))
     return found
 
 
@@ -212,7 +222,7 @@ def _edit(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from standup.config import settings as config
-    from standup.files import FileWriteError, follow_own_links
+    from standup.files import FileWriteError, follow_own_links, write_atomic
 
     _files, target, _named = config.candidate_files(args.config)
     follow_own_links(target)  # refused before the file a link leads to is read
@@ -229,53 +239,55 @@ def _edit(args: argparse.Namespace) -> int:
             try:
                 done = subprocess.run([*editor, str(copy)], check=False)
             except OSError as error:
+                why = _("cannot run the editor {editor}: {error}")
                 raise UsageError(
-                    f"cannot run the editor {editor[0]!r}: {error.strerror or error}",
-                    hint="set $VISUAL or $EDITOR to your editor's command",
+                    why.format(editor=repr(editor[0]), error=error.strerror or error),
+                    hint=_("set $VISUAL or $EDITOR to your editor's command"),
                 ) from None
             if done.returncode != 0:
-                raise UsageError(
-                    f"the editor exited with status {done.returncode}; {target} is unchanged"
-                )
+                why = _("the editor exited with status {status}; {file} is unchanged")
+                raise UsageError(why.format(status=done.returncode, file=target))
             text = copy.read_text(encoding="utf-8")
             if text == original:
-                print(f"no changes to {target}")
+                print(_("no changes to {file}").format(file=target))
                 return 0
             interactive = sys.stdin.isatty()
             kept = target.with_name(target.name + ".rejected")
             try:
                 # Line numbers in an error count lines of the edit, so they name where it is.
-                _replace_validated(target, text, "your edit" if interactive else str(kept))
+                # Translators: names the edited text where an error names a file.
+                _replace_validated(target, text, _("your edit") if interactive else str(kept))
                 break
             except FileWriteError as error:  # a read-only folder: the edit stays where it is
                 keep_copy = True
-                raise FileWriteError(f"{error}; your edit is kept in {copy}") from None
+                why = _("{error}; your edit is kept in {file}").format(error=error, file=copy)
+                raise FileWriteError(why) from None
             except ConfigError as error:
                 print(f"standup: {error}", file=sys.stderr)
-                if not interactive or not _ask("Edit again? [Y/n] "):
+                # Translators: the answer read is y, yes or none (Y): keep "[Y/n]" as it is.
+                if not interactive or not _ask(_("Edit again? [Y/n] ")):
                     # Keep the work: the edit is saved beside the config for another try.
                     replacing = kept.is_file() and not kept.is_symlink()
                     try:
-                        _keep(kept, text, _private_mode(target))
+                        write_atomic(kept, text.encode("utf-8"), mode=_private_mode(target))
                     except FileWriteError:
                         keep_copy, kept, replacing = True, copy, False
-                    again = " (replacing the one kept there before)" if replacing else ""
+                    why = _("{file} is unchanged; your edit is kept in {kept}")
+                    if replacing:
+                        why = _(
+                            "{file} is unchanged; your edit is kept in {kept} "
+                            "(replacing the one kept there before)"
+                        )
+                    hint = _("fix it there, then `standup config check {kept}` and move it over")
                     raise ConfigError(
-                        f"{target} is unchanged; your edit is kept in {kept}{again}",
-                        hint=f"fix it there, then `standup config check {kept}` and move it over",
+                        why.format(file=target, kept=kept), hint=hint.format(kept=kept)
                     ) from None
     finally:
         if not keep_copy:
             copy.unlink(missing_ok=True)
-    print(f"saved {target}")
+    print(_("saved {file}").format(file=target))
     _reload_daemon()
     return 0
-
-
-def _keep(kept: Path, text: str, mode: int) -> None:
-    from standup.files import write_atomic
-
-    write_atomic(kept, text.encode("utf-8"), mode=mode)
 
 
 def _ask(prompt: str) -> bool:
@@ -296,6 +308,7 @@ def _replace_validated(
     With `same_as` (settings), the new text must leave exactly those settings in force.
     """
     from standup.config import edit as config_edit
+    from standup.config.errors import renamed
     from standup.config.settings import load_config
     from standup.files import follow_own_links, write_atomic
 
@@ -303,28 +316,20 @@ def _replace_validated(
         try:
             loaded = load_config(tmp)
         except ConfigError as error:
-            message = _renamed(str(error), tmp, holder or str(target), lines=holder is not None)
-            hint = error.hint or (f"nothing was written to {target}" if holder is None else "")
-            raise ConfigError(message, hint=hint) from None
+            message = renamed(str(error), tmp, holder or str(target), lines=holder is not None)
+            hint = error.hint or _("nothing was written to {file}").format(file=target)
+            raise ConfigError(message, hint=hint if holder is None or error.hint else "") from None
         if same_as is not None and loaded.settings != same_as:
             changed = config_edit.changed_keys(same_as.model_dump(), loaded.settings.model_dump())
+            why = _("{file} is unchanged: the new file would change {keys}")
             raise ConfigError(
-                f"{target} is unchanged: the new file would change {', '.join(changed)}",
-                hint="change keys with `standup config set KEY VALUE` or `standup config edit`",
+                why.format(file=target, keys=", ".join(changed)),
+                hint=_("change keys with `standup config set KEY VALUE` or `standup config edit`"),
             )
 
     # A config symlinked from a dotfiles repository stays a link: write the file it points to,
     # when the link (and the directory holding it) is ours: another user's link is refused.
     write_atomic(follow_own_links(target), text.encode("utf-8"), check=check)
-
-
-def _renamed(message: str, tmp: Path, name: str, *, lines: bool) -> str:
-    """`message` with the temporary file's name replaced, and its line numbers dropped when
-    `name` does not hold the text they count (an error in another layer keeps its own)."""
-    import re
-
-    pattern = re.escape(str(tmp)) + r"(, line \d+)?"
-    return re.sub(pattern, lambda m: name + (m.group(1) or "" if lines else ""), message)
 
 
 def _reload_daemon() -> None:
@@ -338,21 +343,24 @@ def _reload_daemon() -> None:
         print(f"standup: {error}", file=sys.stderr)
         return
     except StandupError as error:
-        print(f"standup: the running daemon did not reload: {error}", file=sys.stderr)
+        why = _("the running daemon did not reload: {error}").format(error=error)
+        print(f"standup: {why}", file=sys.stderr)
         return
-    print("the running standup reloaded its config")
+    print(_("the running standup reloaded its config"))
 
 
 def to_toml(data: dict[str, Any], origins: Any = None) -> str:
     """Our config as TOML: tables of scalars and lists, plus arrays of tables."""
     lines: list[str] = []
     for section, table in data.items():
-        simple = {k: v for k, v in table.items() if not _is_table(v) and not _is_table_list(v)}
+        simple = {
+            k: v for k, v in table.items() if not isinstance(v, dict) and not _is_table_list(v)
+        }
         lines.append(f"[{section}]")
         for key, value in simple.items():
             lines.append(_assign(key, value, origins, (section, key)))
         for key, value in table.items():
-            if _is_table(value):
+            if isinstance(value, dict):
                 lines.append(f"\n[{section}.{key}]")
                 for sub, item in value.items():
                     lines.append(_assign(sub, item, origins, (section, key, sub)))
@@ -364,10 +372,6 @@ def to_toml(data: dict[str, Any], origins: Any = None) -> str:
     return "\n".join(lines)
 
 
-def _is_table(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
 def _is_table_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
@@ -375,7 +379,7 @@ def _is_table_list(value: Any) -> bool:
 def _assign(key: str, value: Any, origins: Any, path: tuple[str, ...]) -> str:
     line = f"{_key(key)} = {_value(value)}"
     if origins is not None:
-        line += f"  # {origins.get(path, 'built-in default')}"
+        line += "  # " + (origins.get(path) or _("built-in default"))
     return line
 
 

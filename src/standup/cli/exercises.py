@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from standup.errors import StandupError, UsageError
+from standup.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -140,16 +141,22 @@ def run(
             _print_json(coming.to_dict() if coming else None, out)
         elif coming is None:
             count = len(_lib().eligible(options))
-            out.write(
+            # Translators: English says "exercises" for one too, as it always has.
+            none_yet = ngettext(
                 "No reminder has been given yet: the first one is picked at random from "
-                f"{count} eligible exercises.\n"
+                "{count} eligible exercises.",
+                "No reminder has been given yet: the first one is picked at random from "
+                "{count} eligible exercises.",
+                count,
             )
+            out.write(none_yet.format(count=count) + "\n")
         else:
-            _print_exercise(coming, out, heading="Next: ")
+            _print_exercise(coming, out, upcoming=True)
             if back is not None:
-                out.write("\n(the snoozed reminder comes back with this exercise)\n")
+                out.write("\n" + _("(the snoozed reminder comes back with this exercise)") + "\n")
     else:
-        raise UsageError(f"unknown exercises command {command!r}", hint="use list, show or next")
+        unknown = _("unknown exercises command {command}").format(command=repr(command))
+        raise UsageError(unknown, hint=_("use list, show or next"))
     return 0
 
 
@@ -169,10 +176,12 @@ def show_row(options: ExerciseOptions, exercise_id: str) -> ExerciseRow:
 
         ids = [e.id for e in options.catalogue()]
         close = difflib.get_close_matches(exercise_id, ids, n=1)
-        guess = f"did you mean {close[0]!r}? " if close else ""
+        hint = _("`standup exercises list --all` shows every id")
+        if close:
+            hint = _("did you mean {id}? `standup exercises list --all` shows every id")
         raise UsageError(
-            f"no exercise with id {exercise_id!r}",
-            hint=f"{guess}`standup exercises list --all` shows every id",
+            _("no exercise with id {id}").format(id=repr(exercise_id)),
+            hint=hint.format(id=repr(close[0]) if close else ""),
         )
     return _row(exercise, options)
 
@@ -219,54 +228,86 @@ def _print_json(data: object, out: TextIO) -> None:
 
 
 def _print_table(rows: list[ExerciseRow], options: ExerciseOptions, out: TextIO) -> None:
+    from standup.exercises.catalogue import in_language
+    from standup.i18n.width import columns
+
     show_reason = any(not row.eligible for row in rows)
-    header = ["ID", "CATEGORY", "WHERE", "NEEDS"] + (["FILTERED OUT"] if show_reason else [])
+    # Translators: the headings of `exercises list`'s columns (the ids and words below stay).
+    header = [pgettext("column", "ID"), pgettext("column", "CATEGORY"), pgettext("column", "WHERE")]
+    header += [pgettext("column", "NEEDS")]
+    header += [pgettext("column", "FILTERED OUT")] if show_reason else []
     table = [header]
     for row in rows:
         e = row.exercise
         cells = [e.id, e.category, e.position, ", ".join(e.needs) or "-"]
         table.append(cells + ([row.reason or ""] if show_reason else []))
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    out.write("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip() + "\n")
-    for line, row in zip(table[1:], rows, strict=True):
-        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    widths = [max(columns(line[i]) for line in table) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = (c + " " * (w - columns(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip() + "\n"
+
+    out.write(line(header))
+    for cells, row in zip(table[1:], rows, strict=True):
+        out.write(line(cells))
         # The dose and the safety cue on an indented line: what the reminder will ask for.
-        out.write(f"    {row.exercise.name}: {row.exercise.dose}. {row.exercise.cue}\n")
+        e = in_language(row.exercise)
+        # Translators: `exercises list`: an exercise's name, dose and safety cue, as written.
+        out.write("    " + _("{name}: {dose}. {cue}").format(name=e.name, dose=e.dose, cue=e.cue))
+        out.write("\n")
     count = sum(row.eligible for row in rows)
     total = len(options.catalogue())
-    out.write(f"{count} of {total} eligible (focus: {options.focus})\n")
+    # Translators: {focus} is the config's word for it (hamstrings, hip_flexors, balanced).
+    eligible = ngettext(
+        "{count} of {total} eligible (focus: {focus})",
+        "{count} of {total} eligible (focus: {focus})",
+        count,
+    )
+    out.write(eligible.format(count=count, total=total, focus=options.focus) + "\n")
 
 
 def _print_exercise(
     row: ExerciseRow,
     out: TextIO,
-    heading: str = "",
+    upcoming: bool = False,
     *,
     options: ExerciseOptions | None = None,
 ) -> None:
     """The entry in full: the bubble it becomes, then (with `options`, for `show`) why it
-    helps, its neighbours on the progression, and the cues that hold for every exercise."""
+    helps, its neighbours on the progression, and the cues that hold for every exercise.
+    The texts in the user's language; the glossary found in the English steps."""
+    from standup.exercises.catalogue import in_language
+
     lib = _lib()
-    e = row.exercise
+    e = in_language(row.exercise)
     title, body = lib.render(e)
-    equipment = ", ".join(e.equipment)
-    status = "eligible" if row.eligible else f"not eligible: {row.reason}"
-    out.write(f"{heading}{e.name} [{e.id}]\n")
-    out.write(f"{e.category}, {e.position}, equipment: {equipment}; {status}\n\n")
-    out.write(f"{title}\n{body}\n")
+    # Translators: an exercise's name, then its id in brackets (the id stays as it is).
+    heading = _("Next: {name} [{id}]") if upcoming else _("{name} [{id}]")
+    out.write(heading.format(name=e.name, id=e.id) + "\n")
+    if row.eligible:
+        status = _("eligible")
+    else:
+        status = _("not eligible: {reason}").format(reason=row.reason)
+    # Translators: an exercise's category, position and equipment (the config's words), then
+    # whether it can come up ("eligible", or "not eligible: " and why).
+    about = _("{category}, {position}, equipment: {equipment}; {status}").format(
+        category=e.category, position=e.position, equipment=", ".join(e.equipment), status=status
+    )
+    out.write(f"{about}\n\n{title}\n{body}\n")
     if options is None:
         return
     if e.why:
-        out.write(f"\nWhy: {e.why}\n")
+        out.write("\n" + _("Why: {why}").format(why=e.why) + "\n")
     if e.feel:
-        out.write(f"Feel it here: {e.feel}\n")
-    for line in lib.glossary(e):
-        out.write(f"{line}\n")
-    for label, other_id in (("Easier", e.easier), ("Harder", e.harder)):
+        out.write(_("Feel it here: {feel}").format(feel=e.feel) + "\n")
+    for line in lib.glossary(row.exercise):  # the words found in the English steps
+        out.write(_(line) + "\n")
+    neighbours = ((_("Easier: {name} [{id}]"), e.easier), (_("Harder: {name} [{id}]"), e.harder))
+    for label, other_id in neighbours:
         other = options.find(other_id) if other_id else None
         if other is not None:
-            out.write(f"{label}: {other.name} [{other.id}]\n")
-    out.write(f"\n{lib.GENERAL_CUE}\n{lib.SAFETY_NOTICE}\n")
+            out.write(label.format(name=in_language(other).name, id=other.id) + "\n")
+    out.write(f"\n{_(lib.GENERAL_CUE)}\n{_(lib.SAFETY_NOTICE)}\n")
 
 
 def open_picture(exercise: Exercise) -> None:
@@ -286,8 +327,8 @@ def picture_path(exercise: Exercise) -> Path | None:
 
 def no_picture(exercise: Exercise) -> StandupError:
     return StandupError(
-        f"exercise {exercise.id!r} has no picture",
-        hint='a custom entry can name one with image = "~/path/to/file.svg"',
+        _("exercise {id} has no picture").format(id=repr(exercise.id)),
+        hint=_('a custom entry can name one with image = "~/path/to/file.svg"'),
     )
 
 
@@ -304,10 +345,10 @@ def open_with_platform_viewer(path: Path) -> None:
 
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     found = shutil.which(opener)
+    yourself = _("open it yourself: {file}").format(file=path)
     if found is None:
-        raise StandupError(
-            f"cannot open {path}: no {opener} on PATH", hint=f"open it yourself: {path}"
-        )
+        missing = _("cannot open {file}: no {opener} on PATH").format(file=path, opener=opener)
+        raise StandupError(missing, hint=yourself)
     try:
         # xdg-open may wait for the viewer where the desktop has no launcher of its own.
         result = subprocess.run(
@@ -319,11 +360,12 @@ def open_with_platform_viewer(path: Path) -> None:
             check=False,
         )
     except OSError as exc:
-        raise StandupError(f"cannot run {opener}: {exc}", hint=f"open it yourself: {path}") from exc
+        failed = _("cannot run {program}: {error}").format(program=opener, error=exc)
+        raise StandupError(failed, hint=yourself) from exc
     if result.returncode != 0:
-        said = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.returncode}"]
-        if _NO_VIEWER in said[0]:  # xdg-open knows no program for SVG: one line says so
-            raise StandupError(f"no image viewer for the picture: {path}")
-        raise StandupError(
-            f"{opener} could not open {path}: {said[0]}", hint=f"open it yourself: {path}"
-        )
+        said = result.stderr.strip().splitlines()[-1:]
+        why = said[0] if said else _("exit code {code}").format(code=result.returncode)
+        if _NO_VIEWER in why:  # xdg-open knows no program for SVG: one line says so
+            raise StandupError(_("no image viewer for the picture: {file}").format(file=path))
+        failed = _("{opener} could not open {file}: {why}")
+        raise StandupError(failed.format(opener=opener, file=path, why=why), hint=yourself)

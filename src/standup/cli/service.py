@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from standup.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from standup.service.install import Plan
@@ -56,29 +59,52 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info.to_json(), indent=2, default=str))
         return 0
+    say = _column()
     if info.unit_file is not None:
-        print(f"unit file: {info.unit_file} ({'installed' if info.installed else 'not installed'})")
+        installed = _("{file} (installed)") if info.installed else _("{file} (not installed)")
+        say(pgettext("service status", "unit file:"), installed.format(file=info.unit_file))
     unknown = info.manager_error or info.enabled == "not-found"
     if unknown and info.unit_file is not None and not info.installed:
         # systemd knows no such unit (252 says so on stderr, 257 prints "not-found"): say what
         # to do rather than quote systemctl.
-        print("           install it with `standup service install --now`")
+        say("", _("install it with `standup service install --now`"))
     elif info.manager_error:
-        print(f"service manager: {info.manager_error}")
-    else:
+        print(_("service manager: {error}").format(error=info.manager_error))
+    else:  # systemd's own words, as `systemctl` says them
         if info.enabled is not None:
-            print(f"enabled:   {info.enabled}")
+            say(pgettext("service status", "enabled:"), info.enabled)
         if info.active is not None:
-            print(f"active:    {info.active}")
+            say(pgettext("service status", "active:"), info.active)
         if info.failure:
-            print(f"           {info.failure}")
+            say("", info.failure)
     if info.daemon is None:
-        print("daemon:    not running")
+        say(pgettext("service status", "daemon:"), _("not running"))
     else:
-        print(f"daemon:    running ({info.daemon.get('state', 'unknown state')})")
+        state = info.daemon.get("state") or _("unknown state")  # the daemon's word for it
+        say(pgettext("service status", "daemon:"), _("running ({state})").format(state=state))
     if info.display_warning:
-        print(f"warning:   {info.display_warning}")
+        say(pgettext("service status", "warning:"), info.display_warning)
     return 0
+
+
+def _column() -> Callable[[str, object], None]:
+    """A printer of `label text` lines, each text starting in the same column."""
+    from standup.i18n.width import columns
+
+    labels = [
+        # Translators: `service status`'s labels, in a column before the values: keep them short.
+        pgettext("service status", "unit file:"),
+        pgettext("service status", "enabled:"),
+        pgettext("service status", "active:"),
+        pgettext("service status", "daemon:"),
+        pgettext("service status", "warning:"),
+    ]
+    width = max(map(columns, labels)) + 1
+
+    def say(label: str, text: object) -> None:
+        print(label + " " * (width - columns(label)) + str(text))
+
+    return say
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from standup.errors import ConfigError
+from standup.i18n import _
 
 Key = tuple[str, ...]
 
@@ -29,7 +30,8 @@ def parse_key(text: str) -> Key:
     # in that 1, and `KEY = 2` in that 2 (a KEY like `a = 0 #` would end in its own 0).
     parts = [_key_path(text, value) for value in (1, 2)]
     if parts[0] is None or parts[0] != parts[1] or not all(parts[0]):
-        raise ConfigError(f"{text!r} is not a config key", hint='keys look like "schedule.sit"')
+        said = _("{key} is not a config key").format(key=repr(text))
+        raise ConfigError(said, hint=_('keys look like "schedule.sit"'))
     return tuple(parts[0])
 
 
@@ -74,21 +76,23 @@ def check_key(
         if not names:  # inside a mapping with free keys: the loader judges them
             return
         if key[depth - 1] not in names:
-            shown = dotted(key[:depth])
+            said = _("{where}: unknown key {key} (allowed here: {names})")
             raise ConfigError(
-                f"{where}: unknown key {shown} (allowed here: {', '.join(names)})",
-                hint="`standup config show` lists every key with its value",
+                said.format(where=where, key=dotted(key[:depth]), names=", ".join(names)),
+                hint=_("`standup config show` lists every key with its value"),
             )
         if key[:depth] in nested_tables:
-            raise ConfigError(
-                f"{where}: {dotted(key[:depth])} is a list of tables",
-                hint="change it with `standup config edit`",
+            said = _("{where}: {key} is a list of tables").format(
+                where=where, key=dotted(key[:depth])
             )
+            raise ConfigError(said, hint=_("change it with `standup config edit`"))
     names = allowed(key)
     if names:
+        said = _("{where}: {key} is a table, not a value (its keys: {names})")
+        hint = _("set one of them, e.g. `standup config set {key}.{name} ...`")
         raise ConfigError(
-            f"{where}: {dotted(key)} is a table, not a value (its keys: {', '.join(names)})",
-            hint=f"set one of them, e.g. `standup config set {dotted(key)}.{names[0]} ...`",
+            said.format(where=where, key=dotted(key), names=", ".join(names)),
+            hint=hint.format(key=dotted(key), name=names[0]),
         )
 
 
@@ -96,9 +100,8 @@ def set_value(text: str, key: Key, literal: str) -> str:
     """`text` with `key` set to the TOML `literal`; every other line unchanged. Only the
     tables on the key's way are handed to tomlkit, which takes a minute over many megabytes."""
     if len(key) < 2:
-        raise ConfigError(
-            f"{dotted(key)} is not inside a table", hint='keys look like "schedule.sit"'
-        )
+        said = _("{key} is not inside a table").format(key=dotted(key))
+        raise ConfigError(said, hint=_('keys look like "schedule.sit"'))
     newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith(("\n", "\r")):
         text += newline  # a last line without its newline would run into what we add
@@ -181,7 +184,7 @@ def _edit(text: str, key: Key, literal: str, newline: str) -> str | None:
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as error:  # tomllib read it (the caller checked), tomlkit did not
-        raise ConfigError(f"cannot edit this file's TOML: {error}") from None
+        raise ConfigError(_("cannot edit this file's TOML: {error}").format(error=error)) from None
     table, depth = _deepest_table(document, key[:-1])
     rest = key[depth:]
     if depth and rest[0] not in table:
@@ -275,9 +278,9 @@ def carry_over(text: str, template: str) -> tuple[str, list[Key]]:
         data = tomllib.loads(text)
         document = tomlkit.parse(text)
     except (tomllib.TOMLDecodeError, TOMLKitError) as error:
-        raise ConfigError(f"it is not valid TOML ({error})") from None
+        raise ConfigError(_("it is not valid TOML ({error})").format(error=error)) from None
     if _has_comments(document):
-        raise ConfigError("it has comments of its own")
+        raise ConfigError(_("it has comments of its own"))
     values = dict(_values(document))
     # The template's values, left live, would fix every default in the user's file, over
     # what an admin layer ($XDG_CONFIG_DIRS) sets: only the user's own keys are live.
@@ -287,7 +290,7 @@ def carry_over(text: str, template: str) -> tuple[str, list[Key]]:
             merged = set_value(merged, key, literal)
     expected = _merge(tomllib.loads(_commented(template, {})[0]), data)
     if tomllib.loads(merged) != expected:
-        raise ConfigError("its values do not all fit the example's layout")
+        raise ConfigError(_("its values do not all fit the example's layout"))
     return merged, list(values)
 
 
@@ -337,7 +340,7 @@ def _values(container: Any, at: Key = ()) -> Any:
         if isinstance(item, Table | InlineTable):
             yield from _values(item, key)
         elif isinstance(item, AoT):
-            raise ConfigError(f"it holds a list of tables ([[{dotted(key)}]])")
+            raise ConfigError(_("it holds a list of tables ([[{key}]])").format(key=dotted(key)))
         else:
             yield key, item.as_string().strip()
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from standup.i18n import N_, _, ngettext
 from standup.notify.text import quote_bounded
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -41,7 +42,8 @@ def describe_validation_error(
     ]
     more = error.error_count() - _MAX_ERRORS
     if more > 0:
-        lines.append(f"(and {more} more)")
+        # Translators: after the first three errors of a config, how many more it has.
+        lines.append(ngettext("(and {count} more)", "(and {count} more)", more).format(count=more))
     return "\n".join(lines)
 
 
@@ -58,26 +60,75 @@ def _describe_one(
     if kind == "extra_forbidden":
         table = tuple(str(p) for p in loc[:-1] if not isinstance(p, int))
         names = allowed(table)
-        hint = f" (allowed here: {', '.join(names)})" if names else ""
-        return f"{where}: unknown key {key}{hint}"
+        if names:
+            said = _("{where}: unknown key {key} (allowed here: {names})")
+            return said.format(where=where, key=key, names=", ".join(names))
+        return _("{where}: unknown key {key}").format(where=where, key=key)
     if kind == "missing":
-        return f"{where}: {key} is required"
+        return _("{where}: {key} is required").format(where=where, key=key)
+    # pydantic's own words where ours have none: a message of the model's own validators
+    # (translated where they are written), else pydantic's English.
     message = _in_our_words(item, loc, defaults) or str(item["msg"]).removeprefix(
         "Value error, "
     ).removeprefix("Assertion failed, ")
     if loc and "input" in item and not isinstance(item["input"], dict):
-        return f"{where}: {key} = {_toml_value(item['input'])}: {message}"
-    return f"{where}: {key or 'config'}: {message}"
+        # Translators: a bad value: where it is, the key, the value as written, what is wrong.
+        said = _("{where}: {key} = {value}: {message}")
+        return said.format(where=where, key=key, value=_toml_value(item["input"]), message=message)
+    # Translators: a bad key or table: where it is, the key (or "config"), what is wrong.
+    return _("{where}: {key}: {message}").format(
+        where=where, key=key or _("config"), message=message
+    )
 
 
 _WHOLE = ("int_type", "int_parsing", "int_from_float")
 _NUMBER = ("float_type", "float_parsing", "finite_number")
 _BOOL = ("bool_type", "bool_parsing")
 _BOUNDS = {
-    "greater_than_equal": ("ge", "at least"),
-    "greater_than": ("gt", "more than"),
-    "less_than_equal": ("le", "at most"),
-    "less_than": ("lt", "less than"),
+    "greater_than_equal": "ge",
+    "greater_than": "gt",
+    "less_than_equal": "le",
+    "less_than": "lt",
+}
+# Each rule said of a value, and of each entry of a list (`days[2]`).
+_RULES = {
+    "literal_error": (
+        # Translators: {example} is a line of TOML, e.g. `priority = "normal"`: keep it as is.
+        N_("the value must be one of {choices}; e.g. {example}"),
+        N_("each entry must be one of {choices}; e.g. {example}"),
+    ),
+    "greater_than_equal": (
+        N_("the value must be at least {bound}; e.g. {example}"),
+        N_("each entry must be at least {bound}; e.g. {example}"),
+    ),
+    "greater_than": (
+        N_("the value must be more than {bound}; e.g. {example}"),
+        N_("each entry must be more than {bound}; e.g. {example}"),
+    ),
+    "less_than_equal": (
+        N_("the value must be at most {bound}; e.g. {example}"),
+        N_("each entry must be at most {bound}; e.g. {example}"),
+    ),
+    "less_than": (
+        N_("the value must be less than {bound}; e.g. {example}"),
+        N_("each entry must be less than {bound}; e.g. {example}"),
+    ),
+    "whole": (
+        N_("the value must be a whole number, without quotes; e.g. {example}"),
+        N_("each entry must be a whole number, without quotes; e.g. {example}"),
+    ),
+    "number": (
+        N_("the value must be a finite number, without quotes; e.g. {example}"),
+        N_("each entry must be a finite number, without quotes; e.g. {example}"),
+    ),
+    "bool": (
+        N_("the value must be true or false, without quotes; e.g. {example}"),
+        N_("each entry must be true or false, without quotes; e.g. {example}"),
+    ),
+    "string_type": (
+        N_("the value must be text in double quotes; e.g. {example}"),
+        N_("each entry must be text in double quotes; e.g. {example}"),
+    ),
 }
 
 
@@ -88,42 +139,50 @@ def _in_our_words(item: Mapping[str, Any], loc: tuple[Any, ...], defaults: Defau
     field_loc = loc[:-1] if entry else loc
     leaf = _key_text(str(field_loc[-1])) if field_loc else "key"
     default = _default(field_loc, defaults)
-    subject = "each entry" if entry else "the value"
+
+    def rule(name: str, example: Any, fallback: Any = None, **values: Any) -> str:
+        said = _(_RULES[name][entry])  # of the value, or of each entry
+        return said.format(example=_example(leaf, example, fallback), **values)
+
     if kind == "literal_error":
         choices = _choices(str(ctx.get("expected", "")))
         example = default if default is not None else (choices[0] if not entry else choices[:1])
-        return f"{subject} must be one of {', '.join(map(_toml, choices))}; " + _eg(leaf, example)
+        return rule(kind, example, choices=", ".join(map(_toml, choices)))
     if kind in ("list_type", "tuple_type"):
         given = item.get("input")
-        example = default if default else [given]
-        return "a list goes in square brackets; " + _eg(leaf, example)
+        example = _example(leaf, default if default else [given])
+        return _("a list goes in square brackets; e.g. {example}").format(example=example)
     if kind == "too_short":
         least = ctx.get("min_length", 1)
-        return f"the list needs at least {least} entr{'y' if least == 1 else 'ies'}; " + _eg(
-            leaf, default
+        said = ngettext(
+            "the list needs at least {count} entry; e.g. {example}",
+            "the list needs at least {count} entries; e.g. {example}",
+            least,
         )
+        return said.format(count=least, example=_example(leaf, default))
     if kind in _BOUNDS:
-        name, words = _BOUNDS[kind]
-        bound = ctx.get(name)
+        bound = ctx.get(_BOUNDS[kind])
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)  # "at least 0", not "at least 0.0"
-        return f"{subject} must be {words} {bound}; " + _eg(leaf, default, bound)
+        return rule(kind, default, bound, bound=bound)
     if kind in _WHOLE:
-        return f"{subject} must be a whole number, without quotes; " + _eg(leaf, default, 1)
+        return rule("whole", default, 1)
     if kind in _NUMBER:
-        return f"{subject} must be a finite number, without quotes; " + _eg(leaf, default, 0.5)
+        return rule("number", default, 0.5)
     if kind in _BOOL:
-        return f"{subject} must be true or false, without quotes; " + _eg(leaf, default, True)
+        return rule("bool", default, True)
     if kind == "string_type":
-        return f"{subject} must be text in double quotes; " + _eg(leaf, default, "text")
+        return rule(kind, default, "text")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{dotted(field_loc)} is a table: write [{dotted(field_loc)}] with its keys below"
+        said = _("{table} is a table: write [{table}] with its keys below")
+        return said.format(table=dotted(field_loc))
     return None
 
 
-def _eg(leaf: str, example: Any, fallback: Any = None) -> str:
+def _example(leaf: str, example: Any, fallback: Any = None) -> str:
+    """`leaf = value` in TOML: `example`, else `fallback`, else `leaf = ...`."""
     value = fallback if example is None or example in ([], {}) else example
-    return "e.g. " + (f"{leaf} = {_toml(value)}" if value is not None else f"{leaf} = ...")
+    return f"{leaf} = {_toml(value)}" if value is not None else f"{leaf} = ..."
 
 
 def _choices(expected: str) -> list[Any]:
@@ -175,8 +234,25 @@ def _where(loc: tuple[Any, ...], origins: Mapping[tuple[str, ...], str]) -> str:
         line = None
         with contextlib.suppress(OSError):
             line = find_key_line(Path(origin).read_text(encoding="utf-8"), loc)
-        return f"{origin}, line {line}" if line else origin
-    return "config"
+        return _at_line().format(file=origin, line=line) if line else origin
+    return _("config")
+
+
+def _at_line() -> str:
+    # Translators: where a bad key is, e.g. "/home/me/.config/standup/config.toml, line 3".
+    return _("{file}, line {line}")
+
+
+def renamed(message: str, old: Path | str, new: str, *, lines: bool) -> str:
+    """`message` with the file `old` named `new`, its line numbers (as `_where` words them)
+    dropped unless `lines`: where `new` does not hold the text they count."""
+    place = _at_line()
+    at_line = re.escape(place).replace(r"\{file\}", re.escape(str(old)), 1)
+    at_line = at_line.replace(r"\{line\}", r"(\d+)", 1)
+    message = re.sub(
+        at_line, lambda m: place.format(file=new, line=m.group(1)) if lines else new, message
+    )
+    return message.replace(str(old), new)
 
 
 def _toml_value(value: Any) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from standup.control.server import ControlServer
 from standup.daemon import answers
 from standup.errors import ConfigError
 from standup.exercises.progression import RATINGS
+from standup.i18n import N_, _, ngettext
 
 log = logging.getLogger("standup")
 T = TypeVar("T")
@@ -48,6 +50,25 @@ _MAX_RELOAD_MESSAGE = 2000  # characters of a reload's message kept for every st
 
 
 _FROM_CLI = "from the command line"
+
+# The core's refusals, as it words them in English (it imports nothing of the shell): marked
+# here for the catalogue, and translated in the reply. A test holds them to the core's texts.
+REFUSALS = (
+    N_("not paused"),
+    N_("paused: run `standup resume` first"),
+    N_("nothing to answer: away"),
+    N_("nothing to answer: outside working hours"),
+    N_("outside working hours: no reminders until they begin"),
+    N_("the reminder was answered already, a moment before; nothing more recorded"),
+    N_("standup postpones a reminder by a year at most"),
+    N_("a snooze must be longer than zero"),
+    N_("the pause must end in the future"),
+)
+# The one with a number in it: the core's "no snoozes left (3 in a row): answer it with ...".
+_NO_SNOOZES = re.compile(
+    r"no snoozes left \((\d+) in a row\): answer it with Done or Skip "
+    r"\(`standup done`, `standup skip`\)"
+)
 
 
 class CommandTarget(answers.Knower, Protocol):
@@ -152,21 +173,31 @@ class CommandHandler:
         # Not past COMMAND_WAIT, however long the client waits (a reload's, minutes): the
         # server serves one request at a time.
         if not daemon.ready.wait(min(COMMAND_WAIT, ticket.remaining())):
-            raise RequestError("standup is still starting; try again", code="failed")
+            raise RequestError(_("standup is still starting; try again"), code="failed")
         # An answer is given now, though the worker may get to it a moment later.
         asked_at = daemon.clock()
         daemon.count_wakeup("control")
         spec = DAEMON_COMMANDS.get(cmd) or DAEMON_QUERIES[cmd]
         unknown = set(args) - spec.request
         if unknown:
-            raise RequestError(f"{cmd} takes no argument {', '.join(sorted(unknown))}")
+            said = _("{command} takes no argument {names}")
+            raise RequestError(said.format(command=cmd, names=", ".join(sorted(unknown))))
         try:
             return self._dispatch(cmd, args, ticket, asked_at)
         except TimeoutError:
             # A command that has not started is called off for good: its client gives up now.
-            done = "was not done" if ticket.abandon() else "is under way"
-            busy = "busy reloading its config" if self.reloads.running() else "busy"
-            raise RequestError(f"standup is {busy}; `{cmd}` {done}", code="failed") from None
+            said = self._busy(called_off=ticket.abandon())
+            raise RequestError(said.format(command=cmd), code="failed") from None
+
+    def _busy(self, called_off: bool) -> str:
+        """Why a command got no answer in time, and whether it will still be done."""
+        if self.reloads.running():
+            if called_off:
+                return _("standup is busy reloading its config; `{command}` was not done")
+            return _("standup is busy reloading its config; `{command}` is under way")
+        if called_off:
+            return _("standup is busy; `{command}` was not done")
+        return _("standup is busy; `{command}` is under way")
 
     def _dispatch(
         self, cmd: str, args: dict[str, Any], ticket: control_deadline.Ticket, asked_at: datetime
@@ -196,13 +227,14 @@ class CommandHandler:
         rating = args.get("rating")
         if kind is core.Done and rating is not None:
             if rating not in RATINGS:
-                raise RequestError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+                said = _("rating must be one of {ratings}, not {rating}")
+                raise RequestError(said.format(ratings=", ".join(RATINGS), rating=repr(rating)))
             rejections = call(daemon.answer_rated, rating, _FROM_CLI, asked_at)
         else:
             source = _FROM_CLI if issubclass(kind, core.Answer) else ""
             rejections = call(daemon.feed, _event_maker(kind, args, asked_at), source)
         if rejections:
-            raise RequestError("; ".join(rejections), code="failed")
+            raise RequestError("; ".join(map(refusal, rejections)), code="failed")
         return self._with_reload(call(daemon.status))
 
     def _status(
@@ -243,23 +275,42 @@ class CommandHandler:
         `status` whether or not anyone still waits on this call. The status comes from the
         same turn of the worker, not from behind the next reload (the file watcher's, after
         a `config set`)."""
+        not_reloaded = _("config not reloaded: {error}")
         if not self.reloads.start(reload_id, deadline):
-            reason = "the client gave up waiting before standup got to it; nothing was done"
-            self.reloads.end(reload_id, f"config not reloaded: {reason}", EXPIRED)
+            reason = _("the client gave up waiting before standup got to it; nothing was done")
+            self.reloads.end(reload_id, not_reloaded.format(error=reason), EXPIRED)
             raise control_deadline.Abandoned(reason)
         try:
             message = self._daemon.reload()
         except ConfigError as error:
-            text = f"config not reloaded: {error}"
+            text = not_reloaded.format(error=error)
             self.reloads.end(reload_id, text, BAD_CONFIG)
             raise RequestError(text, code=BAD_CONFIG) from None
         except Exception as error:
             log.exception("reload failed")
-            text = f"reload failed: {error}"
+            text = _("reload failed: {error}").format(error=error)
             self.reloads.end(reload_id, text, FAILED)
             raise RequestError(text, code=FAILED) from None
         self.reloads.end(reload_id, message)
         return {"message": message, "status": self._with_reload(self._daemon.status())}
+
+
+def refusal(message: str) -> str:
+    """One of the core's refusals in the user's language (as it is, when no catalogue has it)."""
+    found = _NO_SNOOZES.fullmatch(message)
+    if found is None:
+        return _(message) if message else message  # _("") is the catalogue's header
+    count = int(found.group(1))
+    # Translators: {count} is the config's max_snoozes (English: "1 in a row" too); "Done"
+    # and "Skip" are the reminder's buttons.
+    said = ngettext(
+        "no snoozes left ({count} in a row): answer it with Done or Skip "
+        "(`standup done`, `standup skip`)",
+        "no snoozes left ({count} in a row): answer it with Done or Skip "
+        "(`standup done`, `standup skip`)",
+        count,
+    )
+    return said.format(count=count)
 
 
 def _shown(status: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +340,7 @@ def _event_maker(
         duration = _seconds(args, "duration")
         until = _instant(args, "until")
         if duration is not None and until is not None:
-            raise RequestError("give either duration or until, not both")
+            raise RequestError(_("give either duration or until, not both"))
         if duration is not None:
             return lambda now: core.Pause(now, until=now + duration)
         return lambda now: core.Pause(now, until=until)
@@ -304,9 +355,11 @@ def _seconds(args: dict[str, Any], key: str) -> timedelta | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RequestError(f"{key} must be a number of seconds, not {value!r}")
+        said = _("{key} must be a number of seconds, not {value}")
+        raise RequestError(said.format(key=key, value=repr(value)))
     if not 1 <= value <= _MAX_SECONDS:
-        raise RequestError(f"{key} must be between 1 second and a year, not {value}")
+        said = _("{key} must be between 1 second and a year, not {value}")
+        raise RequestError(said.format(key=key, value=value))
     return timedelta(seconds=value)
 
 
@@ -314,14 +367,17 @@ def _instant(args: dict[str, Any], key: str) -> datetime | None:
     value = args.get(key)
     if value is None:
         return None
+    not_a_time = _("{key} must be an ISO 8601 time with a zone, not {value}")
     if not isinstance(value, str):
-        raise RequestError(f"{key} must be an ISO 8601 time with a zone, not {value!r}")
+        raise RequestError(not_a_time.format(key=key, value=repr(value)))
     try:
         instant = datetime.fromisoformat(value)
     except ValueError:
-        raise RequestError(f"{key} must be an ISO 8601 time with a zone, not {value!r}") from None
+        raise RequestError(not_a_time.format(key=key, value=repr(value))) from None
     if instant.tzinfo is None:
-        raise RequestError(f"{key} must carry a time zone: {value!r}")
+        raise RequestError(
+            _("{key} must carry a time zone: {value}").format(key=key, value=repr(value))
+        )
     if not 2000 <= instant.year <= 9000:
-        raise RequestError(f"{key} is out of range: {value!r}")
+        raise RequestError(_("{key} is out of range: {value}").format(key=key, value=repr(value)))
     return instant

@@ -72,13 +72,17 @@ SIDE_LIMIT = 20
 MAX_HOLD = 120
 
 # Words the steps use that a user may not know, explained where they learn them (`exercises
-# show` of an entry that uses them, and the README).
+# show` of an entry that uses them, and the README). Keyed on the word as the English steps
+# write it (found there whatever the language shown); each text is translated where shown.
 GLOSSARY = {
-    "hinge": (
+    # Translators: each explains a term of the exercise steps (`exercises show`); name it as
+    # the steps' translation does.
+    "hinge": N_(
         "Hinge: bend at the hips, not the waist: push the hips back and tip the trunk forward "
         "with the back long, knees soft."
     ),
-    "tuck": (
+    # Translators: explains "tuck" in the exercise steps; name it as their translation does.
+    "tuck": N_(
         "Tuck the pelvis: tip it under, as if to flatten the lower back, buttocks firm; the "
         "front of the hip opens."
     ),
@@ -271,7 +275,8 @@ def lead_lines(exercise: Exercise, width: int = TITLE_WIDTH) -> int:
 
 
 def glossary(exercise: Exercise) -> list[str]:
-    """The GLOSSARY lines for the words this entry's name and steps use, in GLOSSARY's order."""
+    """The GLOSSARY lines for the words this entry's name and steps use, in GLOSSARY's order:
+    `exercise` in English, as the catalogue holds it; the lines in English, for `_()`."""
     words = set(re.findall(r"[a-z]+", " ".join([exercise.name, *exercise.steps]).lower()))
     return [text for word, text in GLOSSARY.items() if word in words]
 

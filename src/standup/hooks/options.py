@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from standup.i18n import _
+
 # Every variable a hook may get (README, "Hooks"); none of them is a setting, so standup run
 # from a hook does not take them for misspelt ones.
 VARIABLES = frozenset(
@@ -29,27 +31,39 @@ VARIABLES = frozenset(
 # The events a hook can follow, in the order the README and the example list them.
 EVENTS = ("reminder", "answered", "away", "back", "paused", "resumed")
 
-_SHAPE = 'a list of commands, each a list of arguments, e.g. [["brightnessctl", "set", "30%"]]'
+_EXAMPLE = '[["brightnessctl", "set", "30%"]]'
 
 
 def _commands(value: object) -> list[list[str]]:
     """Check the shape by hand: pydantic's own words ("Input should be a valid list") do not
     tell a user who wrote one command, or one string, what to write instead."""
     if isinstance(value, str):
-        raise ValueError(f"write {_SHAPE} (no shell: each argument is its own string)")
+        # Translators: {example} is a TOML value, kept as it is.
+        said = _(
+            "write a list of commands, each a list of arguments, e.g. {example} "
+            "(no shell: each argument is its own string)"
+        )
+        raise ValueError(said.format(example=_EXAMPLE))
     if not isinstance(value, list):
-        raise ValueError(f"write {_SHAPE}")
+        said = _("write a list of commands, each a list of arguments, e.g. {example}")
+        raise ValueError(said.format(example=_EXAMPLE))
     if value and all(isinstance(item, str) for item in value):
         one = json.dumps(value, ensure_ascii=False)
-        raise ValueError(f"this is one command: put it in a list of its own, as [{one}]")
+        said = _("this is one command: put it in a list of its own, as [{command}]")
+        raise ValueError(said.format(command=one))
     commands: list[list[str]] = []
     for number, command in enumerate(value, 1):
         if not isinstance(command, list) or not command:
-            raise ValueError(f"command {number} is not a list of arguments: write {_SHAPE}")
+            said = _(
+                "command {number} is not a list of arguments: write a list of commands, "
+                "each a list of arguments, e.g. {example}"
+            )
+            raise ValueError(said.format(number=number, example=_EXAMPLE))
         if not all(isinstance(arg, str) for arg in command):
-            raise ValueError(f"command {number}: every argument must be a string, in quotes")
+            said = _("command {number}: every argument must be a string, in quotes")
+            raise ValueError(said.format(number=number))
         if not command[0].strip():
-            raise ValueError(f"command {number}: the program name is empty")
+            raise ValueError(_("command {number}: the program name is empty").format(number=number))
         commands.append(list(command))
     return commands
 

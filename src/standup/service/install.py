@@ -16,6 +16,7 @@ from pathlib import Path
 
 from standup import paths
 from standup.errors import StandupError
+from standup.i18n import N_, _
 from standup.service import installed, packaged
 from standup.service.identity import identity_files, identity_paths
 from standup.service.steps import ServiceError as ServiceError, run_step
@@ -43,7 +44,7 @@ from standup.service.unit import (  # re-exported: callers know them from here
 
 LAUNCHD_LABEL = "org.standup"
 
-_NO_SYSTEMD_HINT = (
+_NO_SYSTEMD_HINT = N_(
     "this system does not use systemd: start `standup run` from your desktop's autostart "
     "(e.g. a ~/.config/autostart/standup.desktop with Exec={command})"
 )
@@ -113,7 +114,9 @@ def _systemd_install(
         return Plan("linux", **packaged.plan_fields(path, shell_files, commands, now, notes))
     advice = install_notes(path, unit_path(), facts, os.environ) if facts else []
     if not now:
-        advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
+        advice.append(
+            _("start it now with: {command}").format(command=f"systemctl --user start {UNIT_NAME}")
+        )
     extra = (*identity_files(exec_line([*run_argv("linux", python)[:-1], "now"])), *shell_files)
     unit = render_unit(exec_line(run_argv("linux", python)))
     return Plan("linux", path, unit, commands, advice, extra=extra)
@@ -173,14 +176,15 @@ def _gui_domain() -> str:
 def _launchd_install(python: str | None) -> Plan:
     path = launchd_plist_path()
     advice = [
-        "load it now (and at every login from now on) with:",
+        _("load it now (and at every login from now on) with:"),
         f"  launchctl bootstrap {_gui_domain()} {path}",
     ]
     return Plan("darwin", path, render_plist(python), [], advice)
 
 
 def _launchd_uninstall() -> Plan:
-    advice = [f"if it is loaded, unload it with: launchctl bootout {_gui_domain()}/{LAUNCHD_LABEL}"]
+    command = f"launchctl bootout {_gui_domain()}/{LAUNCHD_LABEL}"
+    advice = [_("if it is loaded, unload it with: {command}").format(command=command)]
     return Plan("darwin", launchd_plist_path(), None, [], advice)
 
 
@@ -194,16 +198,19 @@ def _windows_install(python: str | None) -> Plan:
         ["schtasks", "/Create", "/TN", "standup", "/SC", "ONLOGON", "/RL", "LIMITED", "/F"]
     )
     advice = [
-        "standup does not register itself on Windows. Either create a logon task:",
+        _("standup does not register itself on Windows. Either create a logon task:"),
         f'  {create} /TR "{task.replace(chr(34), chr(92) + chr(34))}"',
-        "or put a shortcut in your Startup folder (Win+R, shell:startup) with the target:",
+        _("or put a shortcut in your Startup folder (Win+R, shell:startup) with the target:"),
         f"  {task}",
     ]
     return Plan("win32", None, None, [], advice)
 
 
 def _windows_uninstall() -> Plan:
-    return Plan("win32", advice=["remove the logon task with: schtasks /Delete /TN standup /F"])
+    command = "schtasks /Delete /TN standup /F"
+    return Plan(
+        "win32", advice=[_("remove the logon task with: {command}").format(command=command)]
+    )
 
 
 # -- planning and doing ----------------------------------------------------------------------
@@ -248,7 +255,7 @@ def describe(plan: Plan) -> list[str]:
         if index == min(plan.run_after_file, len(plan.commands)):
             lines += _describe_file(plan)
         if index < len(plan.commands) and index not in skipped:
-            lines.append("would run: " + " ".join(plan.commands[index]))
+            lines.append(_("would run: {command}").format(command=" ".join(plan.commands[index])))
     return lines + plan.advice
 
 
@@ -256,14 +263,21 @@ def _describe_file(plan: Plan) -> list[str]:
     if plan.path is None:
         return []
     extra = [
-        f"would {'write' if data is not None else 'remove'} {path}" for path, data in plan.extra
+        (_("would write {file}") if data is not None else _("would remove {file}")).format(
+            file=path
+        )
+        for path, data in plan.extra
     ]
     if plan.content is None:
         kept = installed.why_kept(plan.path)
-        note = "" if plan.installs else _NOT_STOPPED  # an install stops nothing anyway
-        first = f"would leave {plan.path} ({kept}{note})" if kept else ""
-        return [first or f"would remove {plan.path}", *extra]
-    return [f"would write {plan.path}:", plan.content.rstrip("\n"), "", *extra]
+        if not kept:
+            return [_("would remove {file}").format(file=plan.path), *extra]
+        first = _("would leave {file} ({reason}; not stopped or disabled)")
+        if plan.installs:  # an install stops nothing anyway
+            first = _("would leave {file} ({reason})")
+        return [first.format(file=plan.path, reason=kept), *extra]
+    heading = _("would write {file}:").format(file=plan.path)
+    return [heading, plan.content.rstrip("\n"), "", *extra]
 
 
 def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None = None) -> None:
@@ -276,19 +290,17 @@ def apply(plan: Plan, echo: Callable[[str], None] = print, runner: Runner | None
             return
         command = exec_line(run_argv(plan.platform))
         raise ServiceError(
-            f"{plan.commands[0][0]} not found", hint=_NO_SYSTEMD_HINT.format(command=command)
+            _("{program} not found").format(program=plan.commands[0][0]),
+            hint=_(_NO_SYSTEMD_HINT).format(command=command),
         )
     skipped = _skipped_stops(plan)
     for index in range(len(plan.commands) + 1):
         if index == min(plan.run_after_file, len(plan.commands)):
-            _touch_file(plan, echo, _NOT_STOPPED if skipped else "")
+            _touch_file(plan, echo, not_stopped=bool(skipped))
         if index < len(plan.commands) and index not in skipped:
             run_step(plan.commands[index], index in plan.tolerate_failure, echo, runner)
     for line in plan.advice:
         echo(line)
-
-
-_NOT_STOPPED = "; not stopped or disabled"
 
 
 def _skipped_stops(plan: Plan) -> frozenset[int]:
@@ -306,9 +318,9 @@ def _check_paths(plan: Plan) -> None:
         installed.check(plan.path, plan.content is not None, plan.extra)
 
 
-def _touch_file(plan: Plan, echo: Callable[[str], None], kept_note: str = "") -> None:
+def _touch_file(plan: Plan, echo: Callable[[str], None], *, not_stopped: bool = False) -> None:
     if plan.path is not None:
-        installed.carry_out(plan.path, plan.content, plan.extra, echo, kept_note)
+        installed.carry_out(plan.path, plan.content, plan.extra, echo, not_stopped=not_stopped)
 
 
 # -- status ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from standup.files import (
     opened_dir_problem,
     write_atomic,
 )
+from standup.i18n import _
 
 # Lines only standup's own files hold: the unit's comment on ExecStart=, the desktop file's
 # first line, the completion scripts' first line, the icon's comment, the launchd agent's label.
@@ -52,29 +53,39 @@ def carry_out(
     content: str | None,
     extra: ExtraFiles,
     echo: Callable[[str], None],
-    kept_note: str = "",
+    *,
+    not_stopped: bool = False,
 ) -> None:
     """Write the unit (`path`) and the files beside it, or, when `content` is None, remove
-    what of them is standup's, naming the rest in one line (`kept_note` added to the unit's
-    reason when it stays)."""
+    what of them is standup's, naming the rest in one line (`not_stopped`: the unit, when it
+    stays, was not stopped or disabled either)."""
     if content is not None:
         write_atomic(path, content.encode("utf-8"))
-        echo(f"wrote {path}")
+        echo(_("wrote {file}").format(file=path))
         for other, data in extra:
             if data is not None:
                 write_atomic(other, data)
         return
     outcome = remove(path)
-    left = [] if outcome in ("removed", "absent") else [f"{path} ({outcome}{kept_note})"]
-    if not left:
-        echo(f"removed {path}" if outcome == "removed" else f"{path} was not there")
+    left = []
+    if outcome == "removed":
+        echo(_("removed {file}").format(file=path))
+    elif outcome == "absent":
+        echo(_("{file} was not there").format(file=path))
+    elif not_stopped:
+        left.append(
+            _("{file} ({reason}; not stopped or disabled)").format(file=path, reason=outcome)
+        )
+    else:
+        left.append(_("{file} ({reason})").format(file=path, reason=outcome))
     # The desktop file, icon and completions: gone, or named when they are not standup's.
     for other, data in extra:
         outcome = remove(other) if data is None else "absent"
         if outcome not in ("removed", "absent"):
-            left.append(f"{other} ({outcome})")
+            left.append(_("{file} ({reason})").format(file=other, reason=outcome))
     if left:
-        echo("left in place, not standup's to remove: " + "; ".join(left))
+        # Translators: {files} lists each file with why it stays, separated by "; ".
+        echo(_("left in place, not standup's to remove: {files}").format(files="; ".join(left)))
 
 
 def check_writable(targets: Sequence[Path]) -> None:
@@ -82,7 +93,8 @@ def check_writable(targets: Sequence[Path]) -> None:
     for path in targets:
         problem = dir_problem(path.parent)
         if not problem and path.is_dir():
-            problem = DirProblem(ProblemKind.IS_A_DIRECTORY, f"{path} is a directory")
+            said = _("{file} is a directory").format(file=path)
+            problem = DirProblem(ProblemKind.IS_A_DIRECTORY, said)
         if problem:
             raise problem.error(path)
 
@@ -116,7 +128,7 @@ def _in_directory_of(path: Path, act: Callable[[str, int], str]) -> str:
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except OSError as error:
-        return f"cannot look at it: {error.strerror or error}"
+        return _("cannot look at it: {error}").format(error=error.strerror or error)
     try:
         problem = opened_dir_problem(dir_fd, path.parent)
         return str(problem) if problem else act(path.name, dir_fd)
@@ -133,7 +145,7 @@ def _remove_if_ours(name: str, dir_fd: int) -> str:
     except FileNotFoundError:
         return "absent"
     except OSError as error:
-        return f"cannot remove it: {error.strerror or error}"
+        return _("cannot remove it: {error}").format(error=error.strerror or error)
     return "removed"
 
 
@@ -155,19 +167,19 @@ def _not_ours(name: str, dir_fd: int) -> str:
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except OSError as error:
-        return f"cannot look at it: {error.strerror or error}"
+        return _("cannot look at it: {error}").format(error=error.strerror or error)
     if stat.S_ISLNK(st.st_mode):
-        return "a symbolic link"
+        return _("a symbolic link")
     if not stat.S_ISREG(st.st_mode):
-        return "not a plain file"
+        return _("not a plain file")
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
         fd = os.open(name, flags, dir_fd=dir_fd)
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(_MAX_READ)
     except OSError as error:
-        return f"cannot read it: {error.strerror or error}"
-    return "" if is_standups(data) else "not written by standup"
+        return _("cannot read it: {error}").format(error=error.strerror or error)
+    return "" if is_standups(data) else _("not written by standup")
 
 
 def _without_exec(data: bytes) -> list[bytes]:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from standup.i18n import _
 from standup.service import installed
 from standup.service.identity import identity_paths
 from standup.service.systemd import systemctl
@@ -70,15 +71,17 @@ def plan_fields(
     standup's own unit, desktop file, icon and completions from the user's folders, where they
     would hide the package's; anything else there is named and kept. `notes` on the user
     manager come first in the advice."""
-    extra = tuple((path, None) for path in (*identity_paths(), *(p for p, _ in shell_files)))
-    stale = [path for path in (own_unit, *(p for p, _ in extra)) if os.path.lexists(path)]
+    extra = tuple((path, None) for path in (*identity_paths(), *(p for p, _data in shell_files)))
+    stale = [path for path in (own_unit, *(p for p, _data in extra)) if os.path.lexists(path)]
     kept = os.path.lexists(own_unit) and installed.why_kept(own_unit)
     if kept:  # the user's own unit: it wins over the package's, and is theirs to run
-        advice = [*notes, f"your own unit {own_unit} stays; systemd runs it, not {PACKAGED_UNIT}"]
+        said = _("your own unit {unit} stays; systemd runs it, not {packaged}")
     else:
-        advice = [*notes, f"the unit is the package's: {PACKAGED_UNIT}"]
+        said = _("the unit is the package's: {packaged}")
+    advice = [*notes, said.format(unit=own_unit, packaged=PACKAGED_UNIT)]
     if not now:
-        advice.append(f"start it now with: systemctl --user start {UNIT_NAME}")
+        start = f"systemctl --user start {UNIT_NAME}"
+        advice.append(_("start it now with: {command}").format(command=start))
     fields: dict[str, Any] = {"commands": commands, "advice": advice, "installs": True}
     if not stale:
         return fields

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from standup.errors import StandupError
+from standup.i18n import N_, _
 from standup.service.systemd import Runner
 
-NO_USER_MANAGER_HINT = (
+NO_USER_MANAGER_HINT = N_(
     "no systemd user manager answers here. Log in to a graphical session (or run "
     "`loginctl enable-linger $USER`), check that XDG_RUNTIME_DIR is set, then run "
     "`systemctl --user daemon-reload && systemctl --user enable --now standup`"
@@ -30,16 +31,20 @@ def run_step(
     try:
         done = runner(argv)
     except OSError as error:
-        raise ServiceError(f"cannot run {argv[0]}: {error.strerror or error}") from None
+        said = _("cannot run {program}: {error}")
+        raise ServiceError(said.format(program=argv[0], error=error.strerror or error)) from None
     if done.returncode == 0:
         return
     reason = (done.stderr or done.stdout or "").strip().splitlines()
-    text = reason[-1] if reason else f"exit status {done.returncode}"
+    text = reason[-1] if reason else _("exit status {code}").format(code=done.returncode)
     if tolerate:
-        echo(f"  ({text}; carrying on)")
+        # Translators: after a step of `service uninstall` that failed; {error} is why.
+        echo("  " + _("({error}; carrying on)").format(error=text))
         return
-    hint = NO_USER_MANAGER_HINT if _no_user_manager(text) else ""
-    raise ServiceError(f"`{' '.join(argv)}` failed: {text}", hint=hint)
+    hint = _(NO_USER_MANAGER_HINT) if _no_user_manager(text) else ""
+    # Translators: {command} is the command that was run, in backquotes.
+    said = _("{command} failed: {error}").format(command=f"`{' '.join(argv)}`", error=text)
+    raise ServiceError(said, hint=hint)
 
 
 def _no_user_manager(text: str) -> bool:

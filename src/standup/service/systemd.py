@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from standup.i18n import N_, _, pgettext
 from standup.service.unit import UNIT_NAME
 
 Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
@@ -24,9 +25,9 @@ DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY")
 # `systemctl show` properties that say what state the unit is in and why.
 STATE_PROPERTIES = ("ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus")
 _CLD_EXITED = "1"  # ExecMainCode: the main process exited (else a signal killed it)
-# What `doctor` and `service install` say when no user manager answers.
-NO_MANAGER = "no systemd user manager answers"
-NO_MANAGER_HINT = (
+# What `doctor` and `service install` say when no user manager answers (translated there).
+NO_MANAGER = N_("no systemd user manager answers")
+NO_MANAGER_HINT = N_(
     "log in to a graphical session, or `loginctl enable-linger $USER`; "
     "without systemd, start `standup run` from your autostart"
 )
@@ -48,7 +49,7 @@ def systemctl_query(*args: str, runner: Runner | None = None) -> tuple[str | Non
 
 def _query(args: Sequence[str], runner: Runner | None) -> tuple[list[str], str | None]:
     if shutil.which("systemctl") is None:
-        return [], "systemctl not found"
+        return [], _("systemctl not found")
     try:
         done = (runner or run)(systemctl(*args))
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -72,7 +73,7 @@ def manager_environment(runner: Runner | None = None) -> dict[str, str] | None:
 
 def unit_state(runner: Runner | None = None) -> dict[str, str]:
     """The unit's STATE_PROPERTIES (empty when no manager answers)."""
-    lines, _ = _query(["show", UNIT_NAME, "--property=" + ",".join(STATE_PROPERTIES)], runner)
+    lines, _error = _query(["show", UNIT_NAME, "--property=" + ",".join(STATE_PROPERTIES)], runner)
     return _assignments(lines)
 
 
@@ -113,16 +114,23 @@ def display_warning(env: Mapping[str, str] | None, shell: Mapping[str, str]) -> 
     one, or when no manager answered)."""
     if env is None or any(env.get(name) for name in DISPLAY_VARS):
         return None
-    where = (
-        "run" if any(shell.get(name) for name in DISPLAY_VARS) else "in your desktop session run"
-    )
-    return (
-        "the systemd user manager has neither DISPLAY nor WAYLAND_DISPLAY, so the service "
-        'cannot see when you are away (idle source "none"). To fix it, '
-        f"{where}: {display_fix(shell)} && systemctl --user restart {UNIT_NAME} "
-        "(or have the session run `dbus-update-activation-environment --systemd DISPLAY "
-        "WAYLAND_DISPLAY` at login)"
-    )
+    command = f"{display_fix(shell)} && systemctl --user restart {UNIT_NAME}"
+    if any(shell.get(name) for name in DISPLAY_VARS):  # this shell is in the session
+        # Translators: {command} is the shell command that fixes it.
+        warning = _(
+            "the systemd user manager has neither DISPLAY nor WAYLAND_DISPLAY, so the service "
+            'cannot see when you are away (idle source "none"). To fix it, run: {command} '
+            "(or have the session run `dbus-update-activation-environment --systemd DISPLAY "
+            "WAYLAND_DISPLAY` at login)"
+        )
+    else:
+        warning = _(
+            "the systemd user manager has neither DISPLAY nor WAYLAND_DISPLAY, so the service "
+            'cannot see when you are away (idle source "none"). To fix it, in your desktop '
+            "session run: {command} (or have the session run "
+            "`dbus-update-activation-environment --systemd DISPLAY WAYLAND_DISPLAY` at login)"
+        )
+    return warning.format(command=command)
 
 
 def failure_reason(state: Mapping[str, str]) -> str | None:
@@ -131,33 +139,41 @@ def failure_reason(state: Mapping[str, str]) -> str | None:
         return None
     result = state.get("Result", "")
     status = state.get("ExecMainStatus", "")
-    log = f"; its log: journalctl --user -u {UNIT_NAME} -e"
+    words = {"status": status, "unit": UNIT_NAME, "log": f"journalctl --user -u {UNIT_NAME} -e"}
     if result == "exit-code" and state.get("ExecMainCode", _CLD_EXITED) == _CLD_EXITED:
         if status == "2":
-            return (
+            said = _(
                 "it exited with status 2: the config is not valid (systemd does not restart it "
-                f"for that). Run `standup config check`, fix what it says, then "
-                f"`systemctl --user restart {UNIT_NAME}`"
+                "for that). Run `standup config check`, fix what it says, then "
+                "`systemctl --user restart {unit}`"
             )
-        if status.isdigit() and 200 <= int(status) < 250:
-            return f"systemd could not start it (status {status}, see systemd.exec(5)){log}"
-        return f"it exited with status {status}{log}"
-    if result in ("signal", "core-dump"):
-        name = _signal_name(status)
-        why = (
-            ": a system call the unit's SystemCallFilter= refuses (please report it)"
-            if name == "SIGSYS"
-            else ""
-        )
-        return f"it was killed by {name}{why}{log}"
-    if result == "watchdog":
-        return f"the watchdog stopped it: no WATCHDOG=1 within WatchdogSec{log}"
-    if result == "start-limit-hit":
-        return (
+        elif status.isdigit() and 200 <= int(status) < 250:
+            # Translators: {log} is the command that shows the service's log.
+            said = _(
+                "systemd could not start it (status {status}, see systemd.exec(5)); its log: {log}"
+            )
+        else:
+            said = _("it exited with status {status}; its log: {log}")
+    elif result in ("signal", "core-dump"):
+        words["signal"] = _signal_name(status)
+        said = _("it was killed by {signal}; its log: {log}")
+        if words["signal"] == "SIGSYS":
+            said = _(
+                "it was killed by {signal}: a system call the unit's SystemCallFilter= refuses "
+                "(please report it); its log: {log}"
+            )
+    elif result == "watchdog":
+        said = _("the watchdog stopped it: no WATCHDOG=1 within WatchdogSec; its log: {log}")
+    elif result == "start-limit-hit":
+        said = _(
             "it failed to start too often in a row; after fixing the cause run "
-            f"`systemctl --user reset-failed {UNIT_NAME}`, then start it{log}"
+            "`systemctl --user reset-failed {unit}`, then start it; its log: {log}"
         )
-    return f"result: {result or 'unknown'}{log}"
+    else:
+        # Translators: {result} is systemd's word for how the unit ended (Result=).
+        said = _("result: {result}; its log: {log}")
+        words["result"] = result or pgettext("systemd result", "unknown")
+    return said.format(**words)
 
 
 def _signal_name(number: str) -> str:
@@ -174,18 +190,22 @@ def install_notes(
     (`path`, not `shell_path`), has no display, or the session starts no target; or that
     no manager answers, so nothing would start the unit."""
     if facts.env is None:
-        return [f"note: {NO_MANAGER} here, so nothing starts the unit yet: {NO_MANAGER_HINT}"]
+        said = _(
+            "note: no systemd user manager answers here, so nothing starts the unit yet: {hint}"
+        )
+        return [said.format(hint=_(NO_MANAGER_HINT))]
     notes = []
     if path != shell_path:
         config = path.parent.parent.parent / "standup" / "config.toml"
-        notes.append(
-            f"note: the user manager reads units from {path.parent}, not {shell_path.parent} "
-            f"(its XDG_CONFIG_HOME or HOME differs from this shell's): the unit goes there, "
-            f"and the service reads its config from {config}"
+        said = _(
+            "note: the user manager reads units from {folder}, not {shell_folder} "
+            "(its XDG_CONFIG_HOME or HOME differs from this shell's): the unit goes there, "
+            "and the service reads its config from {config}"
         )
+        notes.append(said.format(folder=path.parent, shell_folder=shell_path.parent, config=config))
     warning = display_warning(facts.env, shell)
     if warning:
-        notes.append(f"warning: {warning}")
+        notes.append(_("warning: {warning}").format(warning=warning))
     return notes + session_target_advice(facts, shell)
 
 
@@ -210,9 +230,12 @@ def session_target_advice(facts: ManagerFacts, shell: Mapping[str, str]) -> list
     base = shell.get("XDG_CONFIG_HOME", "")
     folder = base if os.path.isabs(base) else "~/.config"
     variables = f"DISPLAY WAYLAND_DISPLAY {socket_var} XDG_CURRENT_DESKTOP"
+    said = _(
+        "{compositor} starts no graphical-session.target here, so the service would not start "
+        "at login. Add these lines to {file}:"
+    )
     return [
-        f"{found} starts no graphical-session.target here, so the service would not start "
-        f"at login. Add these lines to {folder}/{config}:",
+        said.format(compositor=found, file=f"{folder}/{config}"),
         f"  {prefix}systemctl --user import-environment {variables}",
         f"  {prefix}systemctl --user start {UNIT_NAME}",
     ]
