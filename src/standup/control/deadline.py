@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from standup.i18n import _
+
 T = TypeVar("T")
 
 DEFAULT_WAIT = 5.0  # seconds a request without a deadline may wait for the worker
@@ -40,9 +42,9 @@ class Ticket:
     def why_not(self) -> str:
         """Why the request must not start ("" while its client still waits)."""
         if time.monotonic() >= self.deadline:
-            return "the client gave up waiting before standup got to it; nothing was done"
+            return _("the client gave up waiting before standup got to it; nothing was done")
         if self._hung_up():
-            return "the client hung up before standup got to it; nothing was done"
+            return _("the client hung up before standup got to it; nothing was done")
         return ""
 
     def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -53,7 +55,7 @@ class Ticket:
                 reason = self.why_not()
                 self._state = "abandoned" if reason else "started"
             if self._state == "abandoned":
-                raise Abandoned(reason or "the client gave up waiting; nothing was done")
+                raise Abandoned(reason or _("the client gave up waiting; nothing was done"))
         return fn(*args)
 
     def abandon(self) -> bool:

@@ -14,6 +14,7 @@ from standup.config.settings import LoadedConfig, Settings, candidate_files, loa
 from standup.config.watch import ConfigWatcher
 from standup.control import known
 from standup.errors import ConfigError
+from standup.i18n import _
 from standup.notify.base import Notifier, Reminder
 
 log = logging.getLogger("standup")
@@ -57,9 +58,10 @@ class LiveConfig:
             gone = [p for p in self.loaded.files if p not in loaded.files]
             if gone:
                 # A missing file would silently mean the built-in defaults: keep what runs.
+                text = _("config file {file} is gone; keeping the settings read from it")
                 raise ConfigError(
-                    f"config file {gone[0]} is gone; keeping the settings read from it",
-                    hint="restore it, or restart standup to run without it",
+                    text.format(file=gone[0]),
+                    hint=_("restore it, or restart standup to run without it"),
                 )
         except ConfigError as error:
             self._report(str(error))
@@ -85,8 +87,10 @@ class LiveConfig:
             )
         self._alert.show(
             Reminder(
-                title="standup: config not reloaded",
-                body=f"{message}\nThe previous settings stay in force until this is fixed.",
+                title=_("standup: config not reloaded"),
+                body=_("{error}\nThe previous settings stay in force until this is fixed.").format(
+                    error=message
+                ),
                 urgency="normal",
             )
         )

@@ -38,6 +38,7 @@ from standup.daemon.sdnotify import sd_notify
 from standup.daemon.snapshot import record_line, snapshot, status_line
 from standup.exercises.progression import RATINGS
 from standup.hooks.runner import HookRunner
+from standup.i18n import _
 from standup.localtime import local_now, local_zone
 from standup.notify import open_notifier
 from standup.notify.base import Notifier
@@ -332,21 +333,19 @@ class Worker:
             # Nothing changed: a `config set` is seen by the watcher and asked for by the
             # command too, and an editor may save the same text twice.
             log.debug("config re-read, unchanged")
-            return "config unchanged"
+            return _("config unchanged")
         self.policy = new.policy(self._tz)
         if new.notifications.backend != old.notifications.backend:
             self.open_notifier()
-        if (new.idle.source, new.schedule.natural_break) != (
-            old.idle.source,
-            old.schedule.natural_break,
-        ):
+        watched = (new.idle.source, new.schedule.natural_break)
+        if watched != (old.idle.source, old.schedule.natural_break):
             self.open_idle()
         self.countdown.after_reload()
         log.info("config reloaded")
         # A step at once: new working hours may end (or begin) the stretch right now, and a
         # shorter sit may make the reminder due.
         self.feed(self.tick_event)
-        return "config reloaded"
+        return _("config reloaded")
 
     @property
     def settings(self) -> Settings:

@@ -24,6 +24,7 @@ from standup.exercises.catalogue import (
     builtin_catalogue,
     link_problem,
 )
+from standup.i18n import N_, _
 
 Focus = Literal["balanced", "anterior-tilt", "posterior-tilt"]
 
@@ -67,24 +68,25 @@ FOCUS_WEIGHTS: dict[str, dict[str, float]] = {
 }
 
 # "floor" is every move done off the chair lying or kneeling, on a bed or a machine too.
+# Each marked for the catalogue here and translated where a reason is made.
 _POSITION_REASON = {
-    "standing": "done standing",
-    "seated": "done seated",
-    "floor": "done lying or kneeling",
+    "standing": N_("done standing"),
+    "seated": N_("done seated"),
+    "floor": N_("done lying or kneeling"),
 }
 # The readable names in "needs a ..." explanations.
 EQUIPMENT_NAMES = {
-    "desk": "a desk to hold",
-    "wall": "a wall",
-    "chair": "a chair",
-    "steady_chair": "a steady chair (no wheels)",
-    "step": "a step",
-    "strap": "a strap (a belt or towel will do)",
-    "sofa": "a sofa",
-    "bed": "a bed",
-    "swiss_ball": "a Swiss ball",
-    "dumbbell": "a dumbbell",
-    "machine": "a lying leg-curl machine",
+    "desk": N_("a desk to hold"),
+    "wall": N_("a wall"),
+    "chair": N_("a chair"),
+    "steady_chair": N_("a steady chair (no wheels)"),
+    "step": N_("a step"),
+    "strap": N_("a strap (a belt or towel will do)"),
+    "sofa": N_("a sofa"),
+    "bed": N_("a bed"),
+    "swiss_ball": N_("a Swiss ball"),
+    "dumbbell": N_("a dumbbell"),
+    "machine": N_("a lying leg-curl machine"),
 }
 
 # Ids that were renamed: an old id in exclude or include_only still means the same entry.
@@ -215,17 +217,23 @@ class _Filters:
         )
 
     def reasons(self, exercise: Exercise) -> list[str]:
-        """Why the filters (not the weights) leave this exercise out."""
+        """Why the filters (not the weights) leave this exercise out, in the user's language."""
         reasons = []
         if self.include and exercise.id not in self.include:
-            reasons.append("not in include_only")
+            reasons.append(_("not in include_only"))
         if exercise.id in self.exclude:
-            reasons.append("excluded")
+            reasons.append(_("excluded"))
         if exercise.position not in self.positions:
-            reasons.append(_POSITION_REASON[exercise.position])
-        missing = [EQUIPMENT_NAMES[e] for e in exercise.needs if e not in self.equipment]
+            reasons.append(_(_POSITION_REASON[exercise.position]))
+        missing = [_(EQUIPMENT_NAMES[e]) for e in exercise.needs if e not in self.equipment]
+        if len(missing) > 1:
+            # Translators: what an exercise needs: "{things} and {last}" ("a wall and a chair").
+            missing = [
+                _("{things} and {last}").format(things=", ".join(missing[:-1]), last=missing[-1])
+            ]
         if missing:
-            reasons.append("needs " + " and ".join(missing))
+            # Translators: why an exercise is left out; {things}: "a wall and a chair".
+            reasons.append(_("needs {things}").format(things=missing[0]))
         return reasons
 
     def explain(self, exercise: Exercise) -> str | None:
@@ -234,9 +242,10 @@ class _Filters:
         category = exercise.category
         if not reasons and self.weights.get(category, 0.0) <= 0:
             if category in self.options.weights:
-                reasons.append(f"{category} has weight 0 in [exercises.weights]")
+                text = _("{category} has weight 0 in [exercises.weights]")
             else:
-                reasons.append(f"{category} has weight 0 for focus {self.options.focus}")
+                text = _("{category} has weight 0 for focus {focus}")
+            reasons.append(text.format(category=category, focus=self.options.focus))
         return "; ".join(reasons) or None
 
 
