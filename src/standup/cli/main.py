@@ -19,14 +19,28 @@ from standup import __version__
 from standup.commands import COMMANDS, DAEMON_COMMANDS, GROUPS, Command, OneOf
 from standup.errors import StandupError
 from standup.i18n import N_, _, ngettext
+from standup.i18n.width import wrap
 
 Runner = Callable[[argparse.Namespace], int]
+
+
+class _WideHelp(argparse.HelpFormatter):
+    """argparse's help, wrapped in display columns: a Japanese or Chinese line takes two a
+    character and may break between any two, where textwrap counts one and breaks at spaces."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = wrap(" ".join(text.split()), max(width - len(indent), 11))
+        return "\n".join(indent + line for line in lines)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad usage; ours is 1 (2 means a bad config)."""
 
     def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        kwargs.setdefault("formatter_class", _WideHelp)
         super().__init__(*args, **kwargs)
         # "-5m" is a (negative) duration, not an option: let it reach our own validation.
         self._negative_number_matcher = re.compile(r"^-\d")
@@ -246,9 +260,7 @@ def _overview() -> int:
         for command in COMMANDS:
             if command.group == group:
                 print(f"  {command.name:<11} {_(command.help)}")
-    import textwrap
-
-    print("\n" + textwrap.fill(_(EPILOG), 79))
+    print("\n" + "\n".join(wrap(_(EPILOG), 79)))
     return 0
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from standup.i18n import N_, _
+from standup.i18n.width import columns
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -61,11 +62,12 @@ NAMES = {
 
 def render(report: Report) -> str:
     names = {check.name: _(NAMES.get(check.name, check.name)) for check in report.checks}
-    width = max(len(name) for name in names.values())
+    width = max(columns(name) for name in names.values())  # a Japanese name is twice as wide
     lines = []
     for check in report.checks:
         finding = check.finding.replace("\n", "\n" + " " * (width + 8))
-        lines.append(f"{check.status:<4}  {names[check.name]:<{width}}  {finding}")
+        name = names[check.name] + " " * (width - columns(names[check.name]))
+        lines.append(f"{check.status:<4}  {name}  {finding}")
         if check.hint and check.status != "ok":
             # Translators: doctor's advice under a check that found a problem.
             hint = _("hint: {advice}").format(advice=check.hint)
