@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from standup.i18n import N_, _
+from standup.i18n import _, pgettext
 from standup.i18n.width import columns
 
 Status = Literal["ok", "warn", "fail"]
@@ -46,27 +46,31 @@ class Report:
 
 
 # The checks' names, as the text shows them (`--json` keeps the English name: scripts read it).
-NAMES = {
-    "python": N_("python"),
-    "packages": N_("packages"),
-    "config": N_("config"),
-    "session bus": N_("session bus"),
-    "notifications": N_("notifications"),
-    "tray": N_("tray"),
-    "idle": N_("idle"),
-    "daemon": N_("daemon"),
-    "systemd": N_("systemd"),
-    "language": N_("language"),
-}
+def names() -> dict[str, str]:
+    """The checks' names as the text shows them, in the user's language (`--json` keeps the
+    English name: scripts read it). A context of their own: the tray says "idle" of a state."""
+    return {
+        "python": pgettext("doctor check", "python"),
+        "packages": pgettext("doctor check", "packages"),
+        "config": pgettext("doctor check", "config"),
+        "session bus": pgettext("doctor check", "session bus"),
+        "notifications": pgettext("doctor check", "notifications"),
+        "tray": pgettext("doctor check", "tray"),
+        "idle": pgettext("doctor check", "idle"),
+        "daemon": pgettext("doctor check", "daemon"),
+        "systemd": pgettext("doctor check", "systemd"),
+        "language": pgettext("doctor check", "language"),
+    }
 
 
 def render(report: Report) -> str:
-    names = {check.name: _(NAMES.get(check.name, check.name)) for check in report.checks}
-    width = max(columns(name) for name in names.values())  # a Japanese name is twice as wide
+    known = names()
+    shown = {check.name: known.get(check.name, check.name) for check in report.checks}
+    width = max(columns(name) for name in shown.values())  # a Japanese name is twice as wide
     lines = []
     for check in report.checks:
         finding = check.finding.replace("\n", "\n" + " " * (width + 8))
-        name = names[check.name] + " " * (width - columns(names[check.name]))
+        name = shown[check.name] + " " * (width - columns(shown[check.name]))
         lines.append(f"{check.status:<4}  {name}  {finding}")
         if check.hint and check.status != "ok":
             # Translators: doctor's advice under a check that found a problem.
