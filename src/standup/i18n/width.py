@@ -5,19 +5,30 @@ break at all."""
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
 # A run of characters that is never broken (a word, with the space before it: a no-break space,
 # as French puts before ":", joins the words around it), or one wide character, which a line may
 # end after.
 _GLUE = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
 _BREAK = rf"[^\S{_GLUE}]"
-_PIECE = re.compile(rf"{_BREAK}*(?:[^\s\u1100-\uffef]|[{_GLUE}])+|{_BREAK}*[\u1100-\uffef]")
+_PIECE = rf"{_BREAK}*(?:[^\s\u1100-\uffef]|[{_GLUE}])+|{_BREAK}*[\u1100-\uffef]"
+
+
+@functools.cache
+def _pieces() -> re.Pattern[str]:
+    # Compiled when first wrapped, not at import: `standup status` imports this and never
+    # wraps, and the pattern's wide ranges take milliseconds to compile.
+    return re.compile(_PIECE)
 
 
 def columns(text: str) -> int:
     """The display columns `text` takes: wide and full-width characters count two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -26,7 +37,7 @@ def wrap(text: str, width: int) -> list[str]:
     a word longer than a line is broken where the line ends."""
     lines: list[str] = []
     line = ""
-    for piece in _PIECE.findall(text):
+    for piece in _pieces().findall(text):
         if columns(line + piece) <= width:
             line += piece
             continue
