@@ -392,3 +392,29 @@ def test_argparse_writes_the_words_listed_for_it_in_this_python() -> None:
     for msgid in ARGPARSE_WORDS:
         if sys.version_info >= NEWER.get(msgid, (3, 11)):
             assert msgid in asked, msgid
+
+
+# ---- doctor ---------------------------------------------------------------------------------
+
+# Checks whose finding is data: versions and paths, and the idle source's own diagnosis, which
+# names D-Bus interfaces and protocols and quotes the system's errors (the same words the
+# journal logs, so a report matches it).
+_DATA_FINDINGS = tuple(f"{OPEN}{name}{CLOSE}" for name in ("python", "packages", "idle"))
+
+
+def test_doctor_s_names_findings_hints_and_verdict_are_asked_of_gettext(xx: dict) -> None:
+    done = standup(xx, "doctor")
+    assert done.returncode == 1  # no daemon, no bus: it says so, in marks
+    lines = done.stdout.rstrip("\n").split("\n")
+    checks = [line for line in lines if line[:4].strip() in ("ok", "warn", "fail")]
+    assert len(checks) == 10
+    for line in checks:
+        name, finding = re.split(r"\s{2,}", line[6:], maxsplit=1)
+        assert marked(name), line
+        if name in _DATA_FINDINGS:
+            continue
+        # What is left is punctuation, or systemd's own word for its state.
+        assert re.fullmatch(r"[\s:;,()]*(\(offline\))?", unmarked(finding)), line
+    hints = [line.strip() for line in lines if line.startswith(" ")]
+    assert hints and all(marked(hint) for hint in hints)
+    assert marked(lines[-1])  # the verdict
