@@ -21,8 +21,17 @@ def fake_player(bin_dir: Path, name: str, record: Path, then: str = "exit 0") ->
 
 def recorded(record: Path, timeout: float = 5.0) -> list[str]:
     """The fake player's argv (its pid left out), once it has run."""
-    text = wait_until(lambda: record.exists() and record.read_text(), timeout)
-    return text.splitlines()[1:]
+    return _record(record, timeout).splitlines()[1:]
+
+
+def recorded_pid(record: Path, timeout: float = 5.0) -> int:
+    """The fake player's pid, once it has run."""
+    return int(_record(record, timeout).split()[0])
+
+
+def _record(record: Path, timeout: float) -> str:
+    # Not just there: the shell makes the file empty before printf fills it.
+    return wait_until(lambda: record.exists() and record.read_text(), timeout)
 
 
 def theme(root: Path, *names: str, subdir: str = "stereo") -> Path:

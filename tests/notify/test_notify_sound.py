@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sound_fakes import fake_player, recorded, theme
+from sound_fakes import fake_player, recorded, recorded_pid, theme
 from standup.notify.base import Reminder
 from standup.notify.log import LogNotifier
 from standup.notify.plyer_backend import PlyerNotifier
@@ -80,8 +80,7 @@ def test_a_hanging_player_never_holds_the_caller_and_is_killed_with_what_it_star
     started = time.monotonic()
     assert Player(limit=0.5, environ=env).play("bell")
     assert time.monotonic() - started < 0.3  # the worker thread went on at once
-    pid = int(wait_until(lambda: (tmp_path / "argv").exists() and
-                         (tmp_path / "argv").read_text().split()[0], 5))  # fmt: skip
+    pid = recorded_pid(tmp_path / "argv")
     sleeper = int(wait_until(lambda: child.exists() and child.read_text().strip(), 5))
     assert alive(pid) and alive(sleeper)
     # Both killed, and the player reaped by us (no zombie left behind).
