@@ -50,3 +50,27 @@ def compile_tree(localedir: Path) -> Path:
     for domain, folder in folders().items():
         po.compile_folder(folder, localedir, domain)
     return localedir
+
+
+# The pseudo-language's marks: a text shown without them was never asked of gettext.
+OPEN, CLOSE = "\u2039", "\u203a"  # single angle quotation marks
+
+
+def pseudo_tree(localedir: Path) -> Path:
+    """A language "xx" in `localedir`: every message of the code as it is now (not the
+    committed template, which may lag) and every exercise text between OPEN and CLOSE,
+    placeholders kept; `localedir`."""
+    package = ROOT / "src" / "standup"
+    domains = {
+        po.MESSAGES: po.extract_code(ROOT, package),
+        po.EXERCISES: po.extract_catalogue(ROOT, package / "exercises" / "data" / "exercises.toml"),
+    }
+    for domain, entries in domains.items():
+        unique = {entry.key: entry for entry in reversed(entries)}  # the first of each kept
+        for entry in unique.values():
+            texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
+            entry.msgstr = [f"{OPEN}{text}{CLOSE}" for text in texts]
+        target = localedir / "xx" / "LC_MESSAGES" / f"{domain}.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(po.compile_mo([po.new_language("xx", domain)[0], *unique.values()]))
+    return localedir

@@ -35,9 +35,8 @@ from standup.exercises import builtin_catalogue
 from standup.history.stats import DayStats, render_table
 
 import pokit
-from pokit import po
 
-OPEN, CLOSE = "\u2039", "\u203a"
+OPEN, CLOSE = pokit.OPEN, pokit.CLOSE
 _INNERMOST = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 
 
@@ -56,21 +55,7 @@ def marked(text: str) -> bool:
 
 @pytest.fixture(scope="session")
 def pseudo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("pseudo-locale")
-    package = pokit.ROOT / "src" / "standup"
-    catalogue = package / "exercises" / "data" / "exercises.toml"
-    domains = {
-        po.MESSAGES: po.extract_code(pokit.ROOT, package),
-        po.EXERCISES: po.extract_catalogue(pokit.ROOT, catalogue),
-    }
-    for domain, entries in domains.items():
-        for entry in entries:
-            texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
-            entry.msgstr = [f"{OPEN}{text}{CLOSE}" for text in texts]
-        target = folder / "xx" / "LC_MESSAGES" / f"{domain}.mo"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(po.compile_mo([po.new_language("xx", domain)[0], *entries]))
-    return folder
+    return pokit.pseudo_tree(tmp_path_factory.mktemp("pseudo-locale"))
 
 
 @pytest.fixture

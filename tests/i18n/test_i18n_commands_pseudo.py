@@ -31,10 +31,9 @@ from standup.i18n import _, catalogue_text
 from standup.service import install as service, installed, systemd
 
 import pokit
-from pokit import po
 from systemctl_fake import fake_manager, write_fake_systemctl
 
-OPEN, CLOSE = "\u2039", "\u203a"  # single angle quotation marks
+OPEN, CLOSE = pokit.OPEN, pokit.CLOSE
 SRC = pokit.ROOT / "src" / "standup"
 
 
@@ -48,23 +47,8 @@ def _marked(line: str) -> bool:
 
 @pytest.fixture
 def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ "xx": every message of the code as it is now (not the committed template, which is
-    regenerated later) and every exercise text, between OPEN and CLOSE, placeholders kept."""
-    catalogue = SRC / "exercises" / "data" / "exercises.toml"
-    domains = {
-        po.MESSAGES: po.extract_code(pokit.ROOT, SRC),
-        po.EXERCISES: po.extract_catalogue(pokit.ROOT, catalogue),
-    }
-    for domain, entries in domains.items():
-        merged: dict[Any, Any] = {}
-        for entry in entries:
-            merged.setdefault(entry.key, entry)
-        for entry in merged.values():
-            texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
-            entry.msgstr = [_mark(text) for text in texts]
-        target = tmp_path / "locale" / "xx" / "LC_MESSAGES" / f"{domain}.mo"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(po.compile_mo([po.new_language("xx", domain)[0], *merged.values()]))
+    """ "xx": every message and exercise text between OPEN and CLOSE (pokit.pseudo_tree)."""
+    pokit.pseudo_tree(tmp_path / "locale")
     monkeypatch.setenv("STANDUP_LOCALEDIR", str(tmp_path / "locale"))
     monkeypatch.setenv("LANGUAGE", "xx")
     # The daemon, and each command, log their reminders and watch no idle source.

@@ -29,7 +29,7 @@ import pokit
 from pokit import po
 
 T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
-OPEN, CLOSE = "\u2039", "\u203a"  # single angle quotation marks
+OPEN, CLOSE = pokit.OPEN, pokit.CLOSE
 
 
 def _mark(text: str) -> str:
@@ -38,16 +38,8 @@ def _mark(text: str) -> str:
 
 @pytest.fixture
 def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every message of both templates between OPEN and CLOSE, placeholders kept: "xx"."""
-    for domain in po.DOMAINS:
-        entries = po.read_po(po.template_path(pokit.ROOT, domain).read_text("utf-8"))
-        for entry in entries[1:]:
-            texts = [entry.msgid] if entry.plural is None else [entry.msgid, entry.plural]
-            entry.msgstr = [_mark(text) for text in texts]
-        entries[0] = po.new_language("xx")[0]
-        target = tmp_path / "xx" / "LC_MESSAGES" / f"{domain}.mo"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(po.compile_mo(entries))
+    """Every message and exercise text between OPEN and CLOSE, placeholders kept: "xx"."""
+    pokit.pseudo_tree(tmp_path)
     monkeypatch.setenv("STANDUP_LOCALEDIR", str(tmp_path))
     monkeypatch.setenv("LANGUAGE", "xx")
 
