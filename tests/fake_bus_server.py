@@ -1,8 +1,9 @@
 """A D-Bus service for tests: owns a name on a real bus and answers each method call with
-what `answer` returns, on a thread of its own, until closed."""
+what `answer` returns, on a thread of its own, until closed; `emit` sends a signal from it."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from typing import Any
 
@@ -18,6 +19,7 @@ class FakeBusServer:
         self.address, self.name = address, name
         self.ready, self.stop = threading.Event(), threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
+        self._outbox: queue.Queue[Any] = queue.Queue()  # signals, sent from the serving thread
 
     def start(self) -> None:
         self.thread.start()
@@ -25,6 +27,13 @@ class FakeBusServer:
 
     def answer(self, member: str, msg: Any) -> Any:
         raise NotImplementedError
+
+    def answered(self, member: str, msg: Any) -> None:
+        """After the reply to `msg` has gone out: what the service does next, if anything."""
+
+    def emit(self, signal: Any) -> None:
+        """Send `signal` (a jeepney message) from the service's own connection."""
+        self._outbox.put(signal)
 
     def close(self) -> None:
         self.stop.set()
@@ -36,6 +45,8 @@ class FakeBusServer:
             conn.send_and_get_reply(message_bus.RequestName(self.name), timeout=5)
             self.ready.set()
             while not self.stop.is_set():
+                while not self._outbox.empty():
+                    conn.send(self._outbox.get())
                 try:
                     msg = conn.receive(timeout=0.1)
                 except TimeoutError:
@@ -48,5 +59,6 @@ class FakeBusServer:
                             msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,)
                         )
                     conn.send(reply)
+                    self.answered(member, msg)
         finally:
             conn.close()

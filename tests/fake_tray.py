@@ -5,7 +5,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call, new_method_return
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MessageType,
+    new_method_call,
+    new_method_return,
+    new_signal,
+)
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
@@ -16,15 +23,24 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 ITEM = "org.kde.StatusNotifierItem"
 MENU = "com.canonical.dbusmenu"
 PROPS = "org.freedesktop.DBus.Properties"
+WATCHER_OBJECT = DBusAddress("/StatusNotifierWatcher", interface=WATCHER)
+
+
+def dropped(item_id: str) -> Any:
+    """The watcher's StatusNotifierItemUnregistered for `item_id`."""
+    return new_signal(WATCHER_OBJECT, "StatusNotifierItemUnregistered", "s", (item_id,))
 
 
 class FakeWatcher(FakeBusServer):
-    """Keeps the items registered with it, by the name they gave and their sender."""
+    """Keeps the items registered with it, by the name they gave and their sender. With
+    `losing`, it lets each item go again as soon as it has answered, as GNOME's extension 46
+    does with some while it is being enabled."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, losing: bool = False) -> None:
         super().__init__(address, WATCHER)
         self.items: list[tuple[str, str]] = []  # (service given, sender)
         self._lock = threading.Lock()
+        self.losing = losing
 
     def answer(self, member: str, msg: Any) -> Any:
         if member == "RegisterStatusNotifierItem":
@@ -38,6 +54,14 @@ class FakeWatcher(FakeBusServer):
     def registered(self) -> list[str]:
         with self._lock:
             return [service for service, _ in self.items]
+
+    def answered(self, member: str, msg: Any) -> None:
+        if member == "RegisterStatusNotifierItem" and self.losing:
+            self.emit(dropped(msg.body[0]))
+
+    def drop(self, item_id: str) -> None:
+        """Let the item go, as a watcher does when it loses one."""
+        self.emit(dropped(item_id))
 
 
 class Host:

@@ -1,8 +1,10 @@
 """The tray item of a running daemon on a real private session bus, with a test watcher:
-registration, re-registration, properties, the menu, and clicks reaching the daemon."""
+registration, re-registration (after the watcher restarts or drops the item), properties, the
+menu, and clicks reaching the daemon."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -10,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from desktop_rigs.base import PrivateBus
+from standup.tray import item
 from standup.tray.keeper import TRAY_JOB
 
 from daemon_harness import Harness
-from fake_tray import FakeWatcher, Host, is_error
+from fake_tray import FakeWatcher, Host, dropped, is_error
 from rig import wait_until
 
 
@@ -86,6 +89,63 @@ def test_registers_when_a_watcher_appears_and_again_after_it_restarts(
         assert wait_until(second.registered) == [name]
     finally:
         second.close()
+
+
+def test_an_item_the_watcher_drops_is_registered_again(
+    watcher: FakeWatcher, harness: Harness, host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(item, "RETRY_AFTER", 0.05)
+    daemon = harness.start()
+    name = _item_name(host)
+    assert wait_until(watcher.registered) == [name]
+    wait_until(lambda: daemon.scheduler.get_job(TRAY_JOB) is not None)
+    # Watchers name an item by the service it gave (GNOME) or with its path (KDE).
+    for n, item_id in enumerate((name, f"{name}/StatusNotifierItem"), start=2):
+        watcher.drop(item_id)
+        wait_until(lambda n=n: len(watcher.registered()) == n)
+        wait_until(lambda: daemon.tray.item.registered)
+    assert watcher.registered() == [name] * 3
+    assert daemon.scheduler.get_job(TRAY_JOB) is not None  # counting minutes again
+
+
+def test_a_drop_sent_by_another_client_is_not_believed(
+    watcher: FakeWatcher,
+    harness: Harness,
+    host: Host,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(item, "RETRY_AFTER", 0.05)
+    caplog.set_level(logging.INFO, logger="standup.tray")
+    daemon = harness.start()
+    name = _item_name(host)
+    wait_until(lambda: daemon.tray.item.registered)
+    host.conn.send(dropped(name))  # looks like the watcher's, from another connection
+    host.properties(name)  # answered after the signal: the item has read it
+    assert daemon.tray.item.registered
+    # The watcher's own drop is then the first: registered again after the first pause.
+    watcher.drop(name)
+    wait_until(lambda: len(watcher.registered()) == 2)
+    assert "dropped the item 0.05 s ago" in caplog.text
+
+
+def test_a_watcher_that_keeps_dropping_the_item_is_left_alone_after_the_retries(
+    bus: str, harness: Harness, host: Host, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(item, "RETRY_AFTER", 0.01)
+    caplog.set_level(logging.INFO, logger="standup.tray")
+    losing = FakeWatcher(bus, losing=True)
+    losing.start()
+    try:
+        daemon = harness.start()
+        wait_until(lambda: "keeps dropping the item" in caplog.text)
+        assert len(losing.registered()) == 1 + item.MAX_RETRIES
+        assert not daemon.tray.item.registered
+        # The pauses doubled: 0.01, 0.02, 0.04, 0.08, 0.16 s.
+        assert "dropped the item 0.16 s ago" in caplog.text
+    finally:
+        losing.close()
 
 
 def test_the_host_reads_icon_tooltip_and_status(

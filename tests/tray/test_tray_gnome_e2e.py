@@ -19,6 +19,7 @@ from rig import wait_until
 pytestmark = pytest.mark.e2e
 
 ITEM_ID = "standup"  # the item's Id, by which the bar's indicator is found
+RESTARTS = 3  # of the host in one test: extension 46 loses the item in about half
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +66,6 @@ def _restart(bar: GnomeTopBar, name: str) -> None:
     assert bar.shown(ITEM_ID) is None
     bar.start_host()
     wait_until(lambda: registered(bar, name), timeout=15)
-
-
-def _comes_back(bar: GnomeTopBar) -> bool:
-    try:
-        _shown(bar)
-    except AssertionError:
-        return False
-    return True
 
 
 def _said(env: dict[str, str]) -> str:
@@ -133,15 +126,13 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
         wait_until(lambda: _menu_labels(bar)[:3] == ["Done", "Snooze 10 min", "Skip"], timeout=15)
         _choose(bar, env, "Done", "sitting")
 
-        # The host restarts (the extension off, then on): a new watcher, the item registers
-        # with it again, the bar shows it and its menu works.
-        _restart(bar, name)
-        if not _comes_back(bar):
-            # Extension 46 (GNOME 43) can lose an item while it is being enabled: it lists it,
-            # then drops it with a warning of its own. Only that excuses a second restart.
-            assert "While initalizing proxy for" in bar.log(), bar.describe()
+        # The host restarts (the extension off, then on, as at every unlock): a new watcher,
+        # the item registers with it again, the bar shows it and its menu works. Extension 46
+        # (GNOME 43) loses about half the items registered while it is being enabled: it lists
+        # one, then drops it with a warning of its own; the item registers again by itself.
+        for _ in range(RESTARTS):
             _restart(bar, name)
-        _shown(bar)
+            _shown(bar)
         _choose(bar, env, "Pause 30 min", "paused")
         wait_until(lambda: GREY in bar.icon_colours(ITEM_ID), timeout=15, interval=0.1)
 
@@ -150,7 +141,7 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
         assert unique_after == unique
         clicked = [item for item, event in bar.menu_events(unique) if event == "clicked"]
         assert clicked == [IDS[PAUSE_30], IDS[RESUME], IDS[NOW], IDS[DONE], IDS[PAUSE_30]]
-    assert daemon.log.count("tray item registered") >= 2, daemon.log
+    assert daemon.log.count("tray item registered") >= 1 + RESTARTS, daemon.log
 
 
 def test_the_top_bar_draws_a_reminder_in_red(bar: GnomeTopBar, env: dict[str, str]) -> None:

@@ -6,6 +6,10 @@ it (nothing in an answer waits: the view is read as it stands, a click is handed
 watcher is followed there through NameOwnerChanged. Registering is sent without waiting for
 its reply, which arrives on the same thread; so a host that hangs holds nobody up. With no
 watcher on the bus the thread sleeps in recv(): nothing is sent to us, nothing wakes.
+
+A watcher that drops the item while it stays on the bus (GNOME's AppIndicator extension 46
+loses about half of the items registered while it is being enabled, at every unlock) is
+answered by registering again, after a pause that doubles, at most MAX_RETRIES times a watcher.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, Message, MessageType, new_method_call
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
 
 from standup.bus_signals import owner_changed_rule
@@ -31,12 +35,29 @@ log = logging.getLogger("standup.tray")
 WATCHER = "org.kde.StatusNotifierWatcher"
 WATCHER_PATH = "/StatusNotifierWatcher"
 _serial_names = itertools.count(1)  # one process may open the item again after a reload
+RETRY_AFTER = 1.0  # seconds before registering again with a watcher that dropped the item
+MAX_RETRIES = 5  # a watcher that keeps dropping it is left alone until it restarts
 
 
 def new_register(service: str) -> Message:
     """RegisterStatusNotifierItem for our bus name (hosts find the item at ITEM_PATH)."""
     watcher = DBusAddress(WATCHER_PATH, bus_name=WATCHER, interface=WATCHER)
     return new_method_call(watcher, "RegisterStatusNotifierItem", "s", (service,))
+
+
+def dropped_rule() -> MatchRule:
+    """The watcher's notice that it let an item go."""
+    return MatchRule(
+        type="signal",
+        interface=WATCHER,
+        member="StatusNotifierItemUnregistered",
+        path=WATCHER_PATH,
+    )
+
+
+def names_item(item_id: str, name: str) -> bool:
+    """Whether a watcher's id for an item ("NAME", "NAME/PATH" or "NAME@PATH") is `name`'s."""
+    return item_id == name or item_id.startswith((f"{name}/", f"{name}@"))
 
 
 class ItemRouter(ToughRouter):
@@ -70,7 +91,11 @@ class TrayItem:
         self._view: View | None = None
         self._revision = 1
         self._owner_rule = owner_changed_rule(WATCHER)
+        self._dropped_rule = dropped_rule()
         self._register_serial: int | None = None
+        self._generation = 0  # counts the watchers seen: a retry is for the one that dropped
+        self._retries = 0  # registrations again with the current watcher
+        self._retry: threading.Timer | None = None
         self._lock = threading.Lock()  # the view and registration, read on the receiver thread
         # A change's signals and the label sent on registering go out in the order the views
         # came: an older label never follows a newer one.
@@ -89,6 +114,7 @@ class TrayItem:
             self._router = router
             call(router, message_bus.RequestName(self.name, 0x4))  # 0x4: do not queue
             call(router, message_bus.AddMatch(self._owner_rule))
+            call(router, message_bus.AddMatch(self._dropped_rule))
             try:
                 (owner,) = call(router, message_bus.GetNameOwner(WATCHER))
             except Exception:  # NameHasNoOwner: its arrival comes as NameOwnerChanged
@@ -135,6 +161,9 @@ class TrayItem:
         """Leave the bus (the host drops the item when our name goes). Never raises."""
         self.registered = False
         self._router = None
+        with self._lock:
+            self._generation += 1
+            self._cancel_retry()
         try:
             self._stack.close()
         except Exception:  # a connection that already broke may fail to close; it is gone
@@ -151,6 +180,14 @@ class TrayItem:
             return True
         if kind is MessageType.signal and self._owner_rule.matches(msg):
             self._watcher_is(msg.body[2])
+            return True
+        if kind is MessageType.signal and self._dropped_rule.matches(msg):
+            # Believed only from the watcher itself: anyone on the bus may send the signal.
+            from_watcher = self.watcher is not None and self.watcher == msg.header.fields.get(
+                HeaderFields.sender
+            )
+            if from_watcher and msg.body and names_item(str(msg.body[0]), self.name):
+                self._dropped()
             return True
         if kind in (MessageType.method_return, MessageType.error):
             serial = msg.header.fields.get(HeaderFields.reply_serial)
@@ -175,13 +212,21 @@ class TrayItem:
     def _watcher_is(self, owner: str) -> None:
         """A watcher appeared (or changed hands), or left (owner "")."""
         self.watcher = owner or None
+        with self._lock:
+            self._generation += 1
+            self._retries = 0
+            # A watcher drops its items as it leaves: that was no loss to register again for.
+            dropped = self._cancel_retry()
         if not owner:
-            if self.registered:
+            if self.registered or dropped:
                 log.info("the tray host left; the item comes back when one appears")
             self.registered = False
             self._register_serial = None
             self._on_host(False)
             return
+        self._register()
+
+    def _register(self) -> None:
         router = self._router
         if router is None:
             return
@@ -191,6 +236,44 @@ class TrayItem:
             router.send(new_register(self.name), serial=serial)
         except Exception as error:
             log.warning("could not register with the tray host: %s", error)
+
+    def _dropped(self) -> None:
+        """The watcher let the item go, though both are still here: register again soon."""
+        retry = None
+        with self._lock:
+            self._register_serial = None  # an answer still on its way is for what was dropped
+            self._cancel_retry()
+            if self._retries < MAX_RETRIES:
+                delay = RETRY_AFTER * 2**self._retries
+                self._retries += 1
+                retry = threading.Timer(delay, self._retry_with, (self._generation, delay))
+                retry.daemon = True
+                self._retry = retry
+        was_registered, self.registered = self.registered, False
+        if retry is not None:
+            retry.start()
+        else:
+            log.warning("the tray host keeps dropping the item; it shows again when the "
+                        "host restarts")  # fmt: skip
+        if was_registered:
+            self._on_host(False)
+
+    def _retry_with(self, generation: int, delay: float) -> None:
+        """On the retry's timer: register again, unless the watcher has changed meanwhile."""
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._retry = None
+        log.info("the tray host dropped the item %g s ago; registering it again", delay)
+        self._register()
+
+    def _cancel_retry(self) -> bool:
+        """Cancel a retry still waiting (with the lock held); whether there was one."""
+        retry, self._retry = self._retry, None
+        if retry is None:
+            return False
+        retry.cancel()
+        return True
 
     def _registration_answered(self, msg: Message) -> None:
         self._register_serial = None
