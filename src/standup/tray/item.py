@@ -260,12 +260,12 @@ class TrayItem:
 
     def _retry_with(self, generation: int, delay: float) -> None:
         """On the retry's timer: register again, unless the watcher has changed meanwhile."""
-        with self._lock:
+        with self._lock:  # held while sending: a watcher leaving now waits its turn
             if generation != self._generation:
                 return
             self._retry = None
-        log.info("the tray host dropped the item %g s ago; registering it again", delay)
-        self._register()
+            log.info("the tray host dropped the item %g s ago; registering it again", delay)
+            self._register()
 
     def _cancel_retry(self) -> bool:
         """Cancel a retry still waiting (with the lock held); whether there was one."""
