@@ -634,8 +634,9 @@ class GnomeShellRig(ServerRig):
         # Wait until the banner is gone, so the next Notify is bannered at once.
         wait_until(lambda: self.state()["bannered"] is None, timeout=5, interval=0.02)
 
-    def log(self) -> str:
+    def log(self, tail: int = 3000) -> str:
+        """The shell's log: its last `tail` characters (0: all of it)."""
         try:
-            return self._log_path.read_text(errors="replace")[-3000:]
+            return self._log_path.read_text(errors="replace")[-tail:]
         except OSError:
             return ""

@@ -68,6 +68,24 @@ def _restart(bar: GnomeTopBar, name: str) -> None:
     wait_until(lambda: registered(bar, name), timeout=15)
 
 
+def _restart_until_drawn(bar: GnomeTopBar, name: str) -> None:
+    """Restart the host until it draws the item. Only extension 46's own fault excuses another
+    restart: now and then it keeps an item listed and never draws it, having wiped the item's
+    Id from its cache ("Impossible to get basic properties: ... Argument two may not be null",
+    its upstream issue 386, fixed in 47); no client can undo that but a restart."""
+    stuck = f"{name}, Impossible to get basic properties"
+    for _ in range(3):
+        before = bar.log(tail=0).count(stuck)
+        _restart(bar, name)
+        try:
+            _shown(bar)
+            return
+        except AssertionError:
+            if bar.log(tail=0).count(stuck) == before:
+                raise
+    raise AssertionError(f"extension 46 lost the item at three restarts in a row: {bar.describe()}")
+
+
 def _said(env: dict[str, str]) -> str:
     now = status(env)
     return spoken(tooltip(now), now["state"])
@@ -131,8 +149,7 @@ def test_the_top_bar_shows_the_item_runs_its_menu_and_has_it_back_after_a_restar
         # (GNOME 43) loses about half the items registered while it is being enabled: it lists
         # one, then drops it with a warning of its own; the item registers again by itself.
         for _ in range(RESTARTS):
-            _restart(bar, name)
-            _shown(bar)
+            _restart_until_drawn(bar, name)
         _choose(bar, env, "Pause 30 min", "paused")
         wait_until(lambda: GREY in bar.icon_colours(ITEM_ID), timeout=15, interval=0.1)
 
